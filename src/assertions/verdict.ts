@@ -1,0 +1,20 @@
+/** The outcome of one assertion. A failed expectation is a verdict, never an exception. */
+export type VerdictStatus = 'passed' | 'failed' | 'errored';
+
+export interface Verdict {
+  /** Assertion kind, e.g. `dns-convergence`. */
+  readonly assertion: string;
+  /** Display name: the drill's `name` for the assertion or a generated one. */
+  readonly name: string;
+  readonly status: VerdictStatus;
+  /** What was measured, in words and numbers, e.g. `converged in 3.42 s (±0.10 s)`. */
+  readonly observed: string;
+  /** What the drill asked for, e.g. `≤ 10 s`. */
+  readonly expected: string;
+  /** The stretch of the timeline the evidence comes from (epoch ms). */
+  readonly window?: { readonly from: number; readonly to: number };
+  /** Resolution of the time figures in milliseconds (the probe interval), when there are any. */
+  readonly resolutionMs?: number;
+  /** Per-item breakdown (e.g. per resolver), for reports. */
+  readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+}

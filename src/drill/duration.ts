@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+
+/**
+ * Parses a human duration such as `500ms`, `30s`, `2m`, `1h` or `1m30s` into milliseconds.
+ * Returns undefined when the text is not a duration, so callers decide how to report it.
+ *
+ * @example parseDuration('1m30s') // 90000
+ */
+export function parseDuration(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return undefined;
+  PART.lastIndex = 0;
+  let total = 0;
+  let consumed = 0;
+  for (let match = PART.exec(trimmed); match !== null; match = PART.exec(trimmed)) {
+    const [whole, amount, unit] = match;
+    total += Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+    consumed += whole.length;
+  }
+  return consumed === trimmed.length ? total : undefined;
+}
+
+/** Formats milliseconds for people: `850 ms`, `3.42 s`, `2 m 5 s`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const sign = ms < 0 ? '-' : '';
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${sign}${Math.round(abs)} ms`;
+  if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(2).replace(/\.?0+$/, '')} s`;
+  const minutes = Math.floor(abs / 60_000);
+  const seconds = Math.round((abs % 60_000) / 1000);
+  return `${sign}${minutes} m${seconds > 0 ? ` ${seconds} s` : ''}`;
+}
+
+/**
+ * A duration field in a drill: `"30s"` style text (or a number of milliseconds), validated
+ * and turned into milliseconds. The error names what was expected.
+ */
+export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = typeof value === 'number' ? value : parseDuration(value);
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration such as "500ms", "30s", "2m" or "1m30s", got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** The text form accepted by `durationSchema`, for drill authors' types. */
+export type DurationInput = z.input<typeof durationSchema>;
