@@ -1,0 +1,109 @@
+import { parseArgs } from 'node:util';
+import { InvalidInputError } from '../drill/invalid-input-error.ts';
+import { EXIT_CODES } from '../runner/run-record.ts';
+import type { CliIo } from './cli-io.ts';
+import { planCommand } from './plan-command.ts';
+import { recoverCommand } from './recover-command.ts';
+import { runCommand } from './run-command.ts';
+import { sandboxUpCommand } from './sandbox-command.ts';
+
+const USAGE = `usage: drdrill <command> [options]
+
+commands:
+  run <drill.ts...>     run drills: inject faults under load, assert, roll back, write reports
+  plan <drill.ts>       show every change a drill would make, read live; changes nothing
+  recover               undo what interrupted runs left behind (safe to repeat)
+  sandbox up            run the two-region sandbox standalone; prints its endpoints as JSON
+
+options:
+  --env <name>          sandbox (default: an embedded sandbox) or drills/environments/<name>.ts
+  --sandbox-url <url>   with --env sandbox: use a running sandbox instead of starting one
+  --out <dir>           where reports go (default: reports)
+  --state-dir <dir>     where run journals go (default: .drdrill, or $DRDRILL_STATE_DIR)
+  --force               recover: also undo runs whose process still seems alive
+  --control-plane-port, --dns-port, --http-port <n>   sandbox up: fixed ports (default: any free)
+
+exit codes: 0 passed · 1 an assertion failed · 2 bad input, nothing changed ·
+            3 aborted, everything rolled back · 4 a rollback failed, faults may remain`;
+
+/**
+ * The whole CLI as a function: parses argv, runs one command, returns the exit code. Kept apart
+ * from process handling so tests call it directly.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        env: { type: 'string', default: 'sandbox' },
+        'sandbox-url': { type: 'string' },
+        out: { type: 'string', default: 'reports' },
+        'state-dir': { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'control-plane-port': { type: 'string' },
+        'dns-port': { type: 'string' },
+        'http-port': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`drdrill: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return EXIT_CODES['bad-input'];
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined) {
+    (command === undefined && !values.help ? io.err : io.out)(USAGE);
+    return values.help ? 0 : EXIT_CODES['bad-input'];
+  }
+  const sandboxUrl = values['sandbox-url'];
+  const stateDir = values['state-dir'];
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(
+          { files: rest, env: values.env, out: values.out, ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) },
+          io,
+        );
+      case 'plan': {
+        const [file] = rest;
+        if (file === undefined || rest.length > 1) throw new InvalidInputError('drdrill plan', ['expected exactly one drill file']);
+        return await planCommand({ file, env: values.env, ...(sandboxUrl === undefined ? {} : { sandboxUrl }) }, io);
+      }
+      case 'recover':
+        return await recoverCommand({ force: values.force, ...(stateDir === undefined ? {} : { stateDir }) }, io);
+      case 'sandbox': {
+        if (rest[0] !== 'up') throw new InvalidInputError('drdrill sandbox', [`expected "sandbox up", got "sandbox ${rest.join(' ')}"`]);
+        return await sandboxUpCommand(
+          {
+            ...portOption('--control-plane-port', values['control-plane-port'], 'controlPlanePort'),
+            ...portOption('--dns-port', values['dns-port'], 'dnsPort'),
+            ...portOption('--http-port', values['http-port'], 'httpPort'),
+          },
+          io,
+        );
+      }
+      default:
+        io.err(`drdrill: unknown command "${command}"\n\n${USAGE}`);
+        return EXIT_CODES['bad-input'];
+    }
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      io.err(`drdrill: ${error.message}\nnothing was changed.`);
+      return EXIT_CODES['bad-input'];
+    }
+    throw error;
+  }
+}
+
+function portOption<K extends string>(flag: string, value: string | undefined, key: K): Partial<Record<K, number>> {
+  if (value === undefined) return {};
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new InvalidInputError(flag, [`${flag}: expected a port number 0–65535, got "${value}"`]);
+  }
+  return { [key]: port } as Partial<Record<K, number>>;
+}

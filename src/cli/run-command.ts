@@ -1,0 +1,76 @@
+import path from 'node:path';
+import type { LoadedDrill } from '../drill/load-drill.ts';
+import { loadDrill } from '../drill/load-drill.ts';
+import { createBuiltinEngine } from '../load/builtin-engine.ts';
+import { renderConsoleSummary } from '../reporters/console-summary.ts';
+import { writeRunDirectory } from '../reporters/write-run-directory.ts';
+import { defaultStateDir } from '../runner/journal.ts';
+import { runDrill } from '../runner/run-drill.ts';
+import { EXIT_CODES } from '../runner/run-record.ts';
+import type { CliIo } from './cli-io.ts';
+import { resolveEnvironment } from './resolve-environment.ts';
+import { trapSignals } from './trap-signals.ts';
+
+export interface RunCommandOptions {
+  readonly files: readonly string[];
+  readonly env: string;
+  readonly sandboxUrl?: string;
+  readonly out: string;
+  readonly stateDir?: string;
+}
+
+/** Worst outcome wins: a rollback failure outranks an abort, which outranks a failed assertion. */
+const SEVERITY = [EXIT_CODES.passed, EXIT_CODES.failed, EXIT_CODES.aborted, EXIT_CODES['rollback-failed']];
+
+/**
+ * `drdrill run`: validates every drill before touching anything, then runs them one after the
+ * other and writes reports/<drill>/<run-id>/. Returns the exit code.
+ */
+export async function runCommand(options: RunCommandOptions, io: CliIo): Promise<number> {
+  if (options.files.length === 0) {
+    io.err('drdrill run: expected at least one drill file, e.g. drdrill run drills/sandbox/primary-lambda-throttle.drill.ts');
+    return EXIT_CODES['bad-input'];
+  }
+  const drills: LoadedDrill[] = [];
+  for (const file of options.files) drills.push(await loadDrill(file));
+
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl);
+  const signals = trapSignals(io);
+  let exitCode: number = EXIT_CODES.passed;
+  try {
+    for (const { drill, file } of drills) {
+      if (signals.signal.aborted) break;
+      io.out(`▶ ${drill.name} on ${resolved.environment.name} (${resolved.environment.kind})`);
+      const engine = createBuiltinEngine();
+      const run = await runDrill({
+        drill,
+        file,
+        environment: resolved.environment,
+        engine,
+        stateDir: options.stateDir ?? defaultStateDir(),
+        signal: signals.signal,
+        log: (line) => io.out(`  ${elapsed()} ${line}`),
+      });
+      const dir = path.resolve(options.out, drill.name, run.record.runId);
+      await writeRunDirectory(dir, run.record, run.samples);
+      io.out(renderConsoleSummary(run.record));
+      io.out(`  reports: ${path.relative(process.cwd(), dir) || dir}/{index.html,junit.xml,run.json}`);
+      if (run.rollbackFailures.length > 0) io.err(`ROLLBACK FAILED — faults may remain:\n${run.record.reason ?? ''}`);
+      exitCode = worst(exitCode, run.record.exitCode);
+    }
+    if (signals.signal.aborted) exitCode = worst(exitCode, EXIT_CODES.aborted);
+  } finally {
+    signals.release();
+    await resolved.embedded?.close();
+  }
+  return exitCode;
+}
+
+function worst(a: number, b: number): number {
+  return SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a;
+}
+
+const started = Date.now();
+function elapsed(): string {
+  return `+${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
+}

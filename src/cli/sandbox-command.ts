@@ -1,0 +1,32 @@
+import { startSandbox } from '../sandbox/start-sandbox.ts';
+import type { CliIo } from './cli-io.ts';
+
+export interface SandboxCommandOptions {
+  readonly controlPlanePort?: number;
+  readonly dnsPort?: number;
+  readonly httpPort?: number;
+}
+
+/**
+ * `drdrill sandbox up`: runs the sandbox until SIGINT/SIGTERM, after printing one JSON line
+ * with its endpoints and resource ids so a person (or a test) can point the AWS CLI or dig at it.
+ */
+export async function sandboxUpCommand(options: SandboxCommandOptions, io: CliIo): Promise<number> {
+  const sandbox = await startSandbox({
+    ...(options.controlPlanePort === undefined ? {} : { controlPlanePort: options.controlPlanePort }),
+    ...(options.dnsPort === undefined ? {} : { dnsPort: options.dnsPort }),
+    ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }),
+  });
+  io.out(JSON.stringify(sandbox.description));
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await sandbox.close();
+  return 0;
+}

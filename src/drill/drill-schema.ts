@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { assertionSchema } from '../assertions/assertion-spec.ts';
+import { faultSchema } from '../injectors/injector-registry.ts';
+import { durationSchema } from './duration.ts';
+
+/** Upper bound on offered load: drdrill proves failover, it is not a stress tester. */
+const MAX_RATE = 10_000;
+
+export const loadSchema = z.strictObject({
+  /** Requests per second, offered at a constant rate whatever the API does (open model). */
+  rate: z.number().positive('expected a rate above 0 requests per second').max(MAX_RATE),
+  /** Path appended to the service URL's path. */
+  path: z.string().startsWith('/', 'expected a path starting with "/"').optional(),
+  timeout: durationSchema.default(2000),
+  /** Reuse connections: shows clients that stick to a dead region. Off by default. */
+  keepAlive: z.boolean().default(false),
+});
+
+export const phasesSchema = z.strictObject({
+  /** Steady state before anything is injected. */
+  baseline: durationSchema,
+  /** How long the fault is held after it became observable. */
+  recovery: durationSchema,
+  /** How long to keep watching after rollback. */
+  settle: durationSchema,
+  /** Longest wait for a fault to become observable. */
+  verifyTimeout: durationSchema.default(30_000),
+});
+
+export const drillSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lowercase letters, digits and dashes, e.g. "primary-lambda-throttle"'),
+  description: z.string().default(''),
+  /** The environment service the drill loads and watches. */
+  service: z.string().min(1, 'expected the name of a service in the environment'),
+  load: loadSchema,
+  phases: phasesSchema,
+  probes: z
+    .strictObject({
+      /** How often each resolver is asked; the resolution of every DNS time figure. */
+      dnsInterval: durationSchema.default(250),
+    })
+    .default({ dnsInterval: 250 }),
+  faults: z.array(faultSchema).min(1, 'expected at least one fault'),
+  assertions: z.array(assertionSchema).min(1, 'expected at least one assertion'),
+});
+
+export type DrillInput = z.input<typeof drillSchema>;
+/** A validated drill: defaults applied, durations in milliseconds. */
+export type Drill = z.output<typeof drillSchema>;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const nonEmpty = z.string().min(1, 'expected a non-empty string');
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'expected "host:port", e.g. "127.0.0.1:53"');
+
+const perRegion = <T extends z.ZodType>(item: T) => z.strictObject({ primary: item, secondary: item });
+
+export const serviceEnvironmentSchema = z.strictObject({
+  /** What the load engine requests, e.g. `https://api.example.com/health`. */
+  url: z.url({ message: 'expected an absolute URL such as "https://api.example.com/health"' }),
+  /** Response header naming the region that answered (your API must set it to tell regions apart). */
+  regionHeader: nonEmpty.default('x-drdrill-region'),
+  hostedZoneId: nonEmpty,
+  /** The failover (or latency) record the drill watches, e.g. `api.example.com`. */
+  recordName: nonEmpty,
+  /** Lambda function name or ARN serving this service in each region. */
+  functions: perRegion(nonEmpty),
+  /** Route 53 health check id guarding each region's record. */
+  healthChecks: perRegion(nonEmpty),
+  /**
+   * Addresses each region's endpoint answers on, so DNS answers can be read as a region.
+   * Optional on AWS (regional API Gateway addresses rotate); the sandbox fills them in.
+   */
+  addresses: perRegion(z.array(z.ipv4({ message: 'expected an IPv4 address' }))).optional(),
+});
+
+/**
+ * Where a drill runs: the sandbox or an AWS account. The drill names logical targets
+ * (`service: 'api', region: 'primary'`); the environment turns them into ids.
+ */
+export const environmentSchema = z.strictObject({
+  name: nonEmpty,
+  kind: z.enum(['sandbox', 'aws']),
+  accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
+  /** Named profile from ~/.aws/config; absent means the standard credential chain. */
+  profile: nonEmpty.optional(),
+  /** Control-plane endpoint override: the sandbox's URL, or a VPC endpoint. Absent on plain AWS. */
+  endpoint: z.url().optional(),
+  regions: perRegion(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as "us-east-1"')),
+  /** Resolvers the DNS prober asks, as `host:port`. */
+  dnsResolvers: z.array(hostPort).min(1, 'expected at least one resolver to probe'),
+  /** Resolver the built-in load engine resolves through; absent means the system resolver. */
+  loadResolver: hostPort.optional(),
+  services: z.record(nonEmpty, serviceEnvironmentSchema).refine((services) => Object.keys(services).length > 0, {
+    message: 'expected at least one service',
+  }),
+});
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+export type Environment = z.output<typeof environmentSchema>;
+export type ServiceEnvironment = z.output<typeof serviceEnvironmentSchema>;
+
+/**
+ * Identity function that gives an environment file its type.
+ *
+ * @example
+ * export const environment = defineEnvironment({ name: 'prod', kind: 'aws', ... });
+ */
+export function defineEnvironment(environment: EnvironmentInput): EnvironmentInput {
+  return environment;
+}

@@ -1,0 +1,63 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { drillSchema, type Drill } from './drill-schema.ts';
+import { environmentSchema, type Environment } from './environment.ts';
+import { InvalidInputError } from './invalid-input-error.ts';
+
+export interface LoadedDrill {
+  readonly file: string;
+  readonly drill: Drill;
+}
+
+/**
+ * Imports a drill file and validates its `drill` export. Any problem — a missing file, a
+ * missing export, a bad field — is an InvalidInputError naming where, so the CLI exits 2
+ * before anything is touched.
+ */
+export async function loadDrill(file: string): Promise<LoadedDrill> {
+  const exported = await importNamed(file, 'drill', 'export const drill = defineDrill({ ... })');
+  return { file, drill: validateDrill(exported, file) };
+}
+
+/** Validates a drill object (already imported), e.g. one built in a test. */
+export function validateDrill(value: unknown, source = 'drill'): Drill {
+  const result = drillSchema.safeParse(value);
+  if (!result.success) throw InvalidInputError.fromZod(source, result.error);
+  return result.data;
+}
+
+/** Imports an environment file and validates its `environment` export. */
+export async function loadEnvironment(file: string): Promise<Environment> {
+  const exported = await importNamed(file, 'environment', 'export const environment = defineEnvironment({ ... })');
+  return validateEnvironment(exported, file);
+}
+
+export function validateEnvironment(value: unknown, source = 'environment'): Environment {
+  const result = environmentSchema.safeParse(value);
+  if (!result.success) throw InvalidInputError.fromZod(source, result.error);
+  return result.data;
+}
+
+async function importNamed(file: string, name: string, hint: string): Promise<unknown> {
+  const absolute = path.resolve(file);
+  try {
+    await access(absolute);
+  } catch {
+    throw new InvalidInputError(file, [`file not found (looked at ${absolute})`]);
+  }
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new InvalidInputError(file, [`could not be loaded: ${message}`]);
+  }
+  if (!(name in module)) {
+    const names = Object.keys(module);
+    throw new InvalidInputError(file, [
+      `${name}: required named export (${hint}); the file exports ${names.length === 0 ? 'nothing' : names.join(', ')}`,
+    ]);
+  }
+  return module[name];
+}

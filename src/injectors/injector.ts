@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import type { AwsClients } from '../aws/aws-clients.ts';
+import type { Environment } from '../drill/environment.ts';
+
+/** A JSON-serialisable handle: what was changed and what it was before, enough to undo it. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type FaultHandle = { readonly [key: string]: JsonValue };
+
+/** One change a fault will make, read from the live target before anything is touched. */
+export interface PlannedChange {
+  /** e.g. `lambda us-east-1 api-handler`. */
+  readonly target: string;
+  /** e.g. `ReservedConcurrentExecutions`. */
+  readonly field: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** What an injector needs to reach its targets. Rebuilt from the journal by `drdrill recover`. */
+export interface InjectorDeps {
+  readonly environment: Environment;
+  readonly clients: AwsClients;
+  /** The drill's service, for fault targets that do not name one. */
+  readonly defaultService: string;
+}
+
+/** Result of a mutating call, for the evidence trail. */
+export interface CallResult {
+  readonly requestIds: readonly string[];
+}
+
+/**
+ * One kind of fault, as a pair of do and undo. `inject` must call `journal(handle)` — which
+ * writes and fsyncs the prior state — before its first mutating call, so that a crash at any
+ * point leaves enough on disk to undo it. `rollback` must be idempotent: it may run after a
+ * crash that happened before or after the mutating call.
+ */
+export interface InjectorDefinition<Spec, Handle extends FaultHandle> {
+  readonly kind: string;
+  /** Zod schema of this fault's entry in a drill's `faults` list. */
+  readonly specSchema: z.ZodType<Spec>;
+  plan(spec: Spec, deps: InjectorDeps): Promise<readonly PlannedChange[]>;
+  inject(spec: Spec, deps: InjectorDeps, journal: (handle: Handle) => Promise<void>): Promise<{ handle: Handle } & CallResult>;
+  /** Resolves once the fault is observable; rejects on timeout or abort. */
+  verify(handle: Handle, deps: InjectorDeps, signal: AbortSignal): Promise<void>;
+  rollback(handle: Handle, deps: InjectorDeps): Promise<CallResult>;
+  /** Human label of the handle's target, e.g. `lambda us-east-1 api-handler`. */
+  describe(handle: Handle): string;
+  /** AWS CLI lines that undo the fault by hand, printed when rollback finally fails. */
+  manualUndo(handle: Handle): readonly string[];
+}
+
+/** Raised when a drill's target is already in the faulted state, or is otherwise unsafe to touch. */
+export class TargetRefusedError extends Error {
+  override readonly name = 'TargetRefusedError';
+}
+
+/** Raised when a target named by the drill does not exist in the environment it was looked up in. */
+export class TargetNotFoundError extends Error {
+  override readonly name = 'TargetNotFoundError';
+}

@@ -1,0 +1,114 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type { FaultHandle, InjectorDeps } from '../injectors/injector.ts';
+import { injectorFor, type FaultSpec } from '../injectors/injector-registry.ts';
+import type { Journal } from './journal.ts';
+import type { FaultEvent } from './timeline.ts';
+
+/** A fault that went in (or may have: its intent is journaled), waiting to be undone. */
+interface ActiveFault {
+  readonly seq: number;
+  readonly injector: string;
+  readonly handle: FaultHandle;
+  readonly target: string;
+}
+
+/** A rollback that failed after every retry, with the commands that undo it by hand. */
+export interface RollbackFailure {
+  readonly injector: string;
+  readonly target: string;
+  readonly error: string;
+  readonly manualUndo: readonly string[];
+}
+
+export interface FaultControllerOptions {
+  readonly deps: InjectorDeps;
+  readonly journal: Journal;
+  readonly onEvent: (event: FaultEvent) => void;
+  /** Attempts per rollback before giving up (with backoff between them). */
+  readonly rollbackAttempts?: number;
+  readonly rollbackBackoffMs?: number;
+}
+
+/**
+ * Injects faults and guarantees their undo: every fault is journaled before its mutating call
+ * and pushed on a stack as soon as its intent is on disk (even if the call then fails, since a
+ * timed-out call may still have landed), and rollback pops that stack, newest first.
+ */
+export class FaultController {
+  readonly #options: FaultControllerOptions;
+  readonly #active: ActiveFault[] = [];
+
+  constructor(options: FaultControllerOptions) {
+    this.#options = options;
+  }
+
+  async inject(spec: FaultSpec): Promise<void> {
+    const injector = injectorFor(spec.injector);
+    const { deps, journal, onEvent } = this.#options;
+    let seq = 0;
+    const result = await injector.inject(spec, deps, async (handle) => {
+      const target = injector.describe(handle);
+      seq = await journal.intent(injector.kind, target, handle);
+      this.#active.push({ seq, injector: injector.kind, handle, target });
+    });
+    await journal.applied(seq, result.requestIds);
+    onEvent({
+      kind: 'inject',
+      at: Date.now(),
+      injector: injector.kind,
+      target: injector.describe(result.handle),
+      requestIds: result.requestIds,
+    });
+  }
+
+  /** Waits until every active fault is observable. */
+  async verifyAll(signal: AbortSignal): Promise<void> {
+    for (const fault of this.#active) {
+      await injectorFor(fault.injector).verify(fault.handle, this.#options.deps, signal);
+      this.#options.onEvent({
+        kind: 'verified',
+        at: Date.now(),
+        injector: fault.injector,
+        target: fault.target,
+        requestIds: [],
+      });
+    }
+  }
+
+  get activeCount(): number {
+    return this.#active.length;
+  }
+
+  /**
+   * Undoes every active fault, newest first, retrying each with backoff. Never throws: a fault
+   * that cannot be undone is returned with the commands a person can run instead.
+   */
+  async rollbackAll(): Promise<RollbackFailure[]> {
+    const { deps, journal, onEvent } = this.#options;
+    const attempts = this.#options.rollbackAttempts ?? 4;
+    const backoffMs = this.#options.rollbackBackoffMs ?? 250;
+    const failures: RollbackFailure[] = [];
+    for (let fault = this.#active.pop(); fault !== undefined; fault = this.#active.pop()) {
+      const injector = injectorFor(fault.injector);
+      let lastError = '';
+      let undone = false;
+      for (let attempt = 1; attempt <= attempts && !undone; attempt++) {
+        try {
+          const result = await injector.rollback(fault.handle, deps);
+          await journal.rolledBack(fault.seq, result.requestIds);
+          onEvent({ kind: 'rollback', at: Date.now(), injector: fault.injector, target: fault.target, requestIds: result.requestIds });
+          undone = true;
+        } catch (error) {
+          lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          if (attempt < attempts) await delay(backoffMs * 2 ** (attempt - 1));
+        }
+      }
+      if (!undone) {
+        await journal.rollbackFailed(fault.seq, lastError);
+        onEvent({ kind: 'rollback-failed', at: Date.now(), injector: fault.injector, target: fault.target, requestIds: [], detail: lastError });
+        failures.push({ injector: fault.injector, target: fault.target, error: lastError, manualUndo: injector.manualUndo(fault.handle) });
+      }
+    }
+    return failures;
+  }
+}

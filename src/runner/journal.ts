@@ -1,0 +1,152 @@
+import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import type { Environment } from '../drill/environment.ts';
+import type { FaultHandle } from '../injectors/injector.ts';
+
+/** Where journals live unless `DRDRILL_STATE_DIR` says otherwise: per working copy, git-ignored. */
+export function defaultStateDir(): string {
+  return process.env['DRDRILL_STATE_DIR'] ?? path.resolve('.drdrill');
+}
+
+export function journalDir(stateDir: string): string {
+  return path.join(stateDir, 'journal');
+}
+
+export type JournalEntry =
+  | {
+      readonly type: 'run';
+      readonly runId: string;
+      readonly pid: number;
+      readonly at: number;
+      readonly drill: string;
+      readonly file: string;
+      /** Enough to rebuild SDK clients after a crash. Holds no credentials: only a profile name. */
+      readonly environment: Environment;
+      readonly defaultService: string;
+    }
+  | {
+      /** Written (and fsynced) before the mutating call: the prior state needed to undo it. */
+      readonly type: 'intent';
+      readonly seq: number;
+      readonly at: number;
+      readonly injector: string;
+      readonly target: string;
+      readonly handle: FaultHandle;
+    }
+  | { readonly type: 'applied'; readonly seq: number; readonly at: number; readonly requestIds: readonly string[] }
+  | { readonly type: 'rolled-back'; readonly seq: number; readonly at: number; readonly requestIds: readonly string[] }
+  | { readonly type: 'rollback-failed'; readonly seq: number; readonly at: number; readonly error: string }
+  | { readonly type: 'closed'; readonly at: number; readonly outcome: string };
+
+type RunEntry = Extract<JournalEntry, { type: 'run' }>;
+type IntentEntry = Extract<JournalEntry, { type: 'intent' }>;
+
+/**
+ * A write-ahead journal for one run: one JSON line per entry, each fsynced before the call it
+ * announces, so that `drdrill recover` can undo whatever a killed run left behind.
+ */
+export class Journal {
+  readonly file: string;
+  readonly #handle: FileHandle;
+  #nextSeq = 1;
+
+  private constructor(file: string, handle: FileHandle) {
+    this.file = file;
+    this.#handle = handle;
+  }
+
+  static async create(stateDir: string, header: Omit<RunEntry, 'type' | 'at' | 'pid'>): Promise<Journal> {
+    const dir = journalDir(stateDir);
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `${header.runId}.ndjson`);
+    // 'wx': a run id is never reused; a collision must not append to someone else's journal.
+    const handle = await open(file, 'wx');
+    const journal = new Journal(file, handle);
+    await journal.#append({ type: 'run', at: Date.now(), pid: process.pid, ...header });
+    return journal;
+  }
+
+  /** Records the prior state of a fault about to be injected; returns its sequence number. */
+  async intent(injector: string, target: string, handle: FaultHandle): Promise<number> {
+    const seq = this.#nextSeq++;
+    await this.#append({ type: 'intent', seq, at: Date.now(), injector, target, handle });
+    return seq;
+  }
+
+  async applied(seq: number, requestIds: readonly string[]): Promise<void> {
+    await this.#append({ type: 'applied', seq, at: Date.now(), requestIds });
+  }
+
+  async rolledBack(seq: number, requestIds: readonly string[]): Promise<void> {
+    await this.#append({ type: 'rolled-back', seq, at: Date.now(), requestIds });
+  }
+
+  async rollbackFailed(seq: number, error: string): Promise<void> {
+    await this.#append({ type: 'rollback-failed', seq, at: Date.now(), error });
+  }
+
+  /** Marks the run finished with nothing left to undo; `recover` then skips it. */
+  async close(outcome: string): Promise<void> {
+    await this.#append({ type: 'closed', at: Date.now(), outcome });
+    await this.#handle.close();
+  }
+
+  /** Closes the file without marking the run finished (faults remain for `recover`). */
+  async abandon(): Promise<void> {
+    await this.#handle.close();
+  }
+
+  async #append(entry: JournalEntry): Promise<void> {
+    await this.#handle.write(`${JSON.stringify(entry)}\n`);
+    await this.#handle.sync();
+  }
+}
+
+/** A journal as found on disk, with what it still owes. */
+export interface JournalState {
+  readonly file: string;
+  readonly run: RunEntry;
+  readonly closed: boolean;
+  /** Intents not yet rolled back, newest first: the order to undo them in. */
+  readonly pending: readonly IntentEntry[];
+}
+
+/**
+ * Reads a journal. A torn last line (the process died mid-write) is ignored: its fsync never
+ * completed, so the mutating call it announced was never made.
+ */
+export async function readJournal(file: string): Promise<JournalState> {
+  const lines = (await readFile(file, 'utf8')).split('\n');
+  const entries: JournalEntry[] = [];
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    try {
+      entries.push(JSON.parse(line) as JournalEntry);
+    } catch (error) {
+      if (index >= lines.length - 2) break;
+      throw new Error(`journal ${file} line ${index + 1} is corrupt`, { cause: error });
+    }
+  }
+  const run = entries.find((entry): entry is RunEntry => entry.type === 'run');
+  if (run === undefined) throw new Error(`journal ${file} has no run header`);
+  const undone = new Set(entries.flatMap((entry) => (entry.type === 'rolled-back' ? [entry.seq] : [])));
+  const pending = entries
+    .filter((entry): entry is IntentEntry => entry.type === 'intent' && !undone.has(entry.seq))
+    .reverse();
+  return { file, run, closed: entries.some((entry) => entry.type === 'closed'), pending };
+}
+
+/** Every journal under the state directory whose run did not close. */
+export async function openJournals(stateDir: string): Promise<JournalState[]> {
+  const dir = journalDir(stateDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const states = await Promise.all(
+    names.filter((name) => name.endsWith('.ndjson')).sort().map((name) => readJournal(path.join(dir, name))),
+  );
+  return states.filter((state) => !state.closed);
+}

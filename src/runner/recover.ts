@@ -1,0 +1,104 @@
+import { AwsClients } from '../aws/aws-clients.ts';
+import { injectorFor } from '../injectors/injector-registry.ts';
+import { openJournals, type JournalState } from './journal.ts';
+import { appendFile } from 'node:fs/promises';
+
+export interface RecoverOptions {
+  readonly stateDir: string;
+  /** Undo journals of runs whose process still seems alive (it may be a reused pid). */
+  readonly force?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface RecoverReport {
+  readonly journals: number;
+  readonly undone: number;
+  readonly skipped: readonly string[];
+  readonly failed: readonly { readonly target: string; readonly error: string; readonly manualUndo: readonly string[] }[];
+}
+
+/**
+ * Undoes what interrupted runs left behind, newest fault first, from their journals alone.
+ * Idempotent: rollbacks restore a recorded prior state, so running it twice changes nothing
+ * the second time, and a journal is closed only once everything in it is undone.
+ */
+export async function recover(options: RecoverOptions): Promise<RecoverReport> {
+  const log = options.log ?? (() => {});
+  const journals = await openJournals(options.stateDir);
+  const skipped: string[] = [];
+  const failed: RecoverReport['failed'][number][] = [];
+  let undone = 0;
+  for (const journal of journals) {
+    const { run } = journal;
+    if (!options.force && run.pid !== process.pid && isAlive(run.pid)) {
+      skipped.push(`${run.runId}: its process (pid ${run.pid}) is still running; use --force if it is not drdrill`);
+      continue;
+    }
+    if (run.environment.kind === 'sandbox' && !(await sandboxReachable(run.environment.endpoint))) {
+      // An embedded sandbox dies with its run, and its state with it: there is nothing left to undo.
+      log(`${run.runId}: its sandbox (${run.environment.endpoint ?? 'no endpoint'}) is gone, and the fault with it`);
+      await appendFile(journal.file, `${JSON.stringify({ type: 'closed', at: Date.now(), outcome: 'sandbox-gone' })}\n`);
+      continue;
+    }
+    log(`recovering ${run.runId} (${run.drill}, environment ${run.environment.name}): ${journal.pending.length} fault(s) to undo`);
+    const result = await undoJournal(journal, log);
+    undone += result.undone;
+    failed.push(...result.failed);
+    if (result.failed.length === 0) {
+      await appendFile(journal.file, `${JSON.stringify({ type: 'closed', at: Date.now(), outcome: 'recovered' })}\n`);
+    }
+  }
+  return { journals: journals.length, undone, skipped, failed };
+}
+
+async function undoJournal(
+  journal: JournalState,
+  log: (line: string) => void,
+): Promise<{ undone: number; failed: RecoverReport['failed'][number][] }> {
+  const { environment, defaultService } = journal.run;
+  const clients = AwsClients.forEnvironment(environment);
+  const deps = { environment, clients, defaultService };
+  const failed: RecoverReport['failed'][number][] = [];
+  let undone = 0;
+  try {
+    for (const intent of journal.pending) {
+      const injector = injectorFor(intent.injector);
+      try {
+        const result = await injector.rollback(intent.handle, deps);
+        await appendFile(
+          journal.file,
+          `${JSON.stringify({ type: 'rolled-back', seq: intent.seq, at: Date.now(), requestIds: result.requestIds })}\n`,
+        );
+        undone++;
+        log(`  undone ${intent.target}`);
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        failed.push({ target: intent.target, error: message, manualUndo: injector.manualUndo(intent.handle) });
+        log(`  FAILED ${intent.target}: ${message}`);
+      }
+    }
+  } finally {
+    clients.destroy();
+  }
+  return { undone, failed };
+}
+
+async function sandboxReachable(endpoint: string | undefined): Promise<boolean> {
+  if (endpoint === undefined) return false;
+  try {
+    const response = await fetch(new URL('/_sandbox/describe', endpoint), { signal: AbortSignal.timeout(2000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,274 @@
+import { randomBytes } from 'node:crypto';
+import { evaluateAssertion } from '../assertions/assertion-spec.ts';
+import type { AssertionContext } from '../assertions/assertion-context.ts';
+import { AwsClients } from '../aws/aws-clients.ts';
+import type { Drill } from '../drill/drill-schema.ts';
+import type { Environment } from '../drill/environment.ts';
+import { InvalidInputError } from '../drill/invalid-input-error.ts';
+import { TargetNotFoundError, type PlannedChange } from '../injectors/injector.ts';
+import type { LoadEngine, LoadPlan } from '../load/load-engine.ts';
+import { SampleStore } from '../load/sample-store.ts';
+import { startDnsProber } from '../observers/dns-prober.ts';
+import { buildSeries } from '../reporters/series.ts';
+import { abortableSleep } from './abortable-sleep.ts';
+import { FaultController, type RollbackFailure } from './fault-controller.ts';
+import { planFaults } from './plan-faults.ts';
+import { Journal } from './journal.ts';
+import { EXIT_CODES, type RunOutcome, type RunRecord } from './run-record.ts';
+import type { FaultEvent, PhaseName, Timeline } from './timeline.ts';
+import { TOOL_VERSION } from './tool-version.ts';
+
+export interface RunDrillOptions {
+  readonly drill: Drill;
+  readonly file: string;
+  readonly environment: Environment;
+  readonly engine: LoadEngine;
+  /** Where journals live (see `defaultStateDir`). */
+  readonly stateDir: string;
+  /** Aborts the run (Ctrl-C, SIGTERM, a guardrail); faults are still rolled back. */
+  readonly signal: AbortSignal;
+  /** Progress lines for people; the CLI prints them. */
+  readonly log?: (line: string) => void;
+  readonly runId?: string;
+}
+
+export interface DrillRun {
+  readonly record: RunRecord;
+  readonly samples: SampleStore;
+  readonly rollbackFailures: readonly RollbackFailure[];
+}
+
+/** Margin on top of the planned phases before the load engine stops by itself regardless. */
+const LOAD_SLACK_MS = 10_000;
+
+/**
+ * Runs one drill: baseline → fault → recovery → failback → settle, with load and DNS probes
+ * running throughout and every observation landing on one Timeline. Rollback runs whatever
+ * happens after the first intent is journaled: success, failed verdicts, exceptions, aborts.
+ *
+ * Throws InvalidInputError (nothing was changed) when a target does not exist; every other
+ * outcome is a RunRecord.
+ */
+export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
+  const { drill, environment, signal } = options;
+  const log = options.log ?? (() => {});
+  const runId = options.runId ?? newRunId(drill.name);
+  const service = environment.services[drill.service];
+  if (service === undefined) {
+    throw new InvalidInputError(options.file, [
+      `service: "${drill.service}" is not defined in environment "${environment.name}" (it defines: ${Object.keys(environment.services).join(', ')})`,
+    ]);
+  }
+
+  const clients = AwsClients.forEnvironment(environment);
+  const deps = { environment, clients, defaultService: drill.service };
+
+  const timeline: Timeline = {
+    startedAt: Date.now(),
+    endedAt: 0,
+    phases: [],
+    faults: [],
+    dns: [],
+    health: [],
+    samples: new SampleStore(),
+    regionsByAddress: regionsByAddress(environment, drill.service),
+  };
+  const onFault = (event: FaultEvent): void => {
+    timeline.faults.push(event);
+    log(`${event.kind.padEnd(15)} ${event.target}${event.requestIds.length > 0 ? ` (request ${event.requestIds.join(', ')})` : ''}${event.detail === undefined ? '' : `: ${event.detail}`}`);
+  };
+
+  let journal: Journal | undefined;
+  let controller: FaultController | undefined;
+  let outcome: RunOutcome | undefined;
+  let reason: string | undefined;
+  let rollbackFailures: RollbackFailure[] = [];
+  const stopObservers = new AbortController();
+  let loadDone: Promise<unknown> = Promise.resolve();
+  let prober: { stop(): Promise<void> } | undefined;
+
+  try {
+    // Preflight: read every target live. A missing target is bad input, and nothing was touched.
+    let planned: PlannedChange[];
+    try {
+      planned = await planFaults(drill.faults, deps);
+    } catch (error) {
+      if (error instanceof TargetNotFoundError) throw new InvalidInputError(options.file, [`faults: ${error.message}`]);
+      throw error;
+    }
+    for (const change of planned) log(`plan            ${change.target}: ${change.field} ${change.from} → ${change.to}`);
+
+    journal = await Journal.create(options.stateDir, {
+      runId,
+      drill: drill.name,
+      file: options.file,
+      environment,
+      defaultService: drill.service,
+    });
+    controller = new FaultController({ deps, journal, onEvent: onFault });
+
+    const loadPlan = buildLoadPlan(drill, environment);
+    loadDone = options.engine
+      .run(loadPlan, (sample) => timeline.samples.push(sample), AbortSignal.any([signal, stopObservers.signal]))
+      .catch((error: unknown) => {
+        log(`load engine stopped: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    prober = startDnsProber({
+      resolvers: environment.dnsResolvers,
+      name: service.recordName,
+      intervalMs: drill.probes.dnsInterval,
+      onObservation: (observation) => timeline.dns.push(observation),
+      signal: stopObservers.signal,
+    });
+
+    const mark = (phase: PhaseName): void => {
+      timeline.phases.push({ phase, at: Date.now() });
+      log(`phase           ${phase}`);
+    };
+
+    mark('baseline');
+    if (await abortableSleep(drill.phases.baseline, signal)) {
+      mark('fault');
+      for (const fault of drill.faults) {
+        if (signal.aborted) break;
+        await controller.inject(fault);
+      }
+      if (!signal.aborted) {
+        const verifySignal = AbortSignal.any([signal, AbortSignal.timeout(drill.phases.verifyTimeout)]);
+        try {
+          await controller.verifyAll(verifySignal);
+        } catch (error) {
+          if (!signal.aborted) throw new Error(`fault did not become observable within ${drill.phases.verifyTimeout} ms`, { cause: error });
+        }
+      }
+      if (!signal.aborted) {
+        mark('recovery');
+        await abortableSleep(drill.phases.recovery, signal);
+      }
+    }
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      stopObservers.abort();
+      await Promise.all([loadDone, prober?.stop()]);
+      clients.destroy();
+      throw error;
+    }
+    outcome = 'aborted';
+    reason = `drill failed: ${error instanceof Error ? error.message : String(error)}`;
+    log(reason);
+  } finally {
+    // The one thing that must always happen once anything may have been changed.
+    if (controller !== undefined && journal !== undefined) {
+      timeline.phases.push({ phase: 'failback', at: Date.now() });
+      log('phase           failback');
+      rollbackFailures = await controller.rollbackAll();
+      if (rollbackFailures.length === 0) await journal.close(outcome ?? 'rolled-back');
+      else await journal.abandon();
+    }
+  }
+
+  if (signal.aborted && outcome === undefined) {
+    outcome = 'aborted';
+    reason = `aborted: ${describeReason(signal.reason)}`;
+  }
+  if (rollbackFailures.length === 0 && outcome === undefined) {
+    timeline.phases.push({ phase: 'settle', at: Date.now() });
+    log('phase           settle');
+    await abortableSleep(drill.phases.settle, signal);
+    if (signal.aborted) {
+      outcome = 'aborted';
+      reason = `aborted: ${describeReason(signal.reason)}`;
+    }
+  }
+
+  stopObservers.abort();
+  await Promise.all([loadDone, prober?.stop()]);
+  clients.destroy();
+  timeline.endedAt = Date.now();
+
+  const context: AssertionContext = {
+    primaryRegion: environment.regions.primary,
+    secondaryRegion: environment.regions.secondary,
+    probeIntervalMs: drill.probes.dnsInterval,
+  };
+  const verdicts = drill.assertions.map((spec) => evaluateAssertion(timeline, spec, context));
+  if (rollbackFailures.length > 0) {
+    outcome = 'rollback-failed';
+    reason = rollbackFailures
+      .map((failure) => `${failure.target}: ${failure.error}\n  undo by hand:\n${failure.manualUndo.map((line) => `    ${line}`).join('\n')}`)
+      .join('\n');
+  }
+  outcome ??= verdicts.every((verdict) => verdict.status === 'passed') ? 'passed' : 'failed';
+
+  let errors = 0;
+  for (let i = 0; i < timeline.samples.length; i++) {
+    const status = timeline.samples.statusAt(i);
+    if (status === 0 || status >= 400) errors++;
+  }
+  const record: RunRecord = {
+    schemaVersion: 1,
+    runId,
+    tool: { name: 'drdrill', version: TOOL_VERSION },
+    drill: { name: drill.name, description: drill.description, file: options.file, definition: drill },
+    environment: {
+      name: environment.name,
+      kind: environment.kind,
+      accountId: environment.accountId,
+      regions: environment.regions,
+    },
+    engine: options.engine.name,
+    startedAt: timeline.startedAt,
+    endedAt: timeline.endedAt,
+    outcome,
+    exitCode: EXIT_CODES[outcome],
+    ...(reason === undefined ? {} : { reason }),
+    phases: timeline.phases,
+    faults: timeline.faults,
+    dns: timeline.dns,
+    health: timeline.health,
+    regionsByAddress: timeline.regionsByAddress,
+    series: { bucketMs: 1000, points: buildSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000) },
+    totals: { requests: timeline.samples.length, errors },
+    verdicts,
+  };
+  return { record, samples: timeline.samples, rollbackFailures };
+}
+
+function buildLoadPlan(drill: Drill, environment: Environment): LoadPlan {
+  const service = environment.services[drill.service];
+  if (service === undefined) throw new Error(`service ${drill.service} vanished from the environment`);
+  const url = new URL(service.url);
+  if (drill.load.path !== undefined) url.pathname = `${url.pathname.replace(/\/$/, '')}${drill.load.path}`;
+  const phasesMs = drill.phases.baseline + drill.phases.verifyTimeout + drill.phases.recovery + drill.phases.settle;
+  const durationMs = phasesMs + LOAD_SLACK_MS;
+  return {
+    url: url.href,
+    rate: drill.load.rate,
+    durationMs,
+    maxRequests: Math.ceil((drill.load.rate * durationMs) / 1000) + 1,
+    timeoutMs: drill.load.timeout,
+    ...(environment.loadResolver === undefined ? {} : { resolver: environment.loadResolver }),
+    regionHeader: service.regionHeader,
+    target: drill.service,
+    keepAlive: drill.load.keepAlive,
+  };
+}
+
+function regionsByAddress(environment: Environment, serviceName: string): Record<string, string> {
+  const addresses = environment.services[serviceName]?.addresses;
+  const result: Record<string, string> = {};
+  if (addresses === undefined) return result;
+  for (const address of addresses.primary) result[address] = environment.regions.primary;
+  for (const address of addresses.secondary) result[address] = environment.regions.secondary;
+  return result;
+}
+
+function newRunId(drillName: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `${drillName}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  return String(reason);
+}
