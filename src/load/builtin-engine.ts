@@ -1,0 +1,335 @@
+import { Agent as HttpAgent, ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { isIP, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createDnsLookup } from '../net/dns-lookup.ts';
+import type { LoadEngine, LoadPlan, LoadSummary } from './load-engine.ts';
+import { checkLoadPlan } from './load-plan-check.ts';
+import type { Sample } from './sample.ts';
+
+export interface BuiltinEngineOptions {
+  /**
+   * Budget for resolving the host through `plan.resolver` (ms); default min(2000, plan.timeoutMs).
+   * Shorter than the request timeout, so a resolver that does not answer shows as `EDNS_TIMEOUT`
+   * rather than as a plain `ETIMEDOUT`.
+   */
+  readonly dnsTimeoutMs?: number;
+}
+
+const ENGINE_NAME = 'builtin';
+const USER_AGENT = 'drdrill-builtin/0.1';
+/** Compact the in-flight window once this many finished slots lead it. */
+const COMPACT_AFTER = 4096;
+
+/**
+ * Creates the built-in open-model HTTP load engine.
+ *
+ * - Request i is due at t0 + i/rate and is sent then, whatever earlier requests are doing: a slow
+ *   or dead endpoint never lowers the offered rate (no coordinated omission). A sample's `start` is
+ *   its due time and `latencyMs` counts from it, so scheduling lag shows up as latency.
+ * - One timer drives everything: each tick sends every request that is due and expires every
+ *   request past its deadline. Deadlines (due time + timeoutMs) grow with i, so in-flight requests
+ *   form a FIFO and expiry only looks at the head. No per-request timer.
+ * - Stops scheduling after `durationMs` or `maxRequests` requests, whichever comes first, and
+ *   resolves once every sent request has a sample (a response, an error, or `ETIMEDOUT` at
+ *   `timeoutMs` from its due time). Aborting `signal` stops at once: requests in flight are
+ *   destroyed and not recorded, and the summary counts them in `sent` but not in `completed`.
+ * - With `plan.resolver` every new connection resolves the host with a fresh A query to that
+ *   server and connects to the first address; DNS failures become samples with error `ENOTFOUND`
+ *   (NXDOMAIN / no A record) or `EDNS_<RCODE>` (`EDNS_TIMEOUT`, `EDNS_SERVFAIL`, `EDNS_ERROR`, …).
+ *   Without it, Node's system lookup is used. IP-literal hosts are not resolved.
+ * - `keepAlive: false` (default) opens a new connection for every request (`Connection: close`),
+ *   so a DNS change is seen by the next request; `keepAlive: true` reuses idle connections and
+ *   therefore keeps talking to the address it first resolved, like many real clients.
+ * - A response is read to the end (drained) before its sample is emitted. A response that breaks
+ *   off mid-body is a sample with status 0 and the transport error (usually `ECONNRESET`).
+ * - If `onSample` throws, the run stops as on abort and the returned promise rejects with that error.
+ *
+ * @throws LoadPlanError (as a rejection) for a plan out of range.
+ */
+export function createBuiltinEngine(options: BuiltinEngineOptions = {}): LoadEngine {
+  return {
+    name: ENGINE_NAME,
+    run(plan, onSample, signal) {
+      try {
+        const url = checkLoadPlan(plan);
+        return new LoadRun(plan, url, onSample, signal, options).start();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+  };
+}
+
+/** The built-in engine with default options. */
+export const builtinEngine: LoadEngine = createBuiltinEngine();
+
+/**
+ * One request. Subclassing ClientRequest lets shared, module-level listeners find the request
+ * state through `this`, so sending a request allocates no closures.
+ */
+class LoadRequest extends ClientRequest {
+  // Prefixed names: ClientRequest already has fields like `finished` that Node relies on.
+  loadRun!: LoadRun;
+  loadSeq = 0;
+  loadSettled = false;
+  /** The address connected (or being connected) to, when known. */
+  loadAddress: string | undefined;
+  loadStatus = 0;
+  loadRegion: string | undefined;
+}
+
+/** Back-pointer from a socket or response to the request it serves, for shared listeners. */
+const OWNER = Symbol('drdrill.loadRequest');
+type Owned<T> = T & { [OWNER]?: LoadRequest };
+
+function onRequestSocket(this: LoadRequest, socket: Socket): void {
+  if (socket.connecting) {
+    (socket as Owned<Socket>)[OWNER] = this;
+    socket.once('lookup', onSocketLookup);
+  }
+}
+
+function onSocketLookup(this: Owned<Socket>, error: Error | null, address: string): void {
+  const request = this[OWNER];
+  if (request !== undefined && error === null && typeof address === 'string' && address !== '') request.loadAddress = address;
+}
+
+function onRequestResponse(this: LoadRequest, response: IncomingMessage): void {
+  this.loadStatus = response.statusCode ?? 0;
+  const region = response.headers[this.loadRun.regionHeader];
+  this.loadRegion = Array.isArray(region) ? region[0] : region;
+  this.loadAddress = response.socket?.remoteAddress ?? this.loadAddress;
+  (response as Owned<IncomingMessage>)[OWNER] = this;
+  response.on('end', onResponseEnd);
+  response.on('error', onResponseError);
+  response.on('close', onResponseClose);
+  response.resume();
+}
+
+function onResponseEnd(this: Owned<IncomingMessage>): void {
+  const request = this[OWNER];
+  if (request !== undefined) request.loadRun.complete(request, request.loadStatus, undefined);
+}
+
+function onResponseError(this: Owned<IncomingMessage>, error: NodeJS.ErrnoException): void {
+  const request = this[OWNER];
+  if (request !== undefined) request.loadRun.complete(request, 0, error.code ?? 'ECONNRESET');
+}
+
+function onResponseClose(this: Owned<IncomingMessage>): void {
+  // Closed without 'end' and without 'error': the body was cut off.
+  const request = this[OWNER];
+  if (request !== undefined && !request.loadSettled) request.loadRun.complete(request, 0, 'ECONNRESET');
+}
+
+function onRequestError(this: LoadRequest, error: NodeJS.ErrnoException & { address?: unknown }): void {
+  if (this.loadSettled) return;
+  if (this.loadAddress === undefined && typeof error.address === 'string') this.loadAddress = error.address;
+  this.loadRun.complete(this, 0, error.code ?? 'ERROR');
+}
+
+/** State of one `run()` call. */
+class LoadRun {
+  readonly regionHeader: string;
+  readonly #plan: LoadPlan;
+  readonly #onSample: (sample: Sample) => void;
+  readonly #signal: AbortSignal;
+  readonly #requestOptions: RequestOptions;
+  readonly #agent: HttpAgent;
+  /** Host as an IP literal (no lookup will happen), for the sample's address. */
+  readonly #literalAddress: string | undefined;
+  readonly #intervalMs: number;
+  readonly #total: number;
+  #t0 = 0;
+  #wallT0 = 0;
+  #sent = 0;
+  #completed = 0;
+  #maxLagMs = 0;
+  /** In-flight requests by seq - #base; a finished slot is undefined. */
+  #window: (LoadRequest | undefined)[] = [];
+  #base = 0;
+  /** Lowest seq that may still be in flight. */
+  #head = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #done = false;
+  #resolve: (summary: LoadSummary) => void = () => undefined;
+  #reject: (reason: unknown) => void = () => undefined;
+
+  constructor(plan: LoadPlan, url: URL, onSample: (sample: Sample) => void, signal: AbortSignal, options: BuiltinEngineOptions) {
+    this.#plan = plan;
+    this.#onSample = onSample;
+    this.#signal = signal;
+    this.regionHeader = plan.regionHeader.toLowerCase();
+    this.#intervalMs = 1000 / plan.rate;
+    // Request i is scheduled when i/rate < duration; the small epsilon keeps 1000 ms at 100/s at 100.
+    this.#total = Math.min(plan.maxRequests, Math.max(0, Math.ceil((plan.durationMs * plan.rate) / 1000 - 1e-9)));
+
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const https = url.protocol === 'https:';
+    const keepAlive = plan.keepAlive === true;
+    // Never the global agent: since Node 19 it keeps connections alive, which would hide failover.
+    this.#agent = https ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
+    this.#literalAddress = isIP(hostname) === 0 ? undefined : hostname;
+    const requestOptions: RequestOptions = {
+      protocol: url.protocol,
+      host: hostname,
+      port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
+      method: 'GET',
+      path: `${url.pathname}${url.search}`,
+      agent: this.#agent,
+      headers: { host: url.host, 'user-agent': USER_AGENT, accept: '*/*' },
+    };
+    if (plan.resolver !== undefined && this.#literalAddress === undefined) {
+      requestOptions.lookup = createDnsLookup(plan.resolver, options.dnsTimeoutMs ?? Math.min(2000, plan.timeoutMs));
+      // The resolver answers A records only; pinning IPv4 also keeps net from happy-eyeballs racing.
+      requestOptions.family = 4;
+    }
+    this.#requestOptions = requestOptions;
+  }
+
+  start(): Promise<LoadSummary> {
+    return new Promise<LoadSummary>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      if (this.#signal.aborted) {
+        this.#finish();
+        return;
+      }
+      this.#signal.addEventListener('abort', this.#onAbort, { once: true });
+      this.#t0 = performance.now();
+      this.#wallT0 = performance.timeOrigin + this.#t0;
+      this.#tick();
+    });
+  }
+
+  readonly #onAbort = (): void => {
+    if (this.#done) return;
+    this.#destroyInFlight();
+    this.#finish();
+  };
+
+  readonly #tick = (): void => {
+    this.#timer = undefined;
+    if (this.#done) return;
+    const now = performance.now();
+    // Batch every request that is due by now; later ones wait for the next tick.
+    while (this.#sent < this.#total) {
+      const due = this.#t0 + this.#sent * this.#intervalMs;
+      if (due > now) break;
+      this.#send(due);
+      if (this.#done) return;
+    }
+    this.#expire(performance.now());
+    if (this.#done) return;
+    this.#arm();
+  };
+
+  #send(due: number): void {
+    const seq = this.#sent++;
+    const lag = performance.now() - due;
+    if (lag > this.#maxLagMs) this.#maxLagMs = lag;
+    const request = new LoadRequest(this.#requestOptions);
+    request.loadRun = this;
+    request.loadSeq = seq;
+    request.loadAddress = this.#literalAddress;
+    request.on('socket', onRequestSocket);
+    request.on('response', onRequestResponse);
+    request.on('error', onRequestError);
+    this.#window.push(request);
+    request.end();
+  }
+
+  /** Times out every in-flight request whose deadline has passed (they are in deadline order). */
+  #expire(now: number): void {
+    const timeoutMs = this.#plan.timeoutMs;
+    while (this.#head < this.#sent) {
+      const request = this.#window[this.#head - this.#base];
+      if (request !== undefined) {
+        if (this.#t0 + this.#head * this.#intervalMs + timeoutMs > now) break;
+        this.complete(request, 0, 'ETIMEDOUT');
+        request.destroy();
+        if (this.#done) return;
+      }
+      this.#head++;
+    }
+    const finishedSlots = this.#head - this.#base;
+    if (finishedSlots >= COMPACT_AFTER && finishedSlots * 2 >= this.#window.length) {
+      this.#window.splice(0, finishedSlots);
+      this.#base = this.#head;
+    }
+  }
+
+  /** Sleeps until the next request is due or the oldest in-flight request times out. */
+  #arm(): void {
+    let wake = Number.POSITIVE_INFINITY;
+    if (this.#sent < this.#total) wake = this.#t0 + this.#sent * this.#intervalMs;
+    if (this.#head < this.#sent) wake = Math.min(wake, this.#t0 + this.#head * this.#intervalMs + this.#plan.timeoutMs);
+    if (wake === Number.POSITIVE_INFINITY) {
+      this.#finish();
+      return;
+    }
+    this.#timer = setTimeout(this.#tick, Math.max(0, wake - performance.now()));
+  }
+
+  /** Records the outcome of a request, once; called by the shared listeners and by expiry. */
+  complete(request: LoadRequest, status: number, error: string | undefined): void {
+    if (request.loadSettled || this.#done) return;
+    request.loadSettled = true;
+    this.#window[request.loadSeq - this.#base] = undefined;
+    this.#completed++;
+    const offsetMs = request.loadSeq * this.#intervalMs;
+    const sample: {
+      start: number;
+      latencyMs: number;
+      status: number;
+      error?: string;
+      region?: string;
+      address?: string;
+      target: string;
+    } = {
+      start: this.#wallT0 + offsetMs,
+      latencyMs: performance.now() - (this.#t0 + offsetMs),
+      status,
+      target: this.#plan.target,
+    };
+    if (error !== undefined) sample.error = error;
+    if (request.loadRegion !== undefined) sample.region = request.loadRegion;
+    const address = request.socket?.remoteAddress ?? request.loadAddress;
+    if (address !== undefined) sample.address = address;
+    try {
+      this.#onSample(sample);
+    } catch (failure) {
+      this.#destroyInFlight();
+      this.#finish(failure);
+      return;
+    }
+    if (this.#sent === this.#total && this.#completed === this.#sent) this.#finish();
+  }
+
+  #destroyInFlight(): void {
+    for (let seq = this.#head; seq < this.#sent; seq++) {
+      const request = this.#window[seq - this.#base];
+      if (request === undefined || request.loadSettled) continue;
+      request.loadSettled = true;
+      request.destroy();
+    }
+    this.#window = [];
+    this.#base = this.#head = this.#sent;
+  }
+
+  #finish(failure?: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#signal.removeEventListener('abort', this.#onAbort);
+    // Closes idle keep-alive sockets, so nothing outlives the run.
+    this.#agent.destroy();
+    if (failure !== undefined) {
+      this.#reject(failure);
+      return;
+    }
+    this.#resolve({ engine: ENGINE_NAME, sent: this.#sent, completed: this.#completed, maxSchedulingLagMs: this.#maxLagMs });
+  }
+}
