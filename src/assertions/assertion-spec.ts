@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import type { Timeline } from '../runner/timeline.ts';
+import type { AssertionContext } from './assertion-context.ts';
+import { dnsConvergenceName, dnsConvergenceOptions, evaluateDnsConvergence } from './dns-convergence.ts';
+import { errorBudgetName, errorBudgetOptions, evaluateErrorBudget } from './error-budget.ts';
+import { evaluateFailback, failbackName, failbackOptions } from './failback.ts';
+import type { Verdict } from './verdict.ts';
+
+/** One assertion in a drill, told apart by its `assertion` field. */
+export const assertionSchema = z.discriminatedUnion('assertion', [
+  dnsConvergenceOptions,
+  errorBudgetOptions,
+  failbackOptions,
+]);
+
+/** A validated assertion (durations in ms, defaults filled in). */
+export type AssertionSpec = z.output<typeof assertionSchema>;
+
+/** What a drill author writes for an assertion (durations as `"10s"` text). */
+export type AssertionInput = z.input<typeof assertionSchema>;
+
+/** Every assertion kind, e.g. for `drdrill list` or docs. */
+export const ASSERTION_KINDS = ['dns-convergence', 'error-budget', 'failback'] as const satisfies readonly AssertionSpec['assertion'][];
+
+/** The display name a verdict gets when the drill gives none, e.g. `DNS converges on secondary within 10 s`. */
+export function defaultAssertionName(spec: AssertionSpec): string {
+  switch (spec.assertion) {
+    case 'dns-convergence':
+      return dnsConvergenceName(spec);
+    case 'error-budget':
+      return errorBudgetName(spec);
+    case 'failback':
+      return failbackName(spec);
+  }
+}
+
+/**
+ * Evaluates one assertion against a finished Timeline. Never throws: a failed expectation is a
+ * `failed` verdict, and a bug or unexpected data inside an assertion becomes an `errored`
+ * verdict carrying the message, so one broken assertion cannot hide the others' results.
+ */
+export function evaluateAssertion(timeline: Timeline, spec: AssertionSpec, context: AssertionContext): Verdict {
+  try {
+    switch (spec.assertion) {
+      case 'dns-convergence':
+        return evaluateDnsConvergence(timeline, spec, context);
+      case 'error-budget':
+        return evaluateErrorBudget(timeline, spec);
+      case 'failback':
+        return evaluateFailback(timeline, spec, context);
+    }
+  } catch (error) {
+    const fallbackName = safeDefaultName(spec);
+    return {
+      assertion: String((spec as { assertion?: unknown }).assertion),
+      name: spec.name ?? fallbackName,
+      status: 'errored',
+      observed: `the assertion could not be evaluated: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      // The generated name states the expectation in words, which is the best we still have.
+      expected: fallbackName,
+    };
+  }
+}
+
+function safeDefaultName(spec: AssertionSpec): string {
+  try {
+    return defaultAssertionName(spec);
+  } catch {
+    return String((spec as { assertion?: unknown }).assertion);
+  }
+}

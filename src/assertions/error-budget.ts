@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { durationSchema, formatDuration } from '../drill/duration.ts';
+import type { SampleStore } from '../load/sample-store.ts';
+import { isErrorSample } from '../load/sample.ts';
+import { PHASES, phaseWindow, type PhaseName, type Timeline } from '../runner/timeline.ts';
+import { formatRate } from './verdict-format.ts';
+import type { Verdict } from './verdict.ts';
+
+/** Options of `error-budget`: the share of failed requests (and the longest outage) stays small. */
+export const errorBudgetOptions = z.strictObject({
+  assertion: z.literal('error-budget'),
+  name: z.string().min(1).optional(),
+  /** Phase whose requests count (by start time), or `all` for the whole run. */
+  phase: z.enum([...PHASES, 'all']).default('all'),
+  /** Largest acceptable error rate, in percent. */
+  maxErrorRate: z.number().min(0).max(100),
+  /** Longest acceptable run of consecutive failed requests (ms). */
+  maxOutage: durationSchema.optional(),
+});
+
+export type ErrorBudgetOptions = z.output<typeof errorBudgetOptions>;
+
+/** Generated display name, e.g. `Error rate ≤ 1.00% and outages ≤ 5 s in phase fault`. */
+export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'maxErrorRate' | 'maxOutage'>): string {
+  const outage = options.maxOutage === undefined ? '' : ` and outages ≤ ${formatDuration(options.maxOutage)}`;
+  const scope = options.phase === 'all' ? 'over the whole run' : `in phase ${options.phase}`;
+  return `Error rate ≤ ${formatRate(options.maxErrorRate)}${outage} ${scope}`;
+}
+
+/**
+ * Rates are compared with a little slack so that, e.g., 57 errors in 10 000 requests meets a
+ * 0.57 % budget: 57 / 10 000 × 100 is 0.5700000000000001 in floating point.
+ */
+const RATE_EPSILON = 1e-9;
+
+/**
+ * Checks the error rate (errors ÷ requests, an error being a transport failure or a 4xx/5xx)
+ * over the requests that started in the phase, and optionally the longest outage: a run of
+ * consecutive failed requests in start order, from the first failure's start to the start of
+ * the next success (or, when none followed in the phase, to the end of the last failure).
+ */
+export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOptions): Verdict {
+  const base = {
+    assertion: 'error-budget',
+    name: options.name ?? errorBudgetName(options),
+    expected:
+      `error rate ≤ ${formatRate(options.maxErrorRate)}` +
+      (options.maxOutage === undefined ? '' : `; longest outage ≤ ${formatDuration(options.maxOutage)}`),
+  } as const;
+
+  const window = sampleWindow(timeline, options.phase);
+  if (window === undefined) {
+    return { ...base, status: 'errored', observed: `phase ${options.phase} never started, so no requests can be judged` };
+  }
+  const indices = samplesByStart(timeline.samples, window, options.phase === 'all');
+  if (indices.length === 0) {
+    const where = options.phase === 'all' ? 'during the run' : `in phase ${options.phase}`;
+    return { ...base, status: 'errored', observed: `no requests were sampled ${where}`, window };
+  }
+
+  const stats = measure(timeline.samples, indices);
+  const rate = (stats.errors / indices.length) * 100;
+  const rateOk = rate <= options.maxErrorRate + RATE_EPSILON;
+  const outageOk = options.maxOutage === undefined || stats.longestOutageMs <= options.maxOutage;
+
+  const outageText = stats.longestOutageMs > 0 || stats.errors > 0 ? `longest outage ${formatDuration(stats.longestOutageMs)}` : 'no outage';
+  const details: Record<string, string | number | null> = {
+    requests: indices.length,
+    errors: stats.errors,
+    errorRatePercent: Math.round(rate * 100) / 100,
+    // Float32 latencies leave binary noise (2400.0000152…) that reads as false precision.
+    longestOutageMs: Math.round(stats.longestOutageMs * 1000) / 1000,
+    longestOutageStartedAt: stats.longestOutageStartedAt,
+    'errors 5xx': stats.status5xx,
+    'errors 4xx': stats.status4xx,
+  };
+  for (const [code, count] of [...stats.byCode].sort(([a], [b]) => a.localeCompare(b))) details[`errors ${code}`] = count;
+
+  return {
+    ...base,
+    status: rateOk && outageOk ? 'passed' : 'failed',
+    observed: `${formatRate(rate)} errors (${stats.errors} of ${indices.length} requests); ${outageText}`,
+    window,
+    details,
+  };
+}
+
+function sampleWindow(timeline: Timeline, phase: PhaseName | 'all'): { from: number; to: number } | undefined {
+  return phase === 'all' ? { from: timeline.startedAt, to: timeline.endedAt } : phaseWindow(timeline, phase);
+}
+
+/**
+ * Indices of the samples that started in [from, to) (every sample when `everything`), sorted by
+ * start time. Samples are stored in completion order, so a slow failure started early sits
+ * after quick successes started later; outages must be read in start order.
+ */
+function samplesByStart(samples: SampleStore, window: { from: number; to: number }, everything: boolean): Uint32Array {
+  const picked = new Uint32Array(samples.length);
+  let count = 0;
+  let sorted = true;
+  let previous = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < samples.length; i++) {
+    const start = samples.startAt(i);
+    if (!everything && (start < window.from || start >= window.to)) continue;
+    if (start < previous) sorted = false;
+    previous = start;
+    picked[count++] = i;
+  }
+  const indices = picked.subarray(0, count);
+  // Ties keep store order so the result does not depend on the sort's stability.
+  if (!sorted) indices.sort((a, b) => samples.startAt(a) - samples.startAt(b) || a - b);
+  return indices;
+}
+
+interface ErrorStats {
+  errors: number;
+  status5xx: number;
+  status4xx: number;
+  byCode: Map<string, number>;
+  longestOutageMs: number;
+  longestOutageStartedAt: number | null;
+}
+
+function measure(samples: SampleStore, indices: Uint32Array): ErrorStats {
+  const stats: ErrorStats = {
+    errors: 0,
+    status5xx: 0,
+    status4xx: 0,
+    byCode: new Map(),
+    longestOutageMs: 0,
+    longestOutageStartedAt: null,
+  };
+  let outageStart = Number.NaN;
+  let lastErrorEnd = Number.NaN;
+  const closeOutage = (end: number): void => {
+    const length = end - outageStart;
+    if (stats.longestOutageStartedAt === null || length > stats.longestOutageMs) {
+      stats.longestOutageMs = length;
+      stats.longestOutageStartedAt = outageStart;
+    }
+    outageStart = Number.NaN;
+  };
+
+  for (const i of indices) {
+    const status = samples.statusAt(i);
+    const start = samples.startAt(i);
+    if (!isErrorSample({ status })) {
+      if (!Number.isNaN(outageStart)) closeOutage(start);
+      continue;
+    }
+    stats.errors++;
+    if (status >= 500) stats.status5xx++;
+    else if (status >= 400) stats.status4xx++;
+    else {
+      const code = samples.errorAt(i) ?? 'unknown';
+      stats.byCode.set(code, (stats.byCode.get(code) ?? 0) + 1);
+    }
+    if (Number.isNaN(outageStart)) outageStart = start;
+    lastErrorEnd = start + samples.latencyAt(i);
+  }
+  if (!Number.isNaN(outageStart)) closeOutage(lastErrorEnd);
+  return stats;
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { durationSchema, formatDuration } from '../drill/duration.ts';
+import { isErrorSample } from '../load/sample.ts';
+import type { Timeline } from '../runner/timeline.ts';
+import type { AssertionContext } from './assertion-context.ts';
+import { unknownRegionProblem } from './known-region.ts';
+import { resolverConvergence, summarizeConvergence } from './resolver-convergence.ts';
+import { plural } from './verdict-format.ts';
+import type { Verdict } from './verdict.ts';
+
+const DEFAULT_FINAL_WINDOW_MS = 3000;
+
+/** Options of `failback`: after the rollback, DNS and traffic return to the primary region. */
+export const failbackOptions = z.strictObject({
+  assertion: z.literal('failback'),
+  name: z.string().min(1).optional(),
+  /** Longest acceptable time from the last rollback to a resolver's sustained primary answer (ms). */
+  within: durationSchema,
+  /** Tail of the run whose requests must all be served by the primary without errors (ms). */
+  finalWindow: durationSchema.default(DEFAULT_FINAL_WINDOW_MS),
+});
+
+export type FailbackOptions = z.output<typeof failbackOptions>;
+
+/** Generated display name, e.g. `Traffic fails back to primary within 10 s`. */
+export function failbackName(options: Pick<FailbackOptions, 'within'>): string {
+  return `Traffic fails back to primary within ${formatDuration(options.within)}`;
+}
+
+/**
+ * Checks the two halves of a failback. DNS: after the last rollback every resolver's answers
+ * return to the primary region within `options.within` and stay there to the end of the run.
+ * Traffic: every request that started in the last `finalWindow` of the run was served by the
+ * primary region without error. Both must hold; both are reported in `details`.
+ */
+export function evaluateFailback(timeline: Timeline, options: FailbackOptions, context: AssertionContext): Verdict {
+  const primary = context.primaryRegion;
+  const base = {
+    assertion: 'failback',
+    name: options.name ?? failbackName(options),
+    expected:
+      `DNS back on primary ≤ ${formatDuration(options.within)} after rollback; ` +
+      `last ${formatDuration(options.finalWindow)} all requests served by ${primary} without errors`,
+  } as const;
+
+  let rollbackAt: number | undefined;
+  for (const event of timeline.faults) {
+    if (event.kind === 'rollback' && (rollbackAt === undefined || event.at > rollbackAt)) rollbackAt = event.at;
+  }
+  if (rollbackAt === undefined) {
+    const failed = timeline.faults.some((event) => event.kind === 'rollback-failed');
+    return {
+      ...base,
+      status: 'errored',
+      observed: failed
+        ? 'the rollback failed (no successful rollback event), so there was no failback to time'
+        : 'no rollback event was recorded, so there was no failback to time',
+    };
+  }
+  const window = { from: rollbackAt, to: timeline.endedAt };
+  const regionProblem = unknownRegionProblem(timeline.regionsByAddress, primary, 'primary');
+  if (regionProblem !== undefined) return { ...base, status: 'errored', observed: regionProblem, window };
+
+  // DNS half.
+  const details: Record<string, string | number | boolean | null> = {};
+  let dnsOk: boolean;
+  let dnsText: string;
+  if (timeline.dns.length === 0) {
+    dnsOk = false;
+    dnsText = 'no resolver answered: no DNS observations were recorded';
+  } else {
+    const results = resolverConvergence(timeline.dns, timeline.regionsByAddress, primary, {
+      from: rollbackAt,
+      until: Number.POSITIVE_INFINITY,
+    });
+    const summary = summarizeConvergence(results, options.within, context.probeIntervalMs);
+    dnsOk = summary.ok;
+    dnsText = results.every((result) => result.answers === 0)
+      ? `no resolver answered after the rollback (${results.length} probed)`
+      : summary.text;
+    Object.assign(details, summary.details);
+  }
+  details.dnsFailedBack = dnsOk;
+
+  // Traffic half: requests that started in the final window, read straight off the columns.
+  const samples = timeline.samples;
+  const tailFrom = timeline.endedAt - options.finalWindow;
+  let requests = 0;
+  let errors = 0;
+  let healthyOnPrimary = 0;
+  const elsewhere = new Map<string, number>();
+  for (let i = 0; i < samples.length; i++) {
+    const start = samples.startAt(i);
+    if (start < tailFrom || start > timeline.endedAt) continue;
+    requests++;
+    const region = samples.regionAt(i);
+    if (isErrorSample({ status: samples.statusAt(i) })) errors++;
+    else if (region === primary) healthyOnPrimary++;
+    if (region !== primary) {
+      const key = region ?? 'unknown region';
+      elsewhere.set(key, (elsewhere.get(key) ?? 0) + 1);
+    }
+  }
+  const trafficOk = requests > 0 && healthyOnPrimary === requests;
+  details.finalWindowMs = options.finalWindow;
+  details.finalRequests = requests;
+  details.finalErrors = errors;
+  details.finalHealthyOnPrimary = healthyOnPrimary;
+  for (const [region, count] of [...elsewhere].sort(([a], [b]) => a.localeCompare(b))) details[`finalServedBy ${region}`] = count;
+  details.trafficFailedBack = trafficOk;
+
+  const tail = `last ${formatDuration(options.finalWindow)}`;
+  let trafficText: string;
+  if (requests === 0) {
+    trafficText = `${tail}: no requests were sampled, so traffic failback is unproven`;
+  } else {
+    const others = [...elsewhere].map(([region, count]) => `${count} by ${region}`).join(', ');
+    trafficText =
+      `${tail}: ${healthyOnPrimary} of ${plural(requests, 'request')} served by ${primary} without error` +
+      (others === '' ? '' : `; ${others}`) +
+      (errors === 0 ? '' : `; ${plural(errors, 'error')}`);
+  }
+
+  // Missing samples make the traffic half unjudgeable, but a DNS failure is still a failure.
+  const status = !dnsOk || (requests > 0 && !trafficOk) ? 'failed' : requests === 0 ? 'errored' : 'passed';
+  return {
+    ...base,
+    status,
+    observed: `DNS: ${dnsText}; ${trafficText}`,
+    window,
+    resolutionMs: context.probeIntervalMs,
+    details,
+  };
+}
