@@ -28,10 +28,13 @@ export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
   const sign = ms < 0 ? '-' : '';
   const abs = Math.abs(ms);
-  if (abs < 1000) return `${sign}${Math.round(abs)} ms`;
-  if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(2).replace(/\.?0+$/, '')} s`;
-  const minutes = Math.floor(abs / 60_000);
-  const seconds = Math.round((abs % 60_000) / 1000);
+  if (Math.round(abs) < 1000) return `${sign}${Math.round(abs)} ms`;
+  // Round before splitting into units, or 59.999 s prints as "60 s" and 119.6 s as "1 m 60 s".
+  const hundredths = Math.round(abs / 10);
+  if (hundredths < 6000) return `${sign}${(hundredths / 100).toFixed(2).replace(/\.?0+$/, '')} s`;
+  const totalSeconds = Math.round(abs / 1000);
+  const minutes = Math.floor(totalSeconds / 60);
+  const seconds = totalSeconds % 60;
   return `${sign}${minutes} m${seconds > 0 ? ` ${seconds} s` : ''}`;
 }
 

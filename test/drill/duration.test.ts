@@ -25,4 +25,11 @@ describe('formatDuration', () => {
     expect(formatDuration(3000)).to.equal('3 s');
     expect(formatDuration(125_000)).to.equal('2 m 5 s');
   });
+
+  it('rounds before splitting into minutes and seconds', () => {
+    expect(formatDuration(59_999)).to.equal('1 m');
+    expect(formatDuration(119_600)).to.equal('2 m');
+    expect(formatDuration(59_994)).to.equal('59.99 s');
+    expect(formatDuration(999.6)).to.equal('1 s');
+  });
 });

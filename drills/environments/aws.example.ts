@@ -1,0 +1,43 @@
+/**
+ * An AWS environment, as a template: copy it to `drills/environments/<name>.ts`, fill in your ids,
+ * and run any drill against it with `drdrill run <drill> --env <name>`. The drill file itself does
+ * not change between the sandbox and AWS: it names `service: 'api'` and `region: 'primary'`, and
+ * this file says what those are in your account.
+ *
+ * Credentials come only from the standard AWS chain (environment, SSO, instance role) or the named
+ * profile below; drdrill never reads or logs secrets.
+ */
+import { defineEnvironment } from '../../src/drill/environment.ts';
+
+export const environment = defineEnvironment({
+  name: 'staging',
+  kind: 'aws',
+  // The account drdrill expects to act in.
+  accountId: '123456789012',
+  // A profile from ~/.aws/config; remove it to use the default credential chain.
+  profile: 'dr-drills',
+  regions: { primary: 'us-east-1', secondary: 'us-west-2' },
+  // What the DNS prober asks. Probe the zone's Route 53 name servers (see GetHostedZone's
+  // delegation set) to measure Route 53 itself, and a recursive resolver to see what clients see.
+  dnsResolvers: ['205.251.192.1:53', '1.1.1.1:53'],
+  // The built-in load engine resolves through this server for every new connection; without it,
+  // the system resolver (and its cache) decides when clients see failover.
+  loadResolver: '1.1.1.1:53',
+  services: {
+    api: {
+      // The custom domain clients use; your API should answer with a header naming its region.
+      url: 'https://api.example.com/health',
+      regionHeader: 'x-region',
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      recordName: 'api.example.com',
+      functions: {
+        primary: 'arn:aws:lambda:us-east-1:123456789012:function:api-handler',
+        secondary: 'arn:aws:lambda:us-west-2:123456789012:function:api-handler',
+      },
+      healthChecks: {
+        primary: '11111111-2222-3333-4444-555555555555',
+        secondary: '66666666-7777-8888-9999-000000000000',
+      },
+    },
+  },
+});

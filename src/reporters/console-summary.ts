@@ -1,0 +1,47 @@
+import type { VerdictStatus } from '../assertions/verdict.ts';
+import { formatDuration } from '../drill/duration.ts';
+import type { RunRecord } from '../runner/run-record.ts';
+
+const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed: '✗', errored: '!' };
+
+/**
+ * A short plain-text summary for the terminal (no colour codes, so it reads the same in a CI
+ * log): drill and outcome, one line per verdict (`✓` passed, `✗` failed, `!` errored) with
+ * observed vs expected, totals, and the reason when the run was aborted or a rollback failed.
+ * Text from the record is flattened to one line per field and stripped of control
+ * characters, so a captured response body cannot move the cursor or recolour the terminal.
+ *
+ * @example process.stdout.write(renderConsoleSummary(record))
+ */
+export function renderConsoleSummary(record: RunRecord): string {
+  const { environment, totals } = record;
+  const errorRate = totals.requests === 0 ? '' : ` (${((totals.errors / totals.requests) * 100).toFixed(2)} %)`;
+  const lines = [
+    `drill ${clean(record.drill.name)}: ${record.outcome.toUpperCase()} (exit ${record.exitCode})`,
+    `  environment ${clean(environment.name)} (${environment.kind}, account ${clean(environment.accountId)}), ` +
+      `regions ${clean(environment.regions.primary)} → ${clean(environment.regions.secondary)}, engine ${clean(record.engine)}`,
+    `  run ${clean(record.runId)}, ${formatDuration(record.endedAt - record.startedAt)}, ` +
+      `${totals.requests} requests, ${totals.errors} errors${errorRate}`,
+  ];
+  for (const verdict of record.verdicts) {
+    lines.push(
+      `  ${SYMBOL[verdict.status]} ${clean(verdict.name)}: observed ${clean(verdict.observed)}; expected ${clean(verdict.expected)}`,
+    );
+  }
+  if (record.verdicts.length === 0) lines.push('  (no assertions evaluated)');
+  if (record.reason !== undefined) {
+    const label = record.outcome === 'rollback-failed' ? 'rollback failed' : 'reason';
+    // A rollback failure lists what to undo line by line; keep those lines, indented.
+    const [first = '', ...rest] = record.reason.split(/\r?\n/).map(clean).filter((line) => line !== '');
+    lines.push(`  ${label}: ${first}`, ...rest.map((line) => `    ${line}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line, no C0/C1 controls (ESC sequences included). */
+function clean(text: string): string {
+  return text
+    .replace(/[\t\r\n]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .trim();
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import type { RunRecord } from '../runner/run-record.ts';
+import { PHASES } from '../runner/timeline.ts';
+
+const epochMs = z.number().finite();
+const window = z.object({ from: epochMs, to: epochMs });
+
+const verdict = z.object({
+  assertion: z.string(),
+  name: z.string(),
+  status: z.enum(['passed', 'failed', 'errored']),
+  observed: z.string(),
+  expected: z.string(),
+  window: window.optional(),
+  resolutionMs: z.number().optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+
+/**
+ * Runtime shape of run.json, so `drdrill report <run-dir>` can name the bad field of a
+ * hand-edited or truncated record instead of crashing inside a renderer. Typed against
+ * `RunRecord`, so the two cannot drift apart without a compile error.
+ */
+export const runRecordSchema: z.ZodType<RunRecord> = z.object({
+  schemaVersion: z.literal(1),
+  runId: z.string().min(1),
+  tool: z.object({ name: z.literal('drdrill'), version: z.string() }),
+  drill: z.object({
+    name: z.string().min(1),
+    description: z.string(),
+    file: z.string(),
+    definition: z.unknown(),
+  }),
+  environment: z.object({
+    name: z.string(),
+    kind: z.enum(['sandbox', 'aws']),
+    accountId: z.string(),
+    regions: z.object({ primary: z.string(), secondary: z.string() }),
+  }),
+  engine: z.string(),
+  startedAt: epochMs,
+  endedAt: epochMs,
+  outcome: z.enum(['passed', 'failed', 'aborted', 'rollback-failed']),
+  exitCode: z.number().int(),
+  reason: z.string().optional(),
+  phases: z.array(z.object({ phase: z.enum(PHASES), at: epochMs })),
+  faults: z.array(
+    z.object({
+      kind: z.enum(['inject', 'verified', 'rollback', 'rollback-failed']),
+      at: epochMs,
+      injector: z.string(),
+      target: z.string(),
+      requestIds: z.array(z.string()),
+      detail: z.string().optional(),
+    }),
+  ),
+  dns: z.array(
+    z.object({
+      at: epochMs,
+      resolver: z.string(),
+      name: z.string(),
+      addresses: z.array(z.string()),
+      ttl: z.number().optional(),
+      rcode: z.string(),
+      latencyMs: z.number(),
+    }),
+  ),
+  health: z.array(
+    z.object({ at: epochMs, healthCheckId: z.string(), healthy: z.boolean(), detail: z.string().optional() }),
+  ),
+  regionsByAddress: z.record(z.string(), z.string()),
+  series: z.object({
+    bucketMs: z.number().positive(),
+    points: z.array(
+      z.object({
+        t: epochMs,
+        requests: z.number().int().nonnegative(),
+        errors: z.number().int().nonnegative(),
+        p95: z.number().nullable(),
+        byRegion: z.record(z.string(), z.number()),
+      }),
+    ),
+  }),
+  totals: z.object({ requests: z.number().int().nonnegative(), errors: z.number().int().nonnegative() }),
+  verdicts: z.array(verdict),
+});

@@ -1,0 +1,116 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { SampleStore } from '../load/sample-store.ts';
+import type { RunRecord } from '../runner/run-record.ts';
+import { writeAtomic } from './atomic-write.ts';
+import { renderHtml } from './html.ts';
+import { renderJunit } from './junit.ts';
+import { runRecordSchema } from './run-record-schema.ts';
+import { samplesCsv } from './samples-csv.ts';
+
+/** File names inside a run directory. */
+export const RUN_FILES = {
+  record: 'run.json',
+  junit: 'junit.xml',
+  html: 'index.html',
+  samples: 'samples.csv.gz',
+} as const;
+
+/** Thrown when one or more files of a run directory could not be written; the others were still attempted. */
+export class RunDirectoryWriteError extends Error {
+  override readonly name = 'RunDirectoryWriteError';
+  constructor(
+    readonly dir: string,
+    readonly failures: readonly { readonly file: string; readonly error: unknown }[],
+  ) {
+    super(
+      `could not write ${failures.map((failure) => failure.file).join(', ')} in ${dir}: ` +
+        failures.map((failure) => `${failure.file}: ${failure.error instanceof Error ? failure.error.message : String(failure.error)}`).join('; '),
+      { cause: failures[0]?.error },
+    );
+  }
+}
+
+/** Thrown by `readRunRecord` when run.json is missing, not JSON, or not a run record. */
+export class RunRecordReadError extends Error {
+  override readonly name = 'RunRecordReadError';
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Writes a finished run's directory: run.json (pretty JSON), junit.xml, index.html and
+ * samples.csv.gz, each atomically (temporary file, fsync, rename). The directory is created
+ * when missing. Each file is attempted even if another fails, because a renderer bug must not
+ * cost the run its evidence; any failure is then reported as one `RunDirectoryWriteError`.
+ *
+ * @returns absolute paths of the files written, in the order above
+ * @example const { files } = await writeRunDirectory(`reports/${drill}/${runId}`, record, timeline.samples)
+ */
+export async function writeRunDirectory(dir: string, record: RunRecord, samples: SampleStore): Promise<{ files: string[] }> {
+  const root = resolve(dir);
+  await mkdir(root, { recursive: true });
+  const text = (render: () => string) => (temp: string) => writeFile(temp, render(), 'utf8');
+  const writers: [string, (temp: string) => Promise<void>][] = [
+    [RUN_FILES.record, text(() => `${JSON.stringify(record, null, 2)}\n`)],
+    [RUN_FILES.junit, text(() => renderJunit([record]))],
+    [RUN_FILES.html, text(() => renderHtml(record))],
+    [RUN_FILES.samples, (temp) => pipeline(Readable.from(samplesCsv(samples)), createGzip(), createWriteStream(temp))],
+  ];
+  const results = await Promise.allSettled(writers.map(([file, write]) => writeAtomic(join(root, file), write)));
+  const failures = results.flatMap((result, index) =>
+    result.status === 'rejected' ? [{ file: writers[index]?.[0] ?? '?', error: result.reason as unknown }] : [],
+  );
+  if (failures.length > 0) throw new RunDirectoryWriteError(root, failures);
+  return { files: writers.map(([file]) => join(root, file)) };
+}
+
+/**
+ * Reads and validates run.json from a run directory, for re-rendering (`drdrill report`) or
+ * verification. The error says which of missing / not JSON / wrong shape it was, with the
+ * path of the first bad field.
+ */
+export async function readRunRecord(dir: string): Promise<RunRecord> {
+  const path = join(resolve(dir), RUN_FILES.record);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'it does not exist' : `it could not be read (${code ?? String(error)})`;
+    throw new RunRecordReadError(path, `cannot read run record ${path}: ${why}; expected the directory of a finished drill run`, { cause: error });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new RunRecordReadError(path, `run record ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  const version = typeof json === 'object' && json !== null ? (json as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (version !== 1) {
+    throw new RunRecordReadError(path, `run record ${path} has schemaVersion ${JSON.stringify(version)}; expected 1`);
+  }
+  const parsed = runRecordSchema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((issue) => `${fieldPath(issue.path) || '(root)'}: ${issue.message}`)
+      .join('; ');
+    throw new RunRecordReadError(path, `run record ${path} is not a valid drdrill run record: ${issues}`, { cause: parsed.error });
+  }
+  return parsed.data;
+}
+
+/** `['verdicts', 1, 'status']` → `verdicts[1].status`, the way the drill loader names fields. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`), '');
+}
