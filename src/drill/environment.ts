@@ -24,6 +24,18 @@ export const serviceEnvironmentSchema = z.strictObject({
    * Optional on AWS (regional API Gateway addresses rotate); the sandbox fills them in.
    */
   addresses: perRegion(z.array(z.ipv4({ message: 'expected an IPv4 address' }))).optional(),
+  /** A CloudFront-style entry point in front of the failover record, when there is one. */
+  edgeUrl: z.url().optional(),
+  /** API Gateway custom domain name serving this service in each region (api-mapping-detach). */
+  customDomains: perRegion(nonEmpty).optional(),
+  /** Security group guarding each region's backend (the ALB behind the VPC link; sg-ingress-revoke). */
+  securityGroups: perRegion(z.string().regex(/^sg-[0-9a-z]+$/, 'expected a security group id such as "sg-0abc123"')).optional(),
+  /** SSM parameter holding each region's failure-lambda flag (lambda-500 mode ssm-flag). */
+  failureFlags: perRegion(nonEmpty).optional(),
+  /** FIS experiment template that makes each region's function answer 500 (lambda-500 mode fis). */
+  fisTemplates: perRegion(nonEmpty).optional(),
+  /** Route 53 ARC routing control ARN steering each region of this service (routing-control). */
+  routingControls: perRegion(nonEmpty).optional(),
 });
 
 /**
@@ -43,6 +55,15 @@ export const environmentSchema = z.strictObject({
   dnsResolvers: z.array(hostPort).min(1, 'expected at least one resolver to probe'),
   /** Resolver the built-in load engine resolves through; absent means the system resolver. */
   loadResolver: hostPort.optional(),
+  /** Route 53 ARC cluster data-plane endpoints and their region, for routing-control faults. */
+  arc: z
+    .strictObject({
+      region: nonEmpty,
+      clusterEndpoints: z.array(z.url()).min(1, 'expected at least one cluster endpoint'),
+    })
+    .optional(),
+  /** FIS experiment templates a drill may start by logical name (fis-experiment). */
+  experimentTemplates: z.record(nonEmpty, z.strictObject({ region: nonEmpty, id: nonEmpty })).optional(),
   services: z.record(nonEmpty, serviceEnvironmentSchema).refine((services) => Object.keys(services).length > 0, {
     message: 'expected at least one service',
   }),
