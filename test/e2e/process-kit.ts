@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { SandboxDescription } from '../../src/sandbox/sandbox-handle.ts';
+
+/** The CLI as users run it. */
+export const DRDRILL = ['bin/drdrill.js'] as const;
+
+/** `drdrill sandbox up` as its own process, so a killed drill cannot take the sandbox with it. */
+export async function startSandboxProcess(): Promise<{ description: SandboxDescription; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...DRDRILL, 'sandbox', 'up'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('sandbox up printed nothing within 20 s')), 20_000);
+    lines.once('line', (line) => {
+      clearTimeout(timer);
+      resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`sandbox up exited ${code} before printing its endpoints`)));
+  });
+  return {
+    description: JSON.parse(first) as SandboxDescription,
+    stop: async () => {
+      lines.close();
+      await stopProcess(child, 'SIGTERM');
+    },
+  };
+}
+
+/** Signals a child and waits for it to exit (SIGKILL after 10 s if it will not). */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill(signal);
+  const fallback = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const code = await exited;
+  clearTimeout(fallback);
+  return code;
+}
+
+/** Runs the CLI to completion and returns its exit code and combined output. */
+export async function runDrdrill(args: readonly string[], timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [...DRDRILL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
+  clearTimeout(killer);
+  return { code, output };
+}
+
+/** A small seeded PRNG (mulberry32), so random kill moments are reproducible from the seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
