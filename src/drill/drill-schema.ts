@@ -42,6 +42,23 @@ export const drillSchema = z.strictObject({
       dnsInterval: durationSchema.default(250),
     })
     .default({ dnsInterval: 250 }),
+  guardrails: z
+    .strictObject({
+      /**
+       * Stop the drill (and roll back) when more than `maxErrorRate` % of the requests completed in
+       * the last `window` failed for longer than `grace`: the blast radius you are willing to accept.
+       */
+      stopOnErrorRate: z
+        .strictObject({
+          maxErrorRate: z.number().min(0, 'expected a percentage from 0 to 100').max(100, 'expected a percentage from 0 to 100'),
+          window: durationSchema.default(5000),
+          grace: durationSchema.default(2000),
+        })
+        .optional(),
+      /** Longest a fault may stay in, whatever else happens; default: verifyTimeout + recovery + 1 minute. */
+      maxFaultDuration: durationSchema.optional(),
+    })
+    .default({}),
   faults: z.array(faultSchema).min(1, 'expected at least one fault'),
   assertions: z.array(assertionSchema).min(1, 'expected at least one assertion'),
 });

@@ -16,6 +16,34 @@ const verdict = z.object({
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 
+const snapshot = z.object({
+  at: epochMs,
+  items: z.array(z.object({ target: z.string(), field: z.string(), value: z.string() })),
+});
+
+const evidence = z.object({
+  gitRevision: z.string().optional(),
+  operator: z
+    .union([z.object({ arn: z.string(), account: z.string(), userId: z.string() }), z.object({ error: z.string() })])
+    .optional(),
+  calls: z
+    .array(
+      z.object({
+        service: z.string(),
+        operation: z.string(),
+        region: z.string(),
+        requestId: z.string().optional(),
+        startedAt: epochMs,
+        endedAt: epochMs,
+        httpStatus: z.number().int().optional(),
+        attempts: z.number().int().optional(),
+        errorCode: z.string().optional(),
+      }),
+    )
+    .optional(),
+  snapshots: z.object({ before: snapshot.optional(), after: snapshot.optional() }).optional(),
+});
+
 /**
  * Runtime shape of run.json, so `drdrill report <run-dir>` can name the bad field of a
  * hand-edited or truncated record instead of crashing inside a renderer. Typed against
@@ -43,6 +71,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   outcome: z.enum(['passed', 'failed', 'aborted', 'rollback-failed']),
   exitCode: z.number().int(),
   reason: z.string().optional(),
+  abortedAt: z.number().optional(),
   phases: z.array(z.object({ phase: z.enum(PHASES), at: epochMs })),
   faults: z.array(
     z.object({
@@ -83,4 +112,6 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   }),
   totals: z.object({ requests: z.number().int().nonnegative(), errors: z.number().int().nonnegative() }),
   verdicts: z.array(verdict),
+  hostname: z.string().optional(),
+  evidence: evidence.optional(),
 });

@@ -14,6 +14,7 @@ import { abortableSleep } from './abortable-sleep.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
 import { planFaults } from './plan-faults.ts';
 import { Journal } from './journal.ts';
+import { startErrorRateGuard } from './error-rate-guard.ts';
 import { EXIT_CODES, type RunOutcome, type RunRecord } from './run-record.ts';
 import type { FaultEvent, PhaseName, Timeline } from './timeline.ts';
 import { TOOL_VERSION } from './tool-version.ts';
@@ -50,8 +51,20 @@ const LOAD_SLACK_MS = 10_000;
  * outcome is a RunRecord.
  */
 export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
-  const { drill, environment, signal } = options;
+  const { drill, environment } = options;
   const log = options.log ?? (() => {});
+  // One signal for "stop the drill now": the caller's (Ctrl-C, SIGTERM) or a guardrail's.
+  const guardrailStop = new AbortController();
+  const signal = AbortSignal.any([options.signal, guardrailStop.signal]);
+  let abortedAt: number | undefined;
+  signal.addEventListener(
+    'abort',
+    () => {
+      abortedAt = Date.now();
+      log(`stopping        ${describeReason(signal.reason)}`);
+    },
+    { once: true },
+  );
   const runId = options.runId ?? newRunId(drill.name);
   const service = environment.services[drill.service];
   if (service === undefined) {
@@ -86,6 +99,8 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   const stopObservers = new AbortController();
   let loadDone: Promise<unknown> = Promise.resolve();
   let prober: { stop(): Promise<void> } | undefined;
+  let guard: { stop(): void } | undefined;
+  let faultDeadline: NodeJS.Timeout | undefined;
 
   try {
     // Preflight: read every target live. A missing target is bad input, and nothing was touched.
@@ -109,7 +124,8 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
     const loadPlan = buildLoadPlan(drill, environment);
     loadDone = options.engine
-      .run(loadPlan, (sample) => timeline.samples.push(sample), AbortSignal.any([signal, stopObservers.signal]))
+      // Load keeps running through an abort, so the evidence shows the rollback taking effect.
+      .run(loadPlan, (sample) => timeline.samples.push(sample), stopObservers.signal)
       .catch((error: unknown) => {
         log(`load engine stopped: ${error instanceof Error ? error.message : String(error)}`);
       });
@@ -121,6 +137,17 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       signal: stopObservers.signal,
     });
 
+    const stopOnErrorRate = drill.guardrails.stopOnErrorRate;
+    if (stopOnErrorRate !== undefined) {
+      guard = startErrorRateGuard({
+        samples: timeline.samples,
+        maxErrorRate: stopOnErrorRate.maxErrorRate,
+        windowMs: stopOnErrorRate.window,
+        graceMs: stopOnErrorRate.grace,
+        onBreach: (why) => guardrailStop.abort(new Error(why)),
+      });
+    }
+
     const mark = (phase: PhaseName): void => {
       timeline.phases.push({ phase, at: Date.now() });
       log(`phase           ${phase}`);
@@ -129,6 +156,11 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     mark('baseline');
     if (await abortableSleep(drill.phases.baseline, signal)) {
       mark('fault');
+      const maxFaultMs = drill.guardrails.maxFaultDuration ?? drill.phases.verifyTimeout + drill.phases.recovery + 60_000;
+      faultDeadline = setTimeout(
+        () => guardrailStop.abort(new Error(`the fault reached its maximum duration of ${maxFaultMs} ms`)),
+        maxFaultMs,
+      );
       for (const fault of drill.faults) {
         if (signal.aborted) break;
         await controller.inject(fault);
@@ -148,6 +180,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     }
   } catch (error) {
     if (error instanceof InvalidInputError) {
+      guard?.stop();
       stopObservers.abort();
       await Promise.all([loadDone, prober?.stop()]);
       clients.destroy();
@@ -157,6 +190,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     reason = `drill failed: ${error instanceof Error ? error.message : String(error)}`;
     log(reason);
   } finally {
+    clearTimeout(faultDeadline);
     // The one thing that must always happen once anything may have been changed.
     if (controller !== undefined && journal !== undefined) {
       timeline.phases.push({ phase: 'failback', at: Date.now() });
@@ -181,6 +215,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     }
   }
 
+  guard?.stop();
   stopObservers.abort();
   await Promise.all([loadDone, prober?.stop()]);
   clients.destroy();
@@ -222,6 +257,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     outcome,
     exitCode: EXIT_CODES[outcome],
     ...(reason === undefined ? {} : { reason }),
+    ...(abortedAt === undefined ? {} : { abortedAt }),
     phases: timeline.phases,
     faults: timeline.faults,
     dns: timeline.dns,

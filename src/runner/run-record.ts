@@ -24,6 +24,56 @@ export interface SeriesPoint {
   readonly byRegion: Readonly<Record<string, number>>;
 }
 
+/** One AWS control-plane call made during a run (recorded by `recordCalls`), for the audit trail. */
+export interface ControlPlaneCallRecord {
+  /** SDK client name without the `Client` suffix, e.g. `Lambda`, `Route53`. */
+  readonly service: string;
+  /** Operation name, e.g. `PutFunctionConcurrency`. */
+  readonly operation: string;
+  readonly region: string;
+  /** `x-amzn-RequestId` (or the S3-style id) AWS returned; absent when no response came. */
+  readonly requestId?: string;
+  /** Epoch ms when the SDK call started and when it returned or threw (retries included). */
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly httpStatus?: number;
+  /** SDK attempts, retries included. */
+  readonly attempts?: number;
+  /** AWS error code (e.g. `ThrottlingException`) when the call failed. */
+  readonly errorCode?: string;
+}
+
+/** Who ran the drill, as STS GetCallerIdentity reported it. */
+export interface OperatorIdentity {
+  readonly arn: string;
+  readonly account: string;
+  readonly userId: string;
+}
+
+/** One observed setting of a target, e.g. a function's reserved concurrency, at a point in time. */
+export interface StateSnapshotItem {
+  readonly target: string;
+  readonly field: string;
+  /** The value as read live (stringified), `unset` when the setting was absent. */
+  readonly value: string;
+}
+
+/** Live state of every target a drill touches, read before injecting or after rolling back. */
+export interface StateSnapshot {
+  readonly at: number;
+  readonly items: readonly StateSnapshotItem[];
+}
+
+/** Audit facts about a run beyond what was observed: who, from which code, which calls changed what. */
+export interface RunEvidence {
+  /** `git rev-parse HEAD` of the working tree the drill ran from (`+dirty` when it had changes). */
+  readonly gitRevision?: string;
+  /** The caller identity, or why it could not be read. */
+  readonly operator?: OperatorIdentity | { readonly error: string };
+  readonly calls?: readonly ControlPlaneCallRecord[];
+  readonly snapshots?: { readonly before?: StateSnapshot; readonly after?: StateSnapshot };
+}
+
 /**
  * Everything a finished run leaves behind, written as run.json. Reporters read only this,
  * never live state, so `drdrill report` can re-render a run from its directory.
@@ -52,6 +102,8 @@ export interface RunRecord {
   readonly exitCode: number;
   /** Why the run was aborted or a rollback failed, when it was. */
   readonly reason?: string;
+  /** When the run was told to stop (signal, stop condition, maximum fault duration), if it was. */
+  readonly abortedAt?: number;
   readonly phases: readonly PhaseMark[];
   readonly faults: readonly FaultEvent[];
   readonly dns: readonly DnsObservation[];
@@ -60,4 +112,8 @@ export interface RunRecord {
   readonly series: { readonly bucketMs: number; readonly points: readonly SeriesPoint[] };
   readonly totals: { readonly requests: number; readonly errors: number };
   readonly verdicts: readonly Verdict[];
+  /** The machine the drill ran on (os.hostname()), when the runner recorded it. */
+  readonly hostname?: string;
+  /** Operator, code revision, control-plane calls and state snapshots, when the runner recorded them. */
+  readonly evidence?: RunEvidence;
 }
