@@ -42,7 +42,14 @@ export function formatDuration(ms: number): string {
  * A duration field in a drill: `"30s"` style text (or a number of milliseconds), validated
  * and turned into milliseconds. The error names what was expected.
  */
-export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+export const durationSchema = z
+  .union([z.string(), z.number()], {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required (expected a duration such as "30s")'
+        : `expected a duration such as "500ms", "30s", "2m" or "1m30s", got ${JSON.stringify(issue.input)}`,
+  })
+  .transform((value, ctx) => {
   const ms = typeof value === 'number' ? value : parseDuration(value);
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
     ctx.addIssue({

@@ -22,6 +22,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
     return `${where}: required (expected ${issue.expected})`;
   }
+  if (issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options)) {
+    // A discriminated union (injector, assertion): say which values are known.
+    return `${where}: expected one of ${issue.options.map((option) => JSON.stringify(option)).join(', ')}`;
+  }
   if (issue.code === 'unrecognized_keys') {
     return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   }
