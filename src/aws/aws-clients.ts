@@ -1,5 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { Environment } from '../drill/environment.ts';
 
 /** The sandbox does not check signatures; these only give the SDK something to sign with. */
@@ -25,6 +26,7 @@ export class AwsClients {
   readonly #target: AwsTarget;
   readonly #lambda = new Map<string, LambdaClient>();
   #route53: Route53Client | undefined;
+  #sts: STSClient | undefined;
 
   constructor(target: AwsTarget) {
     this.#target = target;
@@ -53,12 +55,20 @@ export class AwsClients {
     return this.#route53;
   }
 
+  /** STS in the environment's primary region (regional endpoints keep the call out of us-east-1's fate). */
+  sts(region: string): STSClient {
+    this.#sts ??= new STSClient(this.#config(region));
+    return this.#sts;
+  }
+
   /** Closes every socket the clients hold, so a finished run does not keep the process alive. */
   destroy(): void {
     for (const client of this.#lambda.values()) client.destroy();
     this.#route53?.destroy();
+    this.#sts?.destroy();
     this.#lambda.clear();
     this.#route53 = undefined;
+    this.#sts = undefined;
   }
 
   #config(region: string): {

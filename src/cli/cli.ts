@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
+import { RunDeclinedError } from '../runner/run-declined-error.ts';
 import { EXIT_CODES } from '../runner/run-record.ts';
 import type { CliIo } from './cli-io.ts';
 import { planCommand } from './plan-command.ts';
@@ -20,6 +21,7 @@ options:
   --sandbox-url <url>   with --env sandbox: use a running sandbox instead of starting one
   --out <dir>           where reports go (default: reports)
   --state-dir <dir>     where run journals go (default: .drdrill, or $DRDRILL_STATE_DIR)
+  --yes, -y             run: change an AWS account without asking (the plan is still printed)
   --force               recover: also undo runs whose process still seems alive
   --control-plane-port, --dns-port, --http-port <n>   sandbox up: fixed ports (default: any free)
 
@@ -43,6 +45,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         out: { type: 'string', default: 'reports' },
         'state-dir': { type: 'string' },
         force: { type: 'boolean', default: false },
+        yes: { type: 'boolean', short: 'y', default: false },
         'control-plane-port': { type: 'string' },
         'dns-port': { type: 'string' },
         'http-port': { type: 'string' },
@@ -65,7 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (command) {
       case 'run':
         return await runCommand(
-          { files: rest, env: values.env, out: values.out, ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) },
+          { files: rest, env: values.env, out: values.out, yes: values.yes, ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) },
           io,
         );
       case 'plan': {
@@ -94,6 +97,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof InvalidInputError) {
       io.err(`drdrill: ${error.message}\nnothing was changed.`);
       return EXIT_CODES['bad-input'];
+    }
+    if (error instanceof RunDeclinedError) {
+      io.err(`drdrill: ${error.message}`);
+      return EXIT_CODES.aborted;
     }
     throw error;
   }

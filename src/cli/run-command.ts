@@ -8,6 +8,7 @@ import { defaultStateDir } from '../runner/journal.ts';
 import { runDrill } from '../runner/run-drill.ts';
 import { EXIT_CODES } from '../runner/run-record.ts';
 import type { CliIo } from './cli-io.ts';
+import { confirmPlan } from './confirm-plan.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
 import { trapSignals } from './trap-signals.ts';
 
@@ -17,6 +18,8 @@ export interface RunCommandOptions {
   readonly sandboxUrl?: string;
   readonly out: string;
   readonly stateDir?: string;
+  /** Skip the confirmation before changing an AWS account. */
+  readonly yes?: boolean;
 }
 
 /** Worst outcome wins: a rollback failure outranks an abort, which outranks a failed assertion. */
@@ -49,6 +52,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
         engine,
         stateDir: options.stateDir ?? defaultStateDir(),
         signal: signals.signal,
+        ...(resolved.environment.kind === 'aws' ? { confirm: confirmPlan(options.yes ?? false, io) } : {}),
         log: (line) => io.out(`  ${elapsed()} ${line}`),
       });
       const dir = path.resolve(options.out, drill.name, run.record.runId);

@@ -51,6 +51,12 @@ export const environmentSchema = z.strictObject({
   /** Control-plane endpoint override: the sandbox's URL, or a VPC endpoint. Absent on plain AWS. */
   endpoint: z.url().optional(),
   regions: perRegion(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'expected an AWS region such as "us-east-1"')),
+  /**
+   * Guardrails: the only accounts and regions drdrill may change. The caller's account (STS) must
+   * equal `accountId` and be listed here; every region a drill touches must be listed.
+   */
+  allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id')).optional(),
+  allowedRegions: z.array(nonEmpty).optional(),
   /** Resolvers the DNS prober asks, as `host:port`. */
   dnsResolvers: z.array(hostPort).min(1, 'expected at least one resolver to probe'),
   /** Resolver the built-in load engine resolves through; absent means the system resolver. */

@@ -14,7 +14,9 @@ import { abortableSleep } from './abortable-sleep.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
 import { planFaults } from './plan-faults.ts';
 import { Journal } from './journal.ts';
+import { checkAccountGuardrails } from './account-guardrails.ts';
 import { startErrorRateGuard } from './error-rate-guard.ts';
+import { RunDeclinedError } from './run-declined-error.ts';
 import { EXIT_CODES, type RunOutcome, type RunRecord } from './run-record.ts';
 import type { FaultEvent, PhaseName, Timeline } from './timeline.ts';
 import { TOOL_VERSION } from './tool-version.ts';
@@ -31,6 +33,11 @@ export interface RunDrillOptions {
   /** Progress lines for people; the CLI prints them. */
   readonly log?: (line: string) => void;
   readonly runId?: string;
+  /**
+   * Asked with the live plan before anything changes; resolve false to stop (RunDeclinedError),
+   * throw InvalidInputError when confirmation is required but cannot be asked (no TTY, no --yes).
+   */
+  readonly confirm?: (changes: readonly PlannedChange[], environment: Environment) => Promise<boolean>;
 }
 
 export interface DrillRun {
@@ -103,7 +110,12 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   let faultDeadline: NodeJS.Timeout | undefined;
 
   try {
-    // Preflight: read every target live. A missing target is bad input, and nothing was touched.
+    // Preflight: the right account, then every target read live. A missing target is bad input,
+    // and nothing was touched.
+    if (environment.kind === 'aws') {
+      const identity = await checkAccountGuardrails(environment, clients);
+      log(`identity        ${identity.arn} (account ${identity.account})`);
+    }
     let planned: PlannedChange[];
     try {
       planned = await planFaults(drill.faults, deps);
@@ -112,6 +124,9 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       throw error;
     }
     for (const change of planned) log(`plan            ${change.target}: ${change.field} ${change.from} → ${change.to}`);
+    if (options.confirm !== undefined && !(await options.confirm(planned, environment))) {
+      throw new RunDeclinedError('the plan was not confirmed; nothing was changed');
+    }
 
     journal = await Journal.create(options.stateDir, {
       runId,
@@ -179,7 +194,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       }
     }
   } catch (error) {
-    if (error instanceof InvalidInputError) {
+    if (error instanceof InvalidInputError || error instanceof RunDeclinedError) {
       guard?.stop();
       stopObservers.abort();
       await Promise.all([loadDone, prober?.stop()]);

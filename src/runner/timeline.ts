@@ -40,12 +40,28 @@ export interface DnsObservation {
   readonly latencyMs: number;
 }
 
-/** One status reading of a health check (from a poller or the sandbox). */
+/**
+ * One status reading of a health check (from a poller or the sandbox). With `checkerRegion` it is
+ * one checker's result; without, it is the status of the check as a whole (what routing uses).
+ */
 export interface HealthObservation {
+  /** Epoch milliseconds when the reading was taken (the poll), like `DnsObservation.at`. */
   readonly at: number;
   readonly healthCheckId: string;
+  /** This checker's result (after Inverted), or the check's overall status. */
   readonly healthy: boolean;
   readonly detail?: string;
+  /** The Route 53 checker region that reported this result; absent for the overall status. */
+  readonly checkerRegion?: string;
+  /**
+   * Epoch ms when the check ran (StatusReport.CheckedTime). For an overall status: when the result
+   * that tipped the check into this status was checked, the best estimate of when Route 53 flipped.
+   */
+  readonly checkedAt?: number;
+  /** Overall status only: checkers whose status (after FailureThreshold) was healthy. */
+  readonly healthyCheckers?: number;
+  /** Overall status only: checkers that had reported at least once. */
+  readonly reportingCheckers?: number;
 }
 
 /** Everything observed during one drill run; assertions read only this. */

@@ -1,0 +1,49 @@
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsClients } from '../aws/aws-clients.ts';
+import type { Environment } from '../drill/environment.ts';
+import { InvalidInputError } from '../drill/invalid-input-error.ts';
+
+/** Who is about to act: the caller's identity as STS reports it. */
+export interface CallerIdentity {
+  readonly account: string;
+  readonly arn: string;
+  readonly userId: string;
+}
+
+/** The regions a drill may touch in this environment: both sides, plus ARC and FIS template regions. */
+export function regionsInUse(environment: Environment): string[] {
+  const regions = new Set([environment.regions.primary, environment.regions.secondary]);
+  if (environment.arc !== undefined) regions.add(environment.arc.region);
+  for (const template of Object.values(environment.experimentTemplates ?? {})) regions.add(template.region);
+  return [...regions];
+}
+
+/**
+ * Refuses to act in an account or region the environment does not allow, before anything is
+ * read or changed: the credentials must belong to the environment's account (a profile pointing
+ * at production while the file says staging is the classic game-day accident).
+ */
+export async function checkAccountGuardrails(environment: Environment, clients: AwsClients): Promise<CallerIdentity> {
+  const problems: string[] = [];
+  const allowedAccounts = environment.allowedAccountIds ?? [environment.accountId];
+  if (!allowedAccounts.includes(environment.accountId)) {
+    problems.push(`accountId: ${environment.accountId} is not in allowedAccountIds (${allowedAccounts.join(', ')})`);
+  }
+  if (environment.allowedRegions !== undefined) {
+    for (const region of regionsInUse(environment)) {
+      if (!environment.allowedRegions.includes(region)) {
+        problems.push(`regions: ${region} is not in allowedRegions (${environment.allowedRegions.join(', ')})`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new InvalidInputError(`environment "${environment.name}"`, problems);
+
+  const output = await clients.sts(environment.regions.primary).send(new GetCallerIdentityCommand({}));
+  const identity: CallerIdentity = { account: output.Account ?? '', arn: output.Arn ?? '', userId: output.UserId ?? '' };
+  if (identity.account !== environment.accountId || !allowedAccounts.includes(identity.account)) {
+    throw new InvalidInputError(`environment "${environment.name}"`, [
+      `credentials: they belong to account ${identity.account || '(unknown)'} (${identity.arn}), but the environment is for account ${environment.accountId}; check AWS_PROFILE / the "profile" field`,
+    ]);
+  }
+  return identity;
+}
