@@ -3,6 +3,7 @@ import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { RunDeclinedError } from '../runner/run-declined-error.ts';
 import { EXIT_CODES } from '../runner/run-record.ts';
 import type { CliIo } from './cli-io.ts';
+import { listCommand } from './list-command.ts';
 import { planCommand } from './plan-command.ts';
 import { recoverCommand } from './recover-command.ts';
 import { runCommand } from './run-command.ts';
@@ -13,6 +14,7 @@ const USAGE = `usage: drdrill <command> [options]
 commands:
   run <drill.ts...>     run drills: inject faults under load, assert, roll back, write reports
   plan <drill.ts>       show every change a drill would make, read live; changes nothing
+  list [dir]            list the drills under a folder (default drills/), validating each
   recover               undo what interrupted runs left behind (safe to repeat)
   sandbox up            run the two-region sandbox standalone; prints its endpoints as JSON
 
@@ -76,6 +78,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (file === undefined || rest.length > 1) throw new InvalidInputError('drdrill plan', ['expected exactly one drill file']);
         return await planCommand({ file, env: values.env, ...(sandboxUrl === undefined ? {} : { sandboxUrl }) }, io);
       }
+      case 'list':
+        return await listCommand({ dir: rest[0] ?? 'drills' }, io);
       case 'recover':
         return await recoverCommand({ force: values.force, ...(stateDir === undefined ? {} : { stateDir }) }, io);
       case 'sandbox': {

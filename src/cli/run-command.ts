@@ -45,6 +45,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       if (signals.signal.aborted) break;
       io.out(`▶ ${drill.name} on ${resolved.environment.name} (${resolved.environment.kind})`);
       const engine = createBuiltinEngine();
+      const drillStarted = Date.now();
+      const elapsed = (): string => `+${((Date.now() - drillStarted) / 1000).toFixed(1).padStart(5)}s`;
       const run = await runDrill({
         drill,
         file,
@@ -72,9 +74,4 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
 
 function worst(a: number, b: number): number {
   return SEVERITY.indexOf(b) > SEVERITY.indexOf(a) ? b : a;
-}
-
-const started = Date.now();
-function elapsed(): string {
-  return `+${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
 }
