@@ -1,7 +1,14 @@
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { FisClient } from '@aws-sdk/client-fis';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Environment } from '../drill/environment.ts';
+import { recordCalls, type CallSink, type InstrumentableClient } from '../evidence/record-calls.ts';
 
 /** The sandbox does not check signatures; these only give the SDK something to sign with. */
 const SANDBOX_CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } as const;
@@ -16,6 +23,9 @@ export interface AwsTarget {
   readonly profile?: string;
 }
 
+/** Any SDK v3 client. */
+type SdkClient = { destroy(): void };
+
 /**
  * Creates SDK clients for an environment, one per service and region, reused across calls.
  * Against the sandbox every client gets the endpoint override and dummy credentials, so the
@@ -24,51 +34,89 @@ export interface AwsTarget {
  */
 export class AwsClients {
   readonly #target: AwsTarget;
-  readonly #lambda = new Map<string, LambdaClient>();
-  #route53: Route53Client | undefined;
-  #sts: STSClient | undefined;
+  readonly #onCall: CallSink | undefined;
+  /** Every client made so far, keyed by `<service> <region>[ <endpoint>]`. */
+  readonly #clients = new Map<string, SdkClient>();
 
-  constructor(target: AwsTarget) {
+  /** `onCall` receives a record of every call any client makes: the evidence trail of a run. */
+  constructor(target: AwsTarget, onCall?: CallSink) {
     this.#target = target;
+    this.#onCall = onCall;
   }
 
   /** Clients for where an environment points: its kind, endpoint override and profile. */
-  static forEnvironment(environment: Pick<Environment, 'kind' | 'endpoint' | 'profile'>): AwsClients {
-    return new AwsClients({
-      kind: environment.kind,
-      ...(environment.endpoint === undefined ? {} : { endpoint: environment.endpoint }),
-      ...(environment.profile === undefined ? {} : { profile: environment.profile }),
-    });
+  static forEnvironment(environment: Pick<Environment, 'kind' | 'endpoint' | 'profile'>, onCall?: CallSink): AwsClients {
+    return new AwsClients(
+      {
+        kind: environment.kind,
+        ...(environment.endpoint === undefined ? {} : { endpoint: environment.endpoint }),
+        ...(environment.profile === undefined ? {} : { profile: environment.profile }),
+      },
+      onCall,
+    );
   }
 
   lambda(region: string): LambdaClient {
-    let client = this.#lambda.get(region);
-    if (client === undefined) {
-      client = new LambdaClient(this.#config(region));
-      this.#lambda.set(region, client);
-    }
-    return client;
+    return this.#cached(`lambda ${region}`, () => new LambdaClient(this.#config(region)));
   }
 
   route53(): Route53Client {
-    this.#route53 ??= new Route53Client(this.#config(ROUTE53_SIGNING_REGION));
-    return this.#route53;
+    return this.#cached('route53', () => new Route53Client(this.#config(ROUTE53_SIGNING_REGION)));
   }
 
   /** STS in the environment's primary region (regional endpoints keep the call out of us-east-1's fate). */
   sts(region: string): STSClient {
-    this.#sts ??= new STSClient(this.#config(region));
-    return this.#sts;
+    return this.#cached(`sts ${region}`, () => new STSClient(this.#config(region)));
+  }
+
+  ssm(region: string): SSMClient {
+    return this.#cached(`ssm ${region}`, () => new SSMClient(this.#config(region)));
+  }
+
+  apiGatewayV2(region: string): ApiGatewayV2Client {
+    return this.#cached(`apigatewayv2 ${region}`, () => new ApiGatewayV2Client(this.#config(region)));
+  }
+
+  ec2(region: string): EC2Client {
+    return this.#cached(`ec2 ${region}`, () => new EC2Client(this.#config(region)));
+  }
+
+  fis(region: string): FisClient {
+    return this.#cached(`fis ${region}`, () => new FisClient(this.#config(region)));
+  }
+
+  cloudWatch(region: string): CloudWatchClient {
+    return this.#cached(`cloudwatch ${region}`, () => new CloudWatchClient(this.#config(region)));
+  }
+
+  /**
+   * A Route 53 ARC cluster data-plane client. Routing-control state lives on the cluster, not on
+   * a regional endpoint, so the endpoint is one of the cluster's own (the sandbox's URL on the
+   * sandbox); callers try the cluster's endpoints in turn, as AWS recommends.
+   */
+  arcCluster(region: string, clusterEndpoint: string): Route53RecoveryClusterClient {
+    return this.#cached(
+      `arc ${region} ${clusterEndpoint}`,
+      () => new Route53RecoveryClusterClient({ ...this.#config(region), endpoint: clusterEndpoint }),
+    );
   }
 
   /** Closes every socket the clients hold, so a finished run does not keep the process alive. */
   destroy(): void {
-    for (const client of this.#lambda.values()) client.destroy();
-    this.#route53?.destroy();
-    this.#sts?.destroy();
-    this.#lambda.clear();
-    this.#route53 = undefined;
-    this.#sts = undefined;
+    for (const client of this.#clients.values()) client.destroy();
+    this.#clients.clear();
+  }
+
+  #cached<T extends SdkClient>(key: string, create: () => T): T {
+    let client = this.#clients.get(key) as T | undefined;
+    if (client === undefined) {
+      client = create();
+      // Every SDK v3 client has the same middleware stack at run time, but @aws-sdk/client-fis's newest
+      // release (3.523) carries an older copy of @smithy/types, so its static type does not line up.
+      if (this.#onCall !== undefined) recordCalls(client as unknown as InstrumentableClient<object, { $metadata: object }>, this.#onCall);
+      this.#clients.set(key, client);
+    }
+    return client;
   }
 
   #config(region: string): {

@@ -6,6 +6,8 @@ import type { CliIo } from './cli-io.ts';
 import { listCommand } from './list-command.ts';
 import { planCommand } from './plan-command.ts';
 import { recoverCommand } from './recover-command.ts';
+import { reportCommand } from './report-command.ts';
+import { verifyCommand } from './verify-command.ts';
 import { runCommand } from './run-command.ts';
 import { sandboxUpCommand } from './sandbox-command.ts';
 
@@ -14,6 +16,8 @@ const USAGE = `usage: drdrill <command> [options]
 commands:
   run <drill.ts...>     run drills: inject faults under load, assert, roll back, write reports
   plan <drill.ts>       show every change a drill would make, read live; changes nothing
+  report <run-dir>      re-render index.html, junit.xml and summary.md from run.json alone
+  verify <run-dir>      check an evidence bundle against its manifest; names any file changed, added or removed
   list [dir]            list the drills under a folder (default drills/), validating each
   recover               undo what interrupted runs left behind (safe to repeat)
   sandbox up            run the two-region sandbox standalone; prints its endpoints as JSON
@@ -77,6 +81,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const [file] = rest;
         if (file === undefined || rest.length > 1) throw new InvalidInputError('drdrill plan', ['expected exactly one drill file']);
         return await planCommand({ file, env: values.env, ...(sandboxUrl === undefined ? {} : { sandboxUrl }) }, io);
+      }
+      case 'report':
+      case 'verify': {
+        const [dir] = rest;
+        if (dir === undefined || rest.length > 1) throw new InvalidInputError(`drdrill ${command}`, [`expected exactly one run directory, e.g. drdrill ${command} reports/<drill>/<run-id>`]);
+        return command === 'report' ? await reportCommand(dir, io) : await verifyCommand(dir, io);
       }
       case 'list':
         return await listCommand({ dir: rest[0] ?? 'drills' }, io);

@@ -6,7 +6,10 @@ import { renderConsoleSummary } from '../reporters/console-summary.ts';
 import { writeRunDirectory } from '../reporters/write-run-directory.ts';
 import { defaultStateDir } from '../runner/journal.ts';
 import { runDrill } from '../runner/run-drill.ts';
-import { EXIT_CODES } from '../runner/run-record.ts';
+import { EXIT_CODES, type RunRecord } from '../runner/run-record.ts';
+import { writeAtomic } from '../reporters/atomic-write.ts';
+import { renderJunit } from '../reporters/junit.ts';
+import { writeFile } from 'node:fs/promises';
 import type { CliIo } from './cli-io.ts';
 import { confirmPlan } from './confirm-plan.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
@@ -40,6 +43,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const resolved = await resolveEnvironment(options.env, options.sandboxUrl);
   const signals = trapSignals(io);
   let exitCode: number = EXIT_CODES.passed;
+  const records: RunRecord[] = [];
   try {
     for (const { drill, file } of drills) {
       if (signals.signal.aborted) break;
@@ -58,13 +62,20 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
         log: (line) => io.out(`  ${elapsed()} ${line}`),
       });
       const dir = path.resolve(options.out, drill.name, run.record.runId);
-      await writeRunDirectory(dir, run.record, run.samples);
+      await writeRunDirectory(dir, run.record, run.samples, { historyRoot: options.out });
+      records.push(run.record);
       io.out(renderConsoleSummary(run.record));
       io.out(`  reports: ${path.relative(process.cwd(), dir) || dir}/{index.html,junit.xml,run.json}`);
       if (run.rollbackFailures.length > 0) io.err(`ROLLBACK FAILED — faults may remain:\n${run.record.reason ?? ''}`);
       exitCode = worst(exitCode, run.record.exitCode);
     }
     if (signals.signal.aborted) exitCode = worst(exitCode, EXIT_CODES.aborted);
+    if (records.length > 1) {
+      // Several drills in one run: one JUnit file with a testsuite per drill, for CI to pick up.
+      const combined = path.resolve(options.out, 'junit.xml');
+      await writeAtomic(combined, (temp) => writeFile(temp, renderJunit(records)));
+      io.out(`junit for all ${records.length} drills: ${path.relative(process.cwd(), combined)}`);
+    }
   } finally {
     signals.release();
     await resolved.embedded?.close();

@@ -1,5 +1,6 @@
 import type { VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
+import { createRedactor } from '../evidence/redact-secrets.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 
 const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed: '✗', errored: '!' };
@@ -35,7 +36,8 @@ export function renderConsoleSummary(record: RunRecord): string {
     const [first = '', ...rest] = record.reason.split(/\r?\n/).map(clean).filter((line) => line !== '');
     lines.push(`  ${label}: ${first}`, ...rest.map((line) => `    ${line}`));
   }
-  return `${lines.join('\n')}\n`;
+  // Terminal output lands in CI logs, which are kept and shared: redact like every file.
+  return createRedactor()(`${lines.join('\n')}\n`);
 }
 
 /** One line, no C0/C1 controls (ESC sequences included). */

@@ -96,6 +96,14 @@ function propertiesOf(record: RunRecord): [string, string][] {
   const injectors = injectorNames(record);
   if (injectors.length > 0) properties.push(['injectors', injectors.join(',')]);
   if (record.reason !== undefined) properties.push(['run.reason', record.reason]);
+  if (record.hostname !== undefined) properties.push(['run.hostname', record.hostname]);
+  const evidence = record.evidence;
+  if (evidence?.gitRevision !== undefined) properties.push(['git.revision', evidence.gitRevision]);
+  if (evidence?.operator !== undefined) {
+    if ('arn' in evidence.operator) properties.push(['operator.arn', evidence.operator.arn], ['operator.account', evidence.operator.account]);
+    else properties.push(['operator.error', evidence.operator.error]);
+  }
+  if (evidence?.calls !== undefined) properties.push(['controlPlane.calls', String(evidence.calls.length)]);
   return properties;
 }
 

@@ -4,11 +4,15 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { MANIFEST_FILE, buildManifest } from '../evidence/manifest.ts';
+import { createRedactor, redactDeep, type Redactor } from '../evidence/redact-secrets.ts';
 import type { SampleStore } from '../load/sample-store.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import { writeAtomic } from './atomic-write.ts';
 import { renderHtml } from './html.ts';
+import { writeHistoryIndex } from './history-index.ts';
 import { renderJunit } from './junit.ts';
+import { renderMarkdownSummary } from './markdown-summary.ts';
 import { runRecordSchema } from './run-record-schema.ts';
 import { samplesCsv } from './samples-csv.ts';
 
@@ -18,7 +22,20 @@ export const RUN_FILES = {
   junit: 'junit.xml',
   html: 'index.html',
   samples: 'samples.csv.gz',
+  summary: 'summary.md',
+  manifest: MANIFEST_FILE,
 } as const;
+
+/** Options for `writeRunDirectory`. */
+export interface WriteRunDirectoryOptions {
+  /**
+   * Reports root whose index.html (the cross-run history) is rewritten after this run, e.g.
+   * `reports` when runs go to `reports/<drill>/<run-id>`. Omitted: no history update.
+   */
+  readonly historyRoot?: string;
+  /** Where secret values to redact are read from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
 
 /** Thrown when one or more files of a run directory could not be written; the others were still attempted. */
 export class RunDirectoryWriteError extends Error {
@@ -48,30 +65,77 @@ export class RunRecordReadError extends Error {
 }
 
 /**
- * Writes a finished run's directory: run.json (pretty JSON), junit.xml, index.html and
- * samples.csv.gz, each atomically (temporary file, fsync, rename). The directory is created
- * when missing. Each file is attempted even if another fails, because a renderer bug must not
- * cost the run its evidence; any failure is then reported as one `RunDirectoryWriteError`.
+ * Writes a finished run's directory, the evidence bundle: run.json (pretty JSON), junit.xml,
+ * index.html, summary.md and samples.csv.gz, each atomically (temporary file, fsync, rename),
+ * then manifest.sha256 over every file in the directory, then (with `historyRoot`) the
+ * cross-run history page. The directory is created when missing. Each file is attempted even
+ * if another fails, because a renderer bug must not cost the run its evidence; any failure is
+ * then reported as one `RunDirectoryWriteError`.
  *
- * @returns absolute paths of the files written, in the order above
- * @example const { files } = await writeRunDirectory(`reports/${drill}/${runId}`, record, timeline.samples)
+ * Secrets never reach disk: the record is redacted (secret environment values, secret-named
+ * keys, credential-shaped strings) before anything is rendered, and every text is redacted
+ * again on the way out.
+ *
+ * @returns absolute paths of the files written, in the order above (manifest last)
+ * @example const { files } = await writeRunDirectory(`reports/${drill}/${runId}`, record, samples, { historyRoot: 'reports' })
  */
-export async function writeRunDirectory(dir: string, record: RunRecord, samples: SampleStore): Promise<{ files: string[] }> {
+export async function writeRunDirectory(
+  dir: string,
+  record: RunRecord,
+  samples: SampleStore,
+  options: WriteRunDirectoryOptions = {},
+): Promise<{ files: string[] }> {
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
-  const text = (render: () => string) => (temp: string) => writeFile(temp, render(), 'utf8');
+  const redact = createRedactor(options.env ?? process.env);
+  const safe = redactDeep(record, redact);
   const writers: [string, (temp: string) => Promise<void>][] = [
-    [RUN_FILES.record, text(() => `${JSON.stringify(record, null, 2)}\n`)],
-    [RUN_FILES.junit, text(() => renderJunit([record]))],
-    [RUN_FILES.html, text(() => renderHtml(record))],
-    [RUN_FILES.samples, (temp) => pipeline(Readable.from(samplesCsv(samples)), createGzip(), createWriteStream(temp))],
+    ...renderedFiles(safe, redact),
+    [RUN_FILES.samples, (temp) => pipeline(Readable.from(redactChunks(samplesCsv(samples), redact)), createGzip(), createWriteStream(temp))],
   ];
   const results = await Promise.allSettled(writers.map(([file, write]) => writeAtomic(join(root, file), write)));
   const failures = results.flatMap((result, index) =>
     result.status === 'rejected' ? [{ file: writers[index]?.[0] ?? '?', error: result.reason as unknown }] : [],
   );
+  const files = writers.map(([file]) => join(root, file));
+  // Sealed even when a file failed: the manifest then vouches for exactly what is there.
+  try {
+    await sealRunDirectory(root);
+    files.push(join(root, RUN_FILES.manifest));
+  } catch (error) {
+    failures.push({ file: RUN_FILES.manifest, error });
+  }
+  if (options.historyRoot !== undefined) {
+    try {
+      await writeHistoryIndex(options.historyRoot, redact);
+    } catch (error) {
+      failures.push({ file: join(resolve(options.historyRoot), 'index.html'), error });
+    }
+  }
   if (failures.length > 0) throw new RunDirectoryWriteError(root, failures);
-  return { files: writers.map(([file]) => join(root, file)) };
+  return { files };
+}
+
+/** The files rendered from run.json alone (what `drdrill report` re-renders), as atomic writers. */
+export function renderedFiles(record: RunRecord, redact: Redactor): [string, (temp: string) => Promise<void>][] {
+  const text = (render: () => string) => (temp: string) => writeFile(temp, redact(render()), 'utf8');
+  return [
+    [RUN_FILES.record, text(() => `${JSON.stringify(record, null, 2)}\n`)],
+    [RUN_FILES.junit, text(() => renderJunit([record], record.hostname === undefined ? {} : { hostname: record.hostname }))],
+    [RUN_FILES.html, text(() => renderHtml(record))],
+    [RUN_FILES.summary, text(() => renderMarkdownSummary(record))],
+  ];
+}
+
+/** Writes manifest.sha256 over every other file in `dir`, atomically. */
+export async function sealRunDirectory(dir: string): Promise<void> {
+  const root = resolve(dir);
+  const manifest = await buildManifest(root);
+  await writeAtomic(join(root, RUN_FILES.manifest), (temp) => writeFile(temp, manifest, 'utf8'));
+}
+
+function* redactChunks(chunks: Iterable<string>, redact: Redactor): Generator<string> {
+  for (const chunk of chunks) yield redact(chunk);
 }
 
 /**

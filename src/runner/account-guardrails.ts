@@ -1,14 +1,8 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/aws-clients.ts';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
-
-/** Who is about to act: the caller's identity as STS reports it. */
-export interface CallerIdentity {
-  readonly account: string;
-  readonly arn: string;
-  readonly userId: string;
-}
+import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
+import type { OperatorIdentity } from './run-record.ts';
 
 /** The regions a drill may touch in this environment: both sides, plus ARC and FIS template regions. */
 export function regionsInUse(environment: Environment): string[] {
@@ -23,7 +17,7 @@ export function regionsInUse(environment: Environment): string[] {
  * read or changed: the credentials must belong to the environment's account (a profile pointing
  * at production while the file says staging is the classic game-day accident).
  */
-export async function checkAccountGuardrails(environment: Environment, clients: AwsClients): Promise<CallerIdentity> {
+export async function checkAccountGuardrails(environment: Environment, clients: AwsClients): Promise<OperatorIdentity> {
   const problems: string[] = [];
   const allowedAccounts = environment.allowedAccountIds ?? [environment.accountId];
   if (!allowedAccounts.includes(environment.accountId)) {
@@ -38,11 +32,13 @@ export async function checkAccountGuardrails(environment: Environment, clients: 
   }
   if (problems.length > 0) throw new InvalidInputError(`environment "${environment.name}"`, problems);
 
-  const output = await clients.sts(environment.regions.primary).send(new GetCallerIdentityCommand({}));
-  const identity: CallerIdentity = { account: output.Account ?? '', arn: output.Arn ?? '', userId: output.UserId ?? '' };
+  const identity = await collectOperatorIdentity(clients.sts(environment.regions.primary));
+  if ('error' in identity) {
+    throw new InvalidInputError(`environment "${environment.name}"`, [`credentials: ${identity.error}`]);
+  }
   if (identity.account !== environment.accountId || !allowedAccounts.includes(identity.account)) {
     throw new InvalidInputError(`environment "${environment.name}"`, [
-      `credentials: they belong to account ${identity.account || '(unknown)'} (${identity.arn}), but the environment is for account ${environment.accountId}; check AWS_PROFILE / the "profile" field`,
+      `credentials: they belong to account ${identity.account} (${identity.arn}), but the environment is for account ${environment.accountId}; check AWS_PROFILE / the "profile" field`,
     ]);
   }
   return identity;

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { evaluateAssertion } from '../assertions/assertion-spec.ts';
 import type { AssertionContext } from '../assertions/assertion-context.ts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import type { Drill } from '../drill/drill-schema.ts';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
+import { collectGitRevision } from '../evidence/git-revision.ts';
+import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
 import { TargetNotFoundError, type PlannedChange } from '../injectors/injector.ts';
 import type { LoadEngine, LoadPlan } from '../load/load-engine.ts';
 import { SampleStore } from '../load/sample-store.ts';
@@ -17,7 +20,14 @@ import { Journal } from './journal.ts';
 import { checkAccountGuardrails } from './account-guardrails.ts';
 import { startErrorRateGuard } from './error-rate-guard.ts';
 import { RunDeclinedError } from './run-declined-error.ts';
-import { EXIT_CODES, type RunOutcome, type RunRecord } from './run-record.ts';
+import {
+  EXIT_CODES,
+  type ControlPlaneCallRecord,
+  type RunEvidence,
+  type RunOutcome,
+  type RunRecord,
+  type StateSnapshot,
+} from './run-record.ts';
 import type { FaultEvent, PhaseName, Timeline } from './timeline.ts';
 import { TOOL_VERSION } from './tool-version.ts';
 
@@ -80,7 +90,11 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     ]);
   }
 
-  const clients = AwsClients.forEnvironment(environment);
+  const calls: ControlPlaneCallRecord[] = [];
+  const clients = AwsClients.forEnvironment(environment, (call) => calls.push(call));
+  let operator: RunEvidence['operator'];
+  let before: StateSnapshot | undefined;
+  let after: StateSnapshot | undefined;
   const deps = { environment, clients, defaultService: drill.service };
 
   const timeline: Timeline = {
@@ -114,7 +128,10 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     // and nothing was touched.
     if (environment.kind === 'aws') {
       const identity = await checkAccountGuardrails(environment, clients);
+      operator = identity;
       log(`identity        ${identity.arn} (account ${identity.account})`);
+    } else {
+      operator = await collectOperatorIdentity(clients.sts(environment.regions.primary));
     }
     let planned: PlannedChange[];
     try {
@@ -124,6 +141,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       throw error;
     }
     for (const change of planned) log(`plan            ${change.target}: ${change.field} ${change.from} → ${change.to}`);
+    before = snapshotOf(planned);
     if (options.confirm !== undefined && !(await options.confirm(planned, environment))) {
       throw new RunDeclinedError('the plan was not confirmed; nothing was changed');
     }
@@ -211,6 +229,12 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       timeline.phases.push({ phase: 'failback', at: Date.now() });
       log('phase           failback');
       rollbackFailures = await controller.rollbackAll();
+      // Read every target again, live: the evidence that rollback restored what was there.
+      try {
+        after = snapshotOf(await planFaults(drill.faults, deps));
+      } catch (error) {
+        log(`could not read targets back after rollback: ${describeReason(error)}`);
+      }
       if (rollbackFailures.length === 0) await journal.close(outcome ?? 'rolled-back');
       else await journal.abandon();
     }
@@ -236,6 +260,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   clients.destroy();
   timeline.endedAt = Date.now();
 
+  const gitRevision = collectGitRevision();
   const context: AssertionContext = {
     primaryRegion: environment.regions.primary,
     secondaryRegion: environment.regions.secondary,
@@ -281,6 +306,13 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     series: { bucketMs: 1000, points: buildSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000) },
     totals: { requests: timeline.samples.length, errors },
     verdicts,
+    hostname: hostname(),
+    evidence: {
+      ...(gitRevision === undefined ? {} : { gitRevision }),
+      ...(operator === undefined ? {} : { operator }),
+      calls,
+      snapshots: { ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) },
+    },
   };
   return { record, samples: timeline.samples, rollbackFailures };
 }
@@ -312,6 +344,11 @@ function regionsByAddress(environment: Environment, serviceName: string): Record
   for (const address of addresses.primary) result[address] = environment.regions.primary;
   for (const address of addresses.secondary) result[address] = environment.regions.secondary;
   return result;
+}
+
+/** The value each planned change would change from, as read live: the state before (or after) the drill. */
+function snapshotOf(changes: readonly PlannedChange[]): StateSnapshot {
+  return { at: Date.now(), items: changes.map((change) => ({ target: change.target, field: change.field, value: change.from })) };
 }
 
 function newRunId(drillName: string): string {

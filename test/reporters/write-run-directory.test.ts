@@ -22,11 +22,11 @@ describe('writeRunDirectory', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('creates the directory and writes exactly the four files, leaving no temporary files', async () => {
+  it('creates the directory and writes exactly the six files of the bundle, leaving no temporary files', async () => {
     const dir = join(root, 'reports', 'primary-lambda-throttle', record.runId);
     const { files } = await writeRunDirectory(dir, record, samples);
-    expect(files).to.deep.equal(['run.json', 'junit.xml', 'index.html', 'samples.csv.gz'].map((name) => join(dir, name)));
-    expect((await readdir(dir)).sort()).to.deep.equal(['index.html', 'junit.xml', 'run.json', 'samples.csv.gz']);
+    expect(files).to.deep.equal(['run.json', 'junit.xml', 'index.html', 'summary.md', 'samples.csv.gz', 'manifest.sha256'].map((name) => join(dir, name)));
+    expect((await readdir(dir)).sort()).to.deep.equal(['index.html', 'junit.xml', 'manifest.sha256', 'run.json', 'samples.csv.gz', 'summary.md']);
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).to.equal(renderJunit([record]));
     expect(await readFile(join(dir, 'index.html'), 'utf8')).to.equal(renderHtml(record));
   });
@@ -57,7 +57,7 @@ describe('writeRunDirectory', () => {
     const passed = buildFixtureRunRecord({ outcome: 'passed', exitCode: 0, verdicts: [] }, samples);
     await writeRunDirectory(dir, passed, samples);
     expect((await readRunRecord(dir)).outcome).to.equal('passed');
-    expect(await readdir(dir)).to.have.length(4);
+    expect(await readdir(dir)).to.have.length(6);
   });
 });
 

@@ -1,0 +1,65 @@
+import type { VerdictStatus } from '../assertions/verdict.ts';
+import { formatDuration } from '../drill/duration.ts';
+import type { RunRecord } from '../runner/run-record.ts';
+import { isoTime } from './format-time.ts';
+import { computeRunMetrics } from './run-metrics.ts';
+
+const STATUS: Readonly<Record<VerdictStatus, string>> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
+const OUTCOME: Readonly<Record<RunRecord['outcome'], string>> = {
+  passed: '✅ PASSED',
+  failed: '❌ FAILED',
+  aborted: '⚠️ ABORTED',
+  'rollback-failed': '🚨 ROLLBACK FAILED',
+};
+
+/**
+ * A GitHub-flavoured Markdown summary of one run for CI step summaries
+ * (`cat summary.md >> $GITHUB_STEP_SUMMARY`): outcome, key numbers (requests, error rate,
+ * DNS convergence, RTO, failback) and one table row per verdict with observed vs expected.
+ * Record text is escaped so a `|`, backtick or HTML in a verdict cannot break the table.
+ */
+export function renderMarkdownSummary(record: RunRecord): string {
+  const metrics = computeRunMetrics(record);
+  const ms = (value: number | undefined): string => (value === undefined ? '—' : formatDuration(value));
+  const pct = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(2)} %`);
+  const lines = [
+    `### ${OUTCOME[record.outcome]} — drill \`${code(record.drill.name)}\` (exit ${record.exitCode})`,
+    '',
+    `Run \`${code(record.runId)}\` on ${cell(record.environment.name)} (${record.environment.kind}, account ${cell(record.environment.accountId)}), ` +
+      `${cell(record.environment.regions.primary)} → ${cell(record.environment.regions.secondary)}, ${isoTime(record.startedAt)}, ${formatDuration(record.endedAt - record.startedAt)}.`,
+    '',
+    '| Requests | Errors | Error rate (fault) | DNS convergence | RTO | Failback |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${record.totals.requests} | ${record.totals.errors} (${pct(metrics.errorRate)}) | ${pct(metrics.faultErrorRate)} | ${ms(metrics.convergenceMs)} | ${ms(metrics.rtoMs)} | ${ms(metrics.failbackMs)} |`,
+    '',
+  ];
+  if (record.verdicts.length === 0) {
+    lines.push('_No assertions were evaluated._', '');
+  } else {
+    lines.push('| Assertion | Status | Observed | Expected |', '| --- | --- | --- | --- |');
+    for (const verdict of record.verdicts) {
+      lines.push(`| ${cell(verdict.name)} | ${STATUS[verdict.status]} | ${cell(verdict.observed)} | ${cell(verdict.expected)} |`);
+    }
+    lines.push('');
+  }
+  if (record.reason !== undefined) {
+    lines.push(`> **${record.outcome === 'rollback-failed' ? 'Rollback failed — faults may remain' : 'Reason'}:** ${cell(record.reason).replace(/<br>/g, '<br>> ')}`, '');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Text safe in a table cell: no pipes, newlines, HTML or emphasis markers. */
+function cell(text: string): string {
+  return text
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|])/g, '\\$1')
+    .replace(/\r?\n/g, '<br>');
+}
+
+/** Text safe inside an inline code span. */
+function code(text: string): string {
+  return text.replace(/[`\r\n]/g, ' ');
+}
