@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
+import { LOAD_CHOICES, type LoadChoice } from '../load/select-engine.ts';
 import { RunDeclinedError } from '../runner/run-declined-error.ts';
 import { EXIT_CODES } from '../runner/run-record.ts';
 import type { CliIo } from './cli-io.ts';
@@ -27,6 +28,7 @@ options:
   --sandbox-url <url>   with --env sandbox: use a running sandbox instead of starting one
   --out <dir>           where reports go (default: reports)
   --state-dir <dir>     where run journals go (default: .drdrill, or $DRDRILL_STATE_DIR)
+  --load <engine>       run: auto (k6 when installed, else builtin), k6 or builtin
   --yes, -y             run: change an AWS account without asking (the plan is still printed)
   --force               recover: also undo runs whose process still seems alive
   --control-plane-port, --dns-port, --http-port <n>   sandbox up: fixed ports (default: any free)
@@ -52,6 +54,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'state-dir': { type: 'string' },
         force: { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
+        load: { type: 'string', default: 'auto' },
         'control-plane-port': { type: 'string' },
         'dns-port': { type: 'string' },
         'http-port': { type: 'string' },
@@ -74,7 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (command) {
       case 'run':
         return await runCommand(
-          { files: rest, env: values.env, out: values.out, yes: values.yes, ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) },
+          { files: rest, env: values.env, out: values.out, yes: values.yes, load: loadChoice(values.load), ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) },
           io,
         );
       case 'plan': {
@@ -118,6 +121,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     throw error;
   }
+}
+
+function loadChoice(value: string): LoadChoice {
+  if (!(LOAD_CHOICES as readonly string[]).includes(value)) {
+    throw new InvalidInputError('--load', [`--load: expected one of ${LOAD_CHOICES.join(', ')}, got "${value}"`]);
+  }
+  return value as LoadChoice;
 }
 
 function portOption<K extends string>(flag: string, value: string | undefined, key: K): Partial<Record<K, number>> {

@@ -1,7 +1,11 @@
 import path from 'node:path';
 import type { LoadedDrill } from '../drill/load-drill.ts';
 import { loadDrill } from '../drill/load-drill.ts';
-import { createBuiltinEngine } from '../load/builtin-engine.ts';
+import { K6NotFoundError, K6VersionError } from '../load/k6-binary.ts';
+import { LoadChoiceError, selectEngine, type LoadChoice, type SelectedEngine } from '../load/select-engine.ts';
+import type { Environment } from '../drill/environment.ts';
+import { InvalidInputError } from '../drill/invalid-input-error.ts';
+import { newRunId } from '../runner/run-id.ts';
 import { renderConsoleSummary } from '../reporters/console-summary.ts';
 import { writeRunDirectory } from '../reporters/write-run-directory.ts';
 import { defaultStateDir } from '../runner/journal.ts';
@@ -9,7 +13,7 @@ import { runDrill } from '../runner/run-drill.ts';
 import { EXIT_CODES, type RunRecord } from '../runner/run-record.ts';
 import { writeAtomic } from '../reporters/atomic-write.ts';
 import { renderJunit } from '../reporters/junit.ts';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import type { CliIo } from './cli-io.ts';
 import { confirmPlan } from './confirm-plan.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
@@ -23,6 +27,8 @@ export interface RunCommandOptions {
   readonly stateDir?: string;
   /** Skip the confirmation before changing an AWS account. */
   readonly yes?: boolean;
+  /** Load engine: k6 when installed (auto), or forced. */
+  readonly load?: LoadChoice;
 }
 
 /** Worst outcome wins: a rollback failure outranks an abort, which outranks a failed assertion. */
@@ -48,20 +54,33 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     for (const { drill, file } of drills) {
       if (signals.signal.aborted) break;
       io.out(`▶ ${drill.name} on ${resolved.environment.name} (${resolved.environment.kind})`);
-      const engine = createBuiltinEngine();
+      const selected = await chooseEngine(options.load ?? 'auto', resolved.environment, drill.name);
+      io.out(`  ${selected.note}`);
+      const runId = newRunId(drill.name);
+      const dir = path.resolve(options.out, drill.name, runId);
+      await mkdir(dir, { recursive: true });
       const drillStarted = Date.now();
       const elapsed = (): string => `+${((Date.now() - drillStarted) / 1000).toFixed(1).padStart(5)}s`;
-      const run = await runDrill({
-        drill,
-        file,
-        environment: resolved.environment,
-        engine,
-        stateDir: options.stateDir ?? defaultStateDir(),
-        signal: signals.signal,
-        ...(resolved.environment.kind === 'aws' ? { confirm: confirmPlan(options.yes ?? false, io) } : {}),
-        log: (line) => io.out(`  ${elapsed()} ${line}`),
-      });
-      const dir = path.resolve(options.out, drill.name, run.record.runId);
+      let run;
+      try {
+        run = await runDrill({
+          drill,
+          file,
+          environment: resolved.environment,
+          engine: selected.engine,
+          engineNote: selected.note,
+          runId,
+          runDir: dir,
+          stateDir: options.stateDir ?? defaultStateDir(),
+          signal: signals.signal,
+          ...(resolved.environment.kind === 'aws' ? { confirm: confirmPlan(options.yes ?? false, io) } : {}),
+          log: (line) => io.out(`  ${elapsed()} ${line}`),
+        });
+      } catch (error) {
+        // Refused before anything changed: leave no empty run directory behind.
+        await rmdir(dir).catch(() => undefined);
+        throw error;
+      }
       await writeRunDirectory(dir, run.record, run.samples, { historyRoot: options.out });
       records.push(run.record);
       io.out(renderConsoleSummary(run.record));
@@ -81,6 +100,21 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     await resolved.embedded?.close();
   }
   return exitCode;
+}
+
+/** `--load` problems (unknown choice, k6 missing or too old) are bad input: nothing has started. */
+async function chooseEngine(choice: LoadChoice, environment: Environment, drillName: string): Promise<SelectedEngine> {
+  try {
+    return await selectEngine(choice, {
+      ...(environment.loadResolver === undefined ? {} : { resolver: environment.loadResolver }),
+      k6: { tags: { drill: drillName } },
+    });
+  } catch (error) {
+    if (error instanceof LoadChoiceError || error instanceof K6NotFoundError || error instanceof K6VersionError) {
+      throw new InvalidInputError('--load', [`--load: ${error.message}`]);
+    }
+    throw error;
+  }
 }
 
 function worst(a: number, b: number): number {

@@ -14,6 +14,28 @@ export const loadSchema = z.strictObject({
   timeout: durationSchema.default(2000),
   /** Reuse connections: shows clients that stick to a dead region. Off by default. */
   keepAlive: z.boolean().default(false),
+  /**
+   * Change the offered rate over the run: each stage moves linearly to `target` req/s over
+   * `duration`, from the start of the drill. Overrides `rate` where given.
+   */
+  ramp: z
+    .array(
+      z.strictObject({
+        target: z.number().min(0, 'expected a rate of 0 or more').max(MAX_RATE),
+        duration: durationSchema,
+      }),
+    )
+    .min(1, 'expected at least one stage')
+    .optional(),
+  /** Services to load at once, each at `rate` (default: just the drill's service). */
+  services: z.array(z.string().min(1)).min(1, 'expected at least one service').optional(),
+  /**
+   * `ignore` (default): resolve afresh for every new connection, like a client without a DNS
+   * cache. `honour`: keep an answer for its TTL, like a well-behaved resolver library.
+   */
+  dnsTtl: z.enum(['honour', 'ignore']).default('ignore'),
+  /** k6 thresholds, passed through when k6 runs the load, e.g. `{ http_req_failed: ['rate<0.05'] }`. */
+  thresholds: z.record(z.string(), z.array(z.string())).optional(),
 });
 
 export const phasesSchema = z.strictObject({

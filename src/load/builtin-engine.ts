@@ -2,9 +2,11 @@ import { Agent as HttpAgent, ClientRequest, type IncomingMessage, type RequestOp
 import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createDnsLookup } from '../net/dns-lookup.ts';
+import { ArrivalSchedule } from './arrival-schedule.ts';
+import { LagHistogram } from './lag-histogram.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from './load-engine.ts';
-import { checkLoadPlan } from './load-plan-check.ts';
+import { checkLoadPlan, loadTargetsOf, type ResolvedTarget } from './load-plan-check.ts';
+import { createResolverLookup } from './resolver-lookup.ts';
 import type { Sample } from './sample.ts';
 
 export interface BuiltinEngineOptions {
@@ -24,7 +26,8 @@ const COMPACT_AFTER = 4096;
 /**
  * Creates the built-in open-model HTTP load engine.
  *
- * - Request i is due at t0 + i/rate and is sent then, whatever earlier requests are doing: a slow
+ * - Request i is due at t0 + i/rate (or, with `plan.ramp`, when the linearly ramping rate's
+ *   cumulative arrivals reach i) and is sent then, whatever earlier requests are doing: a slow
  *   or dead endpoint never lowers the offered rate (no coordinated omission). A sample's `start` is
  *   its due time and `latencyMs` counts from it, so scheduling lag shows up as latency.
  * - One timer drives everything: each tick sends every request that is due and expires every
@@ -43,6 +46,11 @@ const COMPACT_AFTER = 4096;
  *   therefore keeps talking to the address it first resolved, like many real clients.
  * - A response is read to the end (drained) before its sample is emitted. A response that breaks
  *   off mid-body is a sample with status 0 and the transport error (usually `ECONNRESET`).
+ * - `plan.dnsTtl: 'honour'` reuses a resolver answer for its TTL (one shared query per expiry)
+ *   instead of asking for every connection.
+ * - With `plan.targets` every target is loaded at once, each on its own schedule (its own rate or
+ *   ramp, else the plan's), and `maxRequests` caps each target; samples carry the target's name.
+ *   The summary adds the targets up.
  * - If `onSample` throws, the run stops as on abort and the returned promise rejects with that error.
  *
  * @throws LoadPlanError (as a rejection) for a plan out of range.
@@ -51,12 +59,14 @@ export function createBuiltinEngine(options: BuiltinEngineOptions = {}): LoadEng
   return {
     name: ENGINE_NAME,
     run(plan, onSample, signal) {
+      let targets: ResolvedTarget[];
       try {
-        const url = checkLoadPlan(plan);
-        return new LoadRun(plan, url, onSample, signal, options).start();
+        checkLoadPlan(plan);
+        targets = loadTargetsOf(plan);
       } catch (error) {
         return Promise.reject(error);
       }
+      return runTargets(plan, targets, onSample, signal, options);
     },
   };
 }
@@ -129,7 +139,46 @@ function onRequestError(this: LoadRequest, error: NodeJS.ErrnoException & { addr
   this.loadRun.complete(this, 0, error.code ?? 'ERROR');
 }
 
-/** State of one `run()` call. */
+/** Runs one LoadRun per target; the first failure stops them all. */
+async function runTargets(
+  plan: LoadPlan,
+  targets: readonly ResolvedTarget[],
+  onSample: (sample: Sample) => void,
+  signal: AbortSignal,
+  options: BuiltinEngineOptions,
+): Promise<LoadSummary> {
+  const stopAll = new AbortController();
+  const runSignal = targets.length === 1 ? signal : AbortSignal.any([signal, stopAll.signal]);
+  const runs = targets.map((target) => new LoadRun(plan, target, onSample, runSignal, options));
+  const settled = await Promise.allSettled(
+    runs.map((run) =>
+      run.start().catch((error: unknown) => {
+        stopAll.abort();
+        throw error;
+      }),
+    ),
+  );
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  const lags = new LagHistogram();
+  let sent = 0;
+  let completed = 0;
+  for (const run of runs) {
+    lags.merge(run.lags);
+    sent += run.sent;
+    completed += run.completed;
+  }
+  return {
+    engine: ENGINE_NAME,
+    sent,
+    completed,
+    maxSchedulingLagMs: lags.max,
+    schedulingLagP99Ms: lags.quantile(0.99),
+    outcome: signal.aborted ? 'aborted' : 'completed',
+  };
+}
+
+/** State of one target of one `run()` call. */
 class LoadRun {
   readonly regionHeader: string;
   readonly #plan: LoadPlan;
@@ -139,13 +188,14 @@ class LoadRun {
   readonly #agent: HttpAgent;
   /** Host as an IP literal (no lookup will happen), for the sample's address. */
   readonly #literalAddress: string | undefined;
-  readonly #intervalMs: number;
+  readonly #schedule: ArrivalSchedule;
+  readonly #target: string;
   readonly #total: number;
+  readonly lags = new LagHistogram();
   #t0 = 0;
   #wallT0 = 0;
   #sent = 0;
   #completed = 0;
-  #maxLagMs = 0;
   /** In-flight requests by seq - #base; a finished slot is undefined. */
   #window: (LoadRequest | undefined)[] = [];
   #base = 0;
@@ -153,17 +203,18 @@ class LoadRun {
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
   #done = false;
-  #resolve: (summary: LoadSummary) => void = () => undefined;
+  #resolve: () => void = () => undefined;
   #reject: (reason: unknown) => void = () => undefined;
 
-  constructor(plan: LoadPlan, url: URL, onSample: (sample: Sample) => void, signal: AbortSignal, options: BuiltinEngineOptions) {
+  constructor(plan: LoadPlan, target: ResolvedTarget, onSample: (sample: Sample) => void, signal: AbortSignal, options: BuiltinEngineOptions) {
     this.#plan = plan;
     this.#onSample = onSample;
     this.#signal = signal;
-    this.regionHeader = plan.regionHeader.toLowerCase();
-    this.#intervalMs = 1000 / plan.rate;
-    // Request i is scheduled when i/rate < duration; the small epsilon keeps 1000 ms at 100/s at 100.
-    this.#total = Math.min(plan.maxRequests, Math.max(0, Math.ceil((plan.durationMs * plan.rate) / 1000 - 1e-9)));
+    this.regionHeader = target.regionHeader.toLowerCase();
+    this.#target = target.name;
+    this.#schedule = new ArrivalSchedule(target.rate, plan.durationMs, target.ramp);
+    this.#total = Math.min(plan.maxRequests, this.#schedule.total);
+    const url = target.url;
 
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const https = url.protocol === 'https:';
@@ -181,15 +232,27 @@ class LoadRun {
       headers: { host: url.host, 'user-agent': USER_AGENT, accept: '*/*' },
     };
     if (plan.resolver !== undefined && this.#literalAddress === undefined) {
-      requestOptions.lookup = createDnsLookup(plan.resolver, options.dnsTimeoutMs ?? Math.min(2000, plan.timeoutMs));
+      requestOptions.lookup = createResolverLookup({
+        resolver: plan.resolver,
+        timeoutMs: options.dnsTimeoutMs ?? Math.min(2000, plan.timeoutMs),
+        ttl: plan.dnsTtl ?? 'ignore',
+      });
       // The resolver answers A records only; pinning IPv4 also keeps net from happy-eyeballs racing.
       requestOptions.family = 4;
     }
     this.#requestOptions = requestOptions;
   }
 
-  start(): Promise<LoadSummary> {
-    return new Promise<LoadSummary>((resolve, reject) => {
+  get sent(): number {
+    return this.#sent;
+  }
+
+  get completed(): number {
+    return this.#completed;
+  }
+
+  start(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
       if (this.#signal.aborted) {
@@ -215,7 +278,7 @@ class LoadRun {
     const now = performance.now();
     // Batch every request that is due by now; later ones wait for the next tick.
     while (this.#sent < this.#total) {
-      const due = this.#t0 + this.#sent * this.#intervalMs;
+      const due = this.#t0 + this.#schedule.offsetMs(this.#sent);
       if (due > now) break;
       this.#send(due);
       if (this.#done) return;
@@ -227,8 +290,7 @@ class LoadRun {
 
   #send(due: number): void {
     const seq = this.#sent++;
-    const lag = performance.now() - due;
-    if (lag > this.#maxLagMs) this.#maxLagMs = lag;
+    this.lags.record(performance.now() - due);
     const request = new LoadRequest(this.#requestOptions);
     request.loadRun = this;
     request.loadSeq = seq;
@@ -246,7 +308,7 @@ class LoadRun {
     while (this.#head < this.#sent) {
       const request = this.#window[this.#head - this.#base];
       if (request !== undefined) {
-        if (this.#t0 + this.#head * this.#intervalMs + timeoutMs > now) break;
+        if (this.#t0 + this.#schedule.offsetMs(this.#head) + timeoutMs > now) break;
         this.complete(request, 0, 'ETIMEDOUT');
         request.destroy();
         if (this.#done) return;
@@ -263,8 +325,8 @@ class LoadRun {
   /** Sleeps until the next request is due or the oldest in-flight request times out. */
   #arm(): void {
     let wake = Number.POSITIVE_INFINITY;
-    if (this.#sent < this.#total) wake = this.#t0 + this.#sent * this.#intervalMs;
-    if (this.#head < this.#sent) wake = Math.min(wake, this.#t0 + this.#head * this.#intervalMs + this.#plan.timeoutMs);
+    if (this.#sent < this.#total) wake = this.#t0 + this.#schedule.offsetMs(this.#sent);
+    if (this.#head < this.#sent) wake = Math.min(wake, this.#t0 + this.#schedule.offsetMs(this.#head) + this.#plan.timeoutMs);
     if (wake === Number.POSITIVE_INFINITY) {
       this.#finish();
       return;
@@ -278,7 +340,7 @@ class LoadRun {
     request.loadSettled = true;
     this.#window[request.loadSeq - this.#base] = undefined;
     this.#completed++;
-    const offsetMs = request.loadSeq * this.#intervalMs;
+    const offsetMs = this.#schedule.offsetMs(request.loadSeq);
     const sample: {
       start: number;
       latencyMs: number;
@@ -291,7 +353,7 @@ class LoadRun {
       start: this.#wallT0 + offsetMs,
       latencyMs: performance.now() - (this.#t0 + offsetMs),
       status,
-      target: this.#plan.target,
+      target: this.#target,
     };
     if (error !== undefined) sample.error = error;
     if (request.loadRegion !== undefined) sample.region = request.loadRegion;
@@ -330,6 +392,6 @@ class LoadRun {
       this.#reject(failure);
       return;
     }
-    this.#resolve({ engine: ENGINE_NAME, sent: this.#sent, completed: this.#completed, maxSchedulingLagMs: this.#maxLagMs });
+    this.#resolve();
   }
 }

@@ -8,7 +8,7 @@ export interface LoadPlan {
   readonly rate: number;
   /** How long to offer load; the engine stops by itself after this. */
   readonly durationMs: number;
-  /** Hard cap on requests sent, a second bound besides time. */
+  /** Hard cap on requests sent, a second bound besides time (per target when `targets` is given). */
   readonly maxRequests: number;
   /** Per-request timeout; a request that takes longer is a sample with error `ETIMEDOUT`. */
   readonly timeoutMs: number;
@@ -20,6 +20,46 @@ export interface LoadPlan {
   readonly target: string;
   /** Keep connections alive across requests (shows clients that stick to a dead region). Default false. */
   readonly keepAlive?: boolean;
+  /**
+   * Ramping arrival rate: after starting at `rate`, each stage moves the rate linearly to its
+   * `target` over its `durationMs` (like k6's ramping-arrival-rate). When present, the load lasts
+   * the sum of the stages (still capped by `durationMs` and `maxRequests`).
+   */
+  readonly ramp?: readonly RampStage[];
+  /**
+   * Several services loaded at once, each with its own URL (and optionally its own rate, ramp and
+   * region header). When present, `url`/`target` describe the first one and the engine loads all.
+   */
+  readonly targets?: readonly LoadTarget[];
+  /**
+   * `ignore` (default): resolve afresh for every new connection, so failover shows at once.
+   * `honour`: reuse an answer for its TTL, like a caching stub resolver would.
+   */
+  readonly dnsTtl?: 'honour' | 'ignore';
+  /** Directory for the engine's raw evidence (k6: compressed NDJSON output and summary). */
+  readonly runDir?: string;
+  /**
+   * k6-style thresholds taken from the drill, e.g. `{ http_req_failed: ['rate<0.05'] }`. The k6
+   * engine passes them to k6 (exit 99 when crossed); the built-in engine ignores them.
+   */
+  readonly thresholds?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** One stage of a ramping arrival rate. */
+export interface RampStage {
+  /** Requests per second at the end of the stage. */
+  readonly target: number;
+  readonly durationMs: number;
+}
+
+/** One loaded service when a plan has several. Absent fields fall back to the plan's. */
+export interface LoadTarget {
+  /** Logical target name written into its samples. */
+  readonly name: string;
+  readonly url: string;
+  readonly rate?: number;
+  readonly ramp?: readonly RampStage[];
+  readonly regionHeader?: string;
 }
 
 /** A load engine offers load for a plan and emits one sample per request. */
@@ -38,4 +78,17 @@ export interface LoadSummary {
   readonly completed: number;
   /** Largest lag between a request's scheduled start and when it was actually sent (ms). */
   readonly maxSchedulingLagMs: number;
+  /** 99th percentile of that lag (ms), when the engine measures it. */
+  readonly schedulingLagP99Ms?: number;
+  /** Requests the engine could not start on time and skipped (k6 `dropped_iterations`). */
+  readonly dropped?: number;
+  /**
+   * How the load ended: `completed` (ran its course), `thresholds-crossed` (k6 exit 99: the samples
+   * are complete, the drill's thresholds were not met), `aborted` (the signal stopped it).
+   */
+  readonly outcome?: 'completed' | 'thresholds-crossed' | 'aborted';
+  /** Files of raw evidence the engine wrote (absolute paths). */
+  readonly evidence?: readonly string[];
+  /** Anything a person should know about how the load ran (engine version, skipped lines, …). */
+  readonly notes?: readonly string[];
 }

@@ -1,5 +1,5 @@
 import { parseDnsServer } from '../net/dns-server-address.ts';
-import type { LoadPlan } from './load-engine.ts';
+import type { LoadPlan, RampStage } from './load-engine.ts';
 
 /** A LoadPlan field out of range; the message names the field, the value and what was expected. */
 export class LoadPlanError extends Error {
@@ -18,16 +18,32 @@ export class LoadPlanError extends Error {
  * @throws LoadPlanError naming the first bad field.
  */
 export function checkLoadPlan(plan: LoadPlan): URL {
-  let url: URL;
-  try {
-    url = new URL(plan.url);
-  } catch {
-    throw new LoadPlanError('url', plan.url, 'an absolute http:// or https:// URL');
+  const url = checkUrl('url', plan.url);
+  // A ramp may start from nothing (k6's startRate defaults to 0); a constant rate may not.
+  if (!Number.isFinite(plan.rate) || plan.rate < 0 || (plan.rate === 0 && plan.ramp === undefined)) {
+    throw new LoadPlanError('rate', plan.rate, plan.ramp === undefined ? 'requests per second > 0' : 'requests per second >= 0');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new LoadPlanError('url', plan.url, 'an http:// or https:// URL');
+  if (plan.ramp !== undefined) checkRamp('ramp', plan.ramp);
+  if (plan.targets !== undefined) {
+    if (!Array.isArray(plan.targets) || plan.targets.length === 0) {
+      throw new LoadPlanError('targets', plan.targets, 'a non-empty list of { name, url } or no targets field');
+    }
+    const names = new Set<string>();
+    plan.targets.forEach((target, i) => {
+      if (typeof target.name !== 'string' || target.name === '') throw new LoadPlanError(`targets[${i}].name`, target.name, 'a non-empty name');
+      if (names.has(target.name)) throw new LoadPlanError(`targets[${i}].name`, target.name, 'a name not used by another target');
+      names.add(target.name);
+      checkUrl(`targets[${i}].url`, target.url);
+      if (target.rate !== undefined && (!Number.isFinite(target.rate) || target.rate <= 0)) {
+        throw new LoadPlanError(`targets[${i}].rate`, target.rate, 'requests per second > 0');
+      }
+      if (target.ramp !== undefined) checkRamp(`targets[${i}].ramp`, target.ramp);
+      if (target.regionHeader !== undefined) checkHeader(`targets[${i}].regionHeader`, target.regionHeader);
+    });
   }
-  if (!Number.isFinite(plan.rate) || plan.rate <= 0) throw new LoadPlanError('rate', plan.rate, 'requests per second > 0');
+  if (plan.dnsTtl !== undefined && plan.dnsTtl !== 'honour' && plan.dnsTtl !== 'ignore') {
+    throw new LoadPlanError('dnsTtl', plan.dnsTtl, '"honour" or "ignore"');
+  }
   if (!Number.isFinite(plan.durationMs) || plan.durationMs < 0) {
     throw new LoadPlanError('durationMs', plan.durationMs, 'a finite number of ms >= 0');
   }
@@ -44,8 +60,62 @@ export function checkLoadPlan(plan: LoadPlan): URL {
       throw new LoadPlanError('resolver', plan.resolver, `a DNS server as host:port (${(error as Error).message})`);
     }
   }
-  if (typeof plan.regionHeader !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(plan.regionHeader)) {
-    throw new LoadPlanError('regionHeader', plan.regionHeader, 'an HTTP header name such as x-region');
-  }
+  checkHeader('regionHeader', plan.regionHeader);
   return url;
+}
+
+/** One target of a plan with every fallback applied: what an engine loads. */
+export interface ResolvedTarget {
+  readonly name: string;
+  readonly url: URL;
+  readonly rate: number;
+  readonly ramp?: readonly RampStage[];
+  readonly regionHeader: string;
+}
+
+/**
+ * The targets of a checked plan: `plan.targets` with the plan's rate, ramp and region header
+ * filled in, or the plan's own url and target when it has no list.
+ */
+export function loadTargetsOf(plan: LoadPlan): ResolvedTarget[] {
+  const list = plan.targets ?? [{ name: plan.target, url: plan.url }];
+  return list.map((target) => {
+    const ramp = target.ramp ?? (target.rate === undefined ? plan.ramp : undefined);
+    return {
+      name: target.name,
+      url: new URL(target.url),
+      rate: target.rate ?? plan.rate,
+      ...(ramp === undefined ? {} : { ramp }),
+      regionHeader: target.regionHeader ?? plan.regionHeader,
+    };
+  });
+}
+
+function checkUrl(field: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new LoadPlanError(field, value, 'an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new LoadPlanError(field, value, 'an http:// or https:// URL');
+  return url;
+}
+
+function checkRamp(field: string, ramp: readonly RampStage[]): void {
+  if (!Array.isArray(ramp) || ramp.length === 0) throw new LoadPlanError(field, ramp, 'a non-empty list of { target, durationMs } stages');
+  ramp.forEach((stage, i) => {
+    if (!Number.isFinite(stage.target) || stage.target < 0) {
+      throw new LoadPlanError(`${field}[${i}].target`, stage.target, 'requests per second >= 0');
+    }
+    if (!Number.isFinite(stage.durationMs) || stage.durationMs <= 0) {
+      throw new LoadPlanError(`${field}[${i}].durationMs`, stage.durationMs, 'a finite number of ms > 0');
+    }
+  });
+}
+
+function checkHeader(field: string, value: unknown): void {
+  if (typeof value !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) {
+    throw new LoadPlanError(field, value, 'an HTTP header name such as x-region');
+  }
 }

@@ -66,6 +66,24 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
     regions: z.object({ primary: z.string(), secondary: z.string() }),
   }),
   engine: z.string(),
+  load: z
+    .object({
+      note: z.string().optional(),
+      summary: z
+        .object({
+          engine: z.string(),
+          sent: z.number(),
+          completed: z.number(),
+          maxSchedulingLagMs: z.number(),
+          schedulingLagP99Ms: z.number().optional(),
+          dropped: z.number().optional(),
+          outcome: z.enum(['completed', 'thresholds-crossed', 'aborted']).optional(),
+          evidence: z.array(z.string()).optional(),
+          notes: z.array(z.string()).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   startedAt: epochMs,
   endedAt: epochMs,
   outcome: z.enum(['passed', 'failed', 'aborted', 'rollback-failed']),

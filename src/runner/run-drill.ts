@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { evaluateAssertion } from '../assertions/assertion-spec.ts';
 import type { AssertionContext } from '../assertions/assertion-context.ts';
@@ -9,7 +8,7 @@ import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { collectGitRevision } from '../evidence/git-revision.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
 import { TargetNotFoundError, type PlannedChange } from '../injectors/injector.ts';
-import type { LoadEngine, LoadPlan } from '../load/load-engine.ts';
+import type { LoadEngine, LoadPlan, LoadSummary } from '../load/load-engine.ts';
 import { SampleStore } from '../load/sample-store.ts';
 import { startDnsProber } from '../observers/dns-prober.ts';
 import { buildSeries } from '../reporters/series.ts';
@@ -20,6 +19,7 @@ import { Journal } from './journal.ts';
 import { checkAccountGuardrails } from './account-guardrails.ts';
 import { startErrorRateGuard } from './error-rate-guard.ts';
 import { RunDeclinedError } from './run-declined-error.ts';
+import { newRunId } from './run-id.ts';
 import {
   EXIT_CODES,
   type ControlPlaneCallRecord,
@@ -43,6 +43,10 @@ export interface RunDrillOptions {
   /** Progress lines for people; the CLI prints them. */
   readonly log?: (line: string) => void;
   readonly runId?: string;
+  /** The run's report directory, where engines keep raw evidence (k6's NDJSON). */
+  readonly runDir?: string;
+  /** Why this engine was chosen (`--load auto` says), for the record. */
+  readonly engineNote?: string;
   /**
    * Asked with the live plan before anything changes; resolve false to stop (RunDeclinedError),
    * throw InvalidInputError when confirmation is required but cannot be asked (no TTY, no --yes).
@@ -118,7 +122,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   let reason: string | undefined;
   let rollbackFailures: RollbackFailure[] = [];
   const stopObservers = new AbortController();
-  let loadDone: Promise<unknown> = Promise.resolve();
+  let loadDone: Promise<LoadSummary | undefined> = Promise.resolve(undefined);
   let prober: { stop(): Promise<void> } | undefined;
   let guard: { stop(): void } | undefined;
   let faultDeadline: NodeJS.Timeout | undefined;
@@ -155,12 +159,13 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     });
     controller = new FaultController({ deps, journal, onEvent: onFault });
 
-    const loadPlan = buildLoadPlan(drill, environment);
+    const loadPlan = buildLoadPlan(drill, environment, options.runDir);
     loadDone = options.engine
       // Load keeps running through an abort, so the evidence shows the rollback taking effect.
       .run(loadPlan, (sample) => timeline.samples.push(sample), stopObservers.signal)
       .catch((error: unknown) => {
         log(`load engine stopped: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
       });
     prober = startDnsProber({
       resolvers: environment.dnsResolvers,
@@ -256,9 +261,10 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
   guard?.stop();
   stopObservers.abort();
-  await Promise.all([loadDone, prober?.stop()]);
+  const [loadSummary] = await Promise.all([loadDone, prober?.stop()]);
   clients.destroy();
   timeline.endedAt = Date.now();
+  for (const note of loadSummary?.notes ?? []) log(`load            ${note}`);
 
   const gitRevision = collectGitRevision();
   const context: AssertionContext = {
@@ -292,6 +298,10 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       regions: environment.regions,
     },
     engine: options.engine.name,
+    load: {
+      ...(options.engineNote === undefined ? {} : { note: options.engineNote }),
+      ...(loadSummary === undefined ? {} : { summary: loadSummary }),
+    },
     startedAt: timeline.startedAt,
     endedAt: timeline.endedAt,
     outcome,
@@ -317,23 +327,48 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   return { record, samples: timeline.samples, rollbackFailures };
 }
 
-function buildLoadPlan(drill: Drill, environment: Environment): LoadPlan {
-  const service = environment.services[drill.service];
-  if (service === undefined) throw new Error(`service ${drill.service} vanished from the environment`);
-  const url = new URL(service.url);
-  if (drill.load.path !== undefined) url.pathname = `${url.pathname.replace(/\/$/, '')}${drill.load.path}`;
+function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | undefined): LoadPlan {
+  const urlOf = (serviceName: string): { url: string; regionHeader: string } => {
+    const service = environment.services[serviceName];
+    if (service === undefined) {
+      throw new InvalidInputError('drill', [
+        `load.services: "${serviceName}" is not defined in environment "${environment.name}" (it defines: ${Object.keys(environment.services).join(', ')})`,
+      ]);
+    }
+    const url = new URL(service.url);
+    if (drill.load.path !== undefined) url.pathname = `${url.pathname.replace(/\/$/, '')}${drill.load.path}`;
+    return { url: url.href, regionHeader: service.regionHeader };
+  };
+  const main = urlOf(drill.service);
+  const ramp = drill.load.ramp?.map((stage) => ({ target: stage.target, durationMs: stage.duration }));
+  const peakRate = Math.max(drill.load.rate, ...(ramp ?? []).map((stage) => stage.target));
   const phasesMs = drill.phases.baseline + drill.phases.verifyTimeout + drill.phases.recovery + drill.phases.settle;
   const durationMs = phasesMs + LOAD_SLACK_MS;
+  const extraServices = (drill.load.services ?? []).filter((name) => name !== drill.service);
   return {
-    url: url.href,
+    url: main.url,
     rate: drill.load.rate,
     durationMs,
-    maxRequests: Math.ceil((drill.load.rate * durationMs) / 1000) + 1,
+    // A second bound besides time; with several targets it caps each one.
+    maxRequests: Math.ceil((peakRate * durationMs) / 1000) + 1,
     timeoutMs: drill.load.timeout,
     ...(environment.loadResolver === undefined ? {} : { resolver: environment.loadResolver }),
-    regionHeader: service.regionHeader,
+    regionHeader: main.regionHeader,
     target: drill.service,
     keepAlive: drill.load.keepAlive,
+    dnsTtl: drill.load.dnsTtl,
+    ...(ramp === undefined ? {} : { ramp }),
+    ...(runDir === undefined ? {} : { runDir }),
+    ...(drill.load.thresholds === undefined ? {} : { thresholds: drill.load.thresholds }),
+    ...(extraServices.length === 0
+      ? {}
+      : {
+          targets: [drill.service, ...extraServices].map((name) => ({
+            name,
+            ...urlOf(name),
+            ...(ramp === undefined ? {} : { ramp }),
+          })),
+        }),
   };
 }
 
@@ -351,10 +386,6 @@ function snapshotOf(changes: readonly PlannedChange[]): StateSnapshot {
   return { at: Date.now(), items: changes.map((change) => ({ target: change.target, field: change.field, value: change.from })) };
 }
 
-function newRunId(drillName: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `${drillName}-${stamp}-${randomBytes(3).toString('hex')}`;
-}
 
 function describeReason(reason: unknown): string {
   if (reason instanceof Error) return reason.message;

@@ -1,4 +1,5 @@
 import type { Verdict } from '../assertions/verdict.ts';
+import type { LoadSummary } from '../load/load-engine.ts';
 import type { DnsObservation, FaultEvent, HealthObservation, PhaseMark } from './timeline.ts';
 
 /** How a run ended; maps one to one onto the CLI exit codes in DESIGN.md. */
@@ -96,6 +97,8 @@ export interface RunRecord {
     readonly regions: { readonly primary: string; readonly secondary: string };
   };
   readonly engine: string;
+  /** How the load went: why this engine, and what it reported (sent, dropped, lag, k6 outcome). */
+  readonly load?: { readonly note?: string; readonly summary?: LoadSummary };
   readonly startedAt: number;
   readonly endedAt: number;
   readonly outcome: RunOutcome;

@@ -1,6 +1,12 @@
 import { GetFunctionConcurrencyCommand, LambdaClient, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import {
+  GetCallerIdentityCommand,
+  STSClient,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+  type STSClientResolvedConfig,
+} from '@aws-sdk/client-sts';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { collectOperatorIdentity } from '../../src/evidence/operator-identity.ts';
 import { recordCalls } from '../../src/evidence/record-calls.ts';
@@ -65,7 +71,11 @@ describe('recordCalls', () => {
 });
 
 describe('collectOperatorIdentity', () => {
-  const sts = mockClient(STSClient);
+  // Created per suite, not at load time: two files mocking STSClient's prototype at once clash.
+  let sts: AwsStub<ServiceInputTypes, ServiceOutputTypes, STSClientResolvedConfig>;
+  before(() => {
+    sts = mockClient(STSClient);
+  });
   afterEach(() => sts.reset());
   after(() => sts.restore());
 

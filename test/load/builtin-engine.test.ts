@@ -255,4 +255,82 @@ describe('builtinEngine', function () {
     await sleep(100);
     expect(regions.byAddress(EAST).requests.length).to.equal(sentSoFar);
   });
+
+  it('keeps arrivals evenly spaced when the endpoint stalls mid-run (no coordinated omission)', async () => {
+    const east = regions.byAddress(EAST);
+    const startedAt = Date.now();
+    setTimeout(() => {
+      east.mode = 'stall';
+    }, 400);
+    const { summary, samples } = await run(plan({ rate: 100, durationMs: 800, timeoutMs: 300 }));
+    // Ground truth from the server: as many arrivals per 200 ms window after the stall as before.
+    const windows = [0, 1, 2, 3].map((w) => east.requests.filter((r) => r.at - startedAt >= w * 200 && r.at - startedAt < (w + 1) * 200).length);
+    for (const count of windows) expect(count, `arrivals per 200 ms window: ${windows.join(', ')}`).to.be.within(15, 25);
+    expect(summary.sent).to.equal(80);
+    const ok = samples.filter((s) => s.status === 200).length;
+    const timedOut = samples.filter((s) => s.error === 'ETIMEDOUT').length;
+    expect(ok + timedOut).to.equal(80);
+    expect(timedOut).to.be.within(30, 50);
+    expect(summary.schedulingLagP99Ms).to.be.a('number').and.to.be.at.least(0);
+  });
+
+  it('follows a ramping arrival rate: a ramp 0→200/s over 1 s sends a quarter of its requests in the first half', async () => {
+    const east = regions.byAddress(EAST);
+    const startedAt = Date.now();
+    const { summary } = await run(plan({ rate: 0, durationMs: 5000, ramp: [{ target: 200, durationMs: 1000 }] }));
+    expect(summary.sent).to.equal(100);
+    const firstHalf = east.requests.filter((r) => r.at - startedAt < 500).length;
+    expect(firstHalf).to.be.within(18, 32);
+    expect(east.requests).to.have.length(100);
+  });
+
+  it('loads several targets at once, each at its own rate and with its own name', async () => {
+    const { summary, samples } = await run(
+      plan({
+        durationMs: 400,
+        rate: 50,
+        targets: [
+          { name: 'api', url: `http://${NAME}:${regions.port}/` },
+          { name: 'orders', url: `http://${WEST}:${regions.port}/orders`, rate: 25 },
+        ],
+      }),
+    );
+    expect(summary).to.include({ sent: 30, completed: 30 });
+    expect(samples.filter((s) => s.target === 'api' && s.region === 'us-east-1')).to.have.length(20);
+    expect(samples.filter((s) => s.target === 'orders' && s.region === 'us-west-2')).to.have.length(10);
+    expect(regions.byAddress(WEST).requests).to.have.length(10);
+  });
+
+  it('reuses a DNS answer for its TTL when asked to honour it, and asks per connection otherwise', async () => {
+    const ignoreBefore = dns.counts.udp;
+    await run(plan({ rate: 50, durationMs: 400 }));
+    expect(dns.counts.udp - ignoreBefore, 'ignore: one query per connection').to.equal(20);
+
+    dns.set(NAME, { kind: 'a', addresses: [EAST], ttl: 1 });
+    const honourBefore = dns.counts.udp;
+    const change = sleep(300).then(() => dns.set(NAME, { kind: 'a', addresses: [WEST], ttl: 1 }));
+    const { samples } = await run(plan({ rate: 50, durationMs: 1500, dnsTtl: 'honour' }));
+    await change;
+    const queries = dns.counts.udp - honourBefore;
+    expect(queries, 'honour: one query per TTL (1 s)').to.be.within(2, 3);
+    const firstSecond = samples.filter((s) => s.start - (samples[0]?.start ?? 0) < 900);
+    expect(firstSecond.every((s) => s.address === EAST), 'the cached answer is used until it expires').to.equal(true);
+    expect(samples.filter((s) => s.address === WEST).length, 'the new answer is used after expiry').to.be.at.least(10);
+  });
+
+  it('rejects a bad ramp or target list, naming the field', async () => {
+    const badRamp = await rejection(builtinEngine.run(plan({ ramp: [{ target: 10, durationMs: 0 }] }), () => undefined, new AbortController().signal));
+    expect(badRamp).to.be.instanceOf(LoadPlanError).with.property('field', 'ramp[0].durationMs');
+    const badTarget = await rejection(
+      builtinEngine.run(plan({ targets: [{ name: 'a', url: 'ftp://x' }] }), () => undefined, new AbortController().signal),
+    );
+    expect(badTarget).to.be.instanceOf(LoadPlanError).with.property('field', 'targets[0].url');
+  });
 });
+
+function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+}

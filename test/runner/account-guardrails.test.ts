@@ -1,5 +1,11 @@
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
+import {
+  GetCallerIdentityCommand,
+  STSClient,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
+  type STSClientResolvedConfig,
+} from '@aws-sdk/client-sts';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { AwsClients } from '../../src/aws/aws-clients.ts';
 import type { Environment } from '../../src/drill/environment.ts';
@@ -35,7 +41,11 @@ async function problemsOf(promise: Promise<unknown>): Promise<readonly string[]>
 }
 
 describe('checkAccountGuardrails', () => {
-  const sts = mockClient(STSClient);
+  // Created per suite, not at load time: two files mocking STSClient's prototype at once clash.
+  let sts: AwsStub<ServiceInputTypes, ServiceOutputTypes, STSClientResolvedConfig>;
+  before(() => {
+    sts = mockClient(STSClient);
+  });
   let clients: AwsClients;
   beforeEach(() => {
     sts.reset();
