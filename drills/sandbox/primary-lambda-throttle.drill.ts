@@ -20,6 +20,10 @@ export const drill = defineDrill({
     { assertion: 'dns-convergence', within: '6s' },
     { assertion: 'error-budget', phase: 'baseline', maxErrorRate: 0 },
     { assertion: 'error-budget', phase: 'recovery', maxErrorRate: 60, maxOutage: '6s' },
+    // Recovered = 99% of requests succeed over a sliding 2 s window; decomposed into time to
+    // detect (health check), time to shift (DNS) and what clients saw.
+    { assertion: 'rto', within: '7s', window: '2s' },
+    { assertion: 'region-share', region: 'secondary', minShare: 90, during: 'recovery', skip: '5s', of: 'successful' },
     { assertion: 'failback', within: '6s', finalWindow: '2s' },
   ],
 });

@@ -1,6 +1,8 @@
 /**
  * What an assertion needs to know about the environment besides the Timeline: which region is
  * which, and how often the DNS prober asked (the resolution of every DNS time it reports).
+ * Everything past `probeIntervalMs` is optional: assertions say less (no expected window, no
+ * health-check resolution) when it is missing, they never fail for it.
  */
 export interface AssertionContext {
   /** Region name, e.g. `us-east-1`; matches the values of `Timeline.regionsByAddress`. */
@@ -8,4 +10,22 @@ export interface AssertionContext {
   readonly secondaryRegion: string;
   /** Interval between two DNS probes of one resolver, in milliseconds. */
   readonly probeIntervalMs: number;
+  /** Interval between two health-check polls, in ms: the resolution of detection times. */
+  readonly healthPollIntervalMs?: number;
+  /** Route 53 health check ids guarding each region's record (from the environment's service). */
+  readonly healthCheckIds?: { readonly primary?: string; readonly secondary?: string };
+  /**
+   * The primary health check's rules, in real time, for the expected failover window:
+   * RequestInterval × 1000 × time scale (1 on AWS, the topology's timeScale on the sandbox).
+   */
+  readonly healthCheck?: { readonly requestIntervalMs: number; readonly failureThreshold: number };
+  /** TTL of the watched record in seconds; when absent, the largest TTL seen in answers is used. */
+  readonly recordTtlSeconds?: number;
+  /** Allowance for Route 53 to propagate a changed answer to its name servers, ms (default 0). */
+  readonly propagationMs?: number;
+  /**
+   * Named sets of resolvers (`host:port`), e.g. `{ listed: [...], authoritative: [...] }`, so an
+   * assertion can be restricted to a set by name. Resolvers in no set are still evaluated.
+   */
+  readonly resolverSets?: Readonly<Record<string, readonly string[]>>;
 }

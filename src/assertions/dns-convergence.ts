@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { durationSchema, formatDuration } from '../drill/duration.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
+import { expectedFailoverWindow } from './expected-window.ts';
 import { unknownRegionProblem } from './known-region.ts';
-import { resolverConvergence, summarizeConvergence } from './resolver-convergence.ts';
+import { describeFlaps, quorumConvergence } from './quorum-convergence.ts';
+import { summarizeConvergence } from './resolver-convergence.ts';
+import { describeQuorum, quorumSchema, resolverSelectionSchema, selectResolvers } from './resolver-quorum.ts';
+import { formatTimeWithResolution } from './verdict-format.ts';
 import type { Verdict } from './verdict.ts';
 
 /** Options of `dns-convergence`: every resolver settles on the healthy region in time. */
@@ -14,30 +18,39 @@ export const dnsConvergenceOptions = z.strictObject({
   within: durationSchema,
   /** Which region the answers should move to. */
   to: z.enum(['secondary', 'primary']).default('secondary'),
+  /** How many resolvers must converge within the limit: `all` (default), `majority` or a number. */
+  quorum: quorumSchema,
+  /** Only these resolvers (`host:port` or a resolver set name such as `authoritative`); default all probed. */
+  resolvers: resolverSelectionSchema,
 });
 
 export type DnsConvergenceOptions = z.output<typeof dnsConvergenceOptions>;
 
 /** Generated display name, e.g. `DNS converges on secondary within 10 s`. */
-export function dnsConvergenceName(options: Pick<DnsConvergenceOptions, 'to' | 'within'>): string {
-  return `DNS converges on ${options.to} within ${formatDuration(options.within)}`;
+export function dnsConvergenceName(options: Pick<DnsConvergenceOptions, 'to' | 'within'> & { readonly quorum?: DnsConvergenceOptions['quorum'] }): string {
+  const who = options.quorum === undefined || options.quorum === 'all' ? '' : options.quorum === 'majority' ? ' (majority of resolvers)' : ` (${options.quorum} resolvers)`;
+  return `DNS converges on ${options.to} within ${formatDuration(options.within)}${who}`;
 }
 
 /**
- * Checks that, after the first injection, every resolver's answers moved to the target region
- * and stayed there until the first rollback (or the end of the run), each within
- * `options.within`. Times run from the injection to the first answer of the sustained run, so
- * they are late by up to one probe interval (reported as `resolutionMs`).
+ * Checks that, after the first injection, the resolvers' answers moved to the target region and
+ * stayed there until the first rollback (or the end of the run): each resolver's time, and the
+ * quorum's time (the `needed`-th fastest), must be within `options.within`. Times run from the
+ * injection to the first answer of the sustained run, so they are late by up to one probe
+ * interval (reported as `resolutionMs`). Answers that left the target again are reported as
+ * flaps; with the health check's rules in the context, the model's expected window is reported
+ * next to the measurement.
  */
 export function evaluateDnsConvergence(
   timeline: Timeline,
   options: DnsConvergenceOptions,
   context: AssertionContext,
 ): Verdict {
+  const quorum = options.quorum ?? 'all';
   const base = {
     assertion: 'dns-convergence',
     name: options.name ?? dnsConvergenceName(options),
-    expected: `≤ ${formatDuration(options.within)}`,
+    expected: `≤ ${formatDuration(options.within)}${quorum === 'all' ? '' : ` for ${quorum === 'majority' ? 'a majority of' : quorum} resolvers`}`,
   } as const;
 
   const inject = timeline.faults.find((event) => event.kind === 'inject');
@@ -52,7 +65,9 @@ export function evaluateDnsConvergence(
   const end = rollback?.at ?? timeline.endedAt;
   const evidenceWindow = { from: inject.at, to: end };
 
-  if (timeline.dns.length === 0) {
+  const selection = selectResolvers(timeline.dns, options.resolvers, context);
+  if (!selection.ok) return { ...base, status: 'errored', observed: selection.problem, window: evidenceWindow };
+  if (selection.dns.length === 0 && selection.named.length === 0) {
     return { ...base, status: 'failed', observed: 'no resolver answered: no DNS observations were recorded', window: evidenceWindow };
   }
   const targetRegion = options.to === 'primary' ? context.primaryRegion : context.secondaryRegion;
@@ -60,23 +75,66 @@ export function evaluateDnsConvergence(
   if (regionProblem !== undefined) return { ...base, status: 'errored', observed: regionProblem, window: evidenceWindow };
 
   // Without a rollback the fault held to the end, so every later answer counts.
-  const results = resolverConvergence(timeline.dns, timeline.regionsByAddress, targetRegion, {
-    from: inject.at,
-    until: rollback?.at ?? Number.POSITIVE_INFINITY,
-  });
+  const measured = quorumConvergence(
+    selection.dns,
+    timeline.regionsByAddress,
+    targetRegion,
+    { from: inject.at, until: rollback?.at ?? Number.POSITIVE_INFINITY },
+    quorum,
+    selection.named,
+  );
+  const { results, total, needed } = measured;
+  if (needed > total) {
+    return {
+      ...base,
+      status: 'errored',
+      observed: `quorum ${String(quorum)} needs more resolvers than the ${total} probed`,
+      window: evidenceWindow,
+    };
+  }
   const summary = summarizeConvergence(results, options.within, context.probeIntervalMs);
-  const allConverged = results.every((result) => result.ms !== null);
+  const inTime = results.filter((result) => result.ms !== null && result.ms <= options.within).length;
+  const ok = total > 0 && inTime >= needed;
   const silent = results.every((result) => result.answers === 0);
-  const observed = silent
-    ? `no resolver answered between the injection and ${rollback === undefined ? 'the end of the run' : 'the rollback'} (${results.length} probed)`
-    : summary.text;
+
+  let observed: string;
+  if (silent) {
+    observed = `no resolver answered between the injection and ${rollback === undefined ? 'the end of the run' : 'the rollback'} (${results.length} probed)`;
+  } else if (quorum === 'all') {
+    observed = summary.text;
+  } else {
+    const reached =
+      measured.quorumMs === null
+        ? `quorum of ${describeQuorum(quorum, total)} never converged`
+        : `quorum of ${describeQuorum(quorum, total)} converged in ${formatTimeWithResolution(measured.quorumMs, context.probeIntervalMs)}`;
+    observed = `${reached}; ${summary.text}`;
+  }
+  observed += describeFlaps(results);
+
+  const details: Record<string, string | number | boolean | null> = { ...summary.details };
+  if (quorum !== 'all') {
+    details.quorumNeeded = needed;
+    details.quorumMs = measured.quorumMs;
+  }
+  if (measured.flaps > 0) details.flaps = measured.flaps;
+  const expected = options.to === 'secondary' ? expectedFailoverWindow(timeline, context) : undefined;
+  if (expected !== undefined && !silent) {
+    observed += `; ${expected.text}`;
+    details.expectedFromMs = expected.fromMs;
+    details.expectedToMs = expected.toMs;
+    if (measured.quorumMs !== null) {
+      // The measurement is late by up to one probe interval, so the window is widened by as much.
+      details.withinExpectedWindow =
+        measured.quorumMs >= expected.fromMs - context.probeIntervalMs && measured.quorumMs <= expected.toMs + context.probeIntervalMs;
+    }
+  }
 
   return {
     ...base,
-    status: summary.ok ? 'passed' : 'failed',
+    status: ok ? 'passed' : 'failed',
     observed,
-    window: allConverged && summary.slowestAt !== null ? { from: inject.at, to: summary.slowestAt } : evidenceWindow,
+    window: measured.quorumAt !== null ? { from: inject.at, to: measured.quorumAt } : evidenceWindow,
     resolutionMs: context.probeIntervalMs,
-    details: summary.details,
+    details,
   };
 }

@@ -3,27 +3,43 @@ import { durationSchema, formatDuration } from '../drill/duration.ts';
 import type { SampleStore } from '../load/sample-store.ts';
 import { isErrorSample } from '../load/sample.ts';
 import { PHASES, phaseWindow, type PhaseName, type Timeline } from '../runner/timeline.ts';
+import { latencyPercentiles, PERCENTILE_KEYS, type LatencyPercentiles, type PercentileKey } from './latency-percentiles.ts';
 import { formatRate } from './verdict-format.ts';
-import type { Verdict } from './verdict.ts';
+import type { Verdict, VerdictStatus } from './verdict.ts';
+
+const latencyLimits = z.strictObject(
+  Object.fromEntries(PERCENTILE_KEYS.map((key) => [key, durationSchema.optional()])) as Record<PercentileKey, z.ZodOptional<typeof durationSchema>>,
+);
 
 /** Options of `error-budget`: the share of failed requests (and the longest outage) stays small. */
 export const errorBudgetOptions = z.strictObject({
   assertion: z.literal('error-budget'),
   name: z.string().min(1).optional(),
-  /** Phase whose requests count (by start time), or `all` for the whole run. */
-  phase: z.enum([...PHASES, 'all']).default('all'),
+  /**
+   * Phase whose requests count (by start time), `all` for the whole run, or a list of phases each
+   * of which must hold the budget on its own.
+   */
+  phase: z.union([z.enum([...PHASES, 'all']), z.array(z.enum(PHASES)).min(1, 'expected at least one phase')]).default('all'),
   /** Largest acceptable error rate, in percent. */
   maxErrorRate: z.number().min(0).max(100),
   /** Longest acceptable run of consecutive failed requests (ms). */
   maxOutage: durationSchema.optional(),
+  /** Largest acceptable latency percentiles over every request of the phase, e.g. `{ p99: '800ms' }`. */
+  maxLatency: latencyLimits.optional(),
 });
 
 export type ErrorBudgetOptions = z.output<typeof errorBudgetOptions>;
+type SinglePhase = PhaseName | 'all';
 
 /** Generated display name, e.g. `Error rate ≤ 1.00% and outages ≤ 5 s in phase fault`. */
 export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'maxErrorRate' | 'maxOutage'>): string {
   const outage = options.maxOutage === undefined ? '' : ` and outages ≤ ${formatDuration(options.maxOutage)}`;
-  const scope = options.phase === 'all' ? 'over the whole run' : `in phase ${options.phase}`;
+  const scope =
+    options.phase === 'all'
+      ? 'over the whole run'
+      : Array.isArray(options.phase)
+        ? `in each of phases ${options.phase.join(', ')}`
+        : `in phase ${options.phase}`;
   return `Error rate ≤ ${formatRate(options.maxErrorRate)}${outage} ${scope}`;
 }
 
@@ -38,30 +54,67 @@ const RATE_EPSILON = 1e-9;
  * over the requests that started in the phase, and optionally the longest outage: a run of
  * consecutive failed requests in start order, from the first failure's start to the start of
  * the next success (or, when none followed in the phase, to the end of the last failure).
+ * Details also break requests down by status class and transport error, and give latency
+ * percentiles (HDR histogram over every request, failed ones included: that is what clients
+ * waited). With a list of phases each is judged alone, its details prefixed with its name.
  */
 export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOptions): Verdict {
+  const latencyText = describeLatencyLimits(options.maxLatency);
   const base = {
     assertion: 'error-budget',
     name: options.name ?? errorBudgetName(options),
     expected:
       `error rate ≤ ${formatRate(options.maxErrorRate)}` +
-      (options.maxOutage === undefined ? '' : `; longest outage ≤ ${formatDuration(options.maxOutage)}`),
+      (options.maxOutage === undefined ? '' : `; longest outage ≤ ${formatDuration(options.maxOutage)}`) +
+      (latencyText === '' ? '' : `; latency ${latencyText}`),
   } as const;
 
-  const window = sampleWindow(timeline, options.phase);
+  if (!Array.isArray(options.phase)) return { ...base, ...judgePhase(timeline, options, options.phase) };
+
+  const parts = options.phase.map((phase) => ({ phase, result: judgePhase(timeline, options, phase) }));
+  const details: Record<string, string | number | null> = {};
+  for (const { phase, result } of parts) for (const [key, value] of Object.entries(result.details ?? {})) details[`${phase} ${key}`] = value;
+  const windows = parts.flatMap(({ result }) => (result.window === undefined ? [] : [result.window]));
+  const status: VerdictStatus = parts.some(({ result }) => result.status === 'failed')
+    ? 'failed'
+    : parts.some(({ result }) => result.status === 'errored')
+      ? 'errored'
+      : 'passed';
+  return {
+    ...base,
+    status,
+    observed: parts.map(({ phase, result }) => `${phase}: ${result.observed}`).join('; '),
+    ...(windows.length === 0
+      ? {}
+      : { window: { from: Math.min(...windows.map((w) => w.from)), to: Math.max(...windows.map((w) => w.to)) } }),
+    details,
+  };
+}
+
+interface PhaseResult {
+  readonly status: VerdictStatus;
+  readonly observed: string;
+  readonly window?: { readonly from: number; readonly to: number };
+  readonly details?: Record<string, string | number | null>;
+}
+
+function judgePhase(timeline: Timeline, options: ErrorBudgetOptions, phase: SinglePhase): PhaseResult {
+  const window = sampleWindow(timeline, phase);
   if (window === undefined) {
-    return { ...base, status: 'errored', observed: `phase ${options.phase} never started, so no requests can be judged` };
+    return { status: 'errored', observed: `phase ${phase} never started, so no requests can be judged` };
   }
-  const indices = samplesByStart(timeline.samples, window, options.phase === 'all');
+  const indices = samplesByStart(timeline.samples, window, phase === 'all');
   if (indices.length === 0) {
-    const where = options.phase === 'all' ? 'during the run' : `in phase ${options.phase}`;
-    return { ...base, status: 'errored', observed: `no requests were sampled ${where}`, window };
+    const where = phase === 'all' ? 'during the run' : `in phase ${phase}`;
+    return { status: 'errored', observed: `no requests were sampled ${where}`, window };
   }
 
   const stats = measure(timeline.samples, indices);
   const rate = (stats.errors / indices.length) * 100;
   const rateOk = rate <= options.maxErrorRate + RATE_EPSILON;
   const outageOk = options.maxOutage === undefined || stats.longestOutageMs <= options.maxOutage;
+  const latency = latencyPercentiles(timeline.samples, indices);
+  const tooSlow = latencyBreaches(latency, options.maxLatency);
 
   const outageText = stats.longestOutageMs > 0 || stats.errors > 0 ? `longest outage ${formatDuration(stats.longestOutageMs)}` : 'no outage';
   const details: Record<string, string | number | null> = {
@@ -75,17 +128,38 @@ export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOpti
     'errors 4xx': stats.status4xx,
   };
   for (const [code, count] of [...stats.byCode].sort(([a], [b]) => a.localeCompare(b))) details[`errors ${code}`] = count;
+  for (const [statusClass, count] of [...stats.byClass].sort(([a], [b]) => a.localeCompare(b))) details[`status ${statusClass}`] = count;
+  if (latency !== undefined) {
+    for (const key of PERCENTILE_KEYS) details[`latency ${key} ms`] = latency[key];
+  }
 
-  return {
-    ...base,
-    status: rateOk && outageOk ? 'passed' : 'failed',
-    observed: `${formatRate(rate)} errors (${stats.errors} of ${indices.length} requests); ${outageText}`,
-    window,
-    details,
-  };
+  let observed = `${formatRate(rate)} errors (${stats.errors} of ${indices.length} requests); ${outageText}`;
+  if (latency !== undefined && options.maxLatency !== undefined) {
+    observed += `; latency ${PERCENTILE_KEYS.filter((key) => options.maxLatency?.[key] !== undefined)
+      .map((key) => `${key} ${formatDuration(latency[key])}`)
+      .join(', ')}`;
+  }
+  if (tooSlow.length > 0) observed += ` (over the limit: ${tooSlow.join(', ')})`;
+  return { status: rateOk && outageOk && tooSlow.length === 0 ? 'passed' : 'failed', observed, window, details };
 }
 
-function sampleWindow(timeline: Timeline, phase: PhaseName | 'all'): { from: number; to: number } | undefined {
+function describeLatencyLimits(limits: ErrorBudgetOptions['maxLatency']): string {
+  if (limits === undefined) return '';
+  return PERCENTILE_KEYS.flatMap((key) => {
+    const limit = limits[key];
+    return limit === undefined ? [] : [`${key} ≤ ${formatDuration(limit)}`];
+  }).join(', ');
+}
+
+function latencyBreaches(latency: LatencyPercentiles | undefined, limits: ErrorBudgetOptions['maxLatency']): string[] {
+  if (latency === undefined || limits === undefined) return [];
+  return PERCENTILE_KEYS.flatMap((key) => {
+    const limit = limits[key];
+    return limit !== undefined && latency[key] > limit ? [`${key} ${formatDuration(latency[key])} > ${formatDuration(limit)}`] : [];
+  });
+}
+
+function sampleWindow(timeline: Timeline, phase: SinglePhase): { from: number; to: number } | undefined {
   return phase === 'all' ? { from: timeline.startedAt, to: timeline.endedAt } : phaseWindow(timeline, phase);
 }
 
@@ -117,6 +191,8 @@ interface ErrorStats {
   status5xx: number;
   status4xx: number;
   byCode: Map<string, number>;
+  /** Responses by status class (`2xx`, `3xx`, …); transport errors are not here. */
+  byClass: Map<string, number>;
   longestOutageMs: number;
   longestOutageStartedAt: number | null;
 }
@@ -127,6 +203,7 @@ function measure(samples: SampleStore, indices: Uint32Array): ErrorStats {
     status5xx: 0,
     status4xx: 0,
     byCode: new Map(),
+    byClass: new Map(),
     longestOutageMs: 0,
     longestOutageStartedAt: null,
   };
@@ -144,6 +221,10 @@ function measure(samples: SampleStore, indices: Uint32Array): ErrorStats {
   for (const i of indices) {
     const status = samples.statusAt(i);
     const start = samples.startAt(i);
+    if (status > 0) {
+      const statusClass = `${Math.floor(status / 100)}xx`;
+      stats.byClass.set(statusClass, (stats.byClass.get(statusClass) ?? 0) + 1);
+    }
     if (!isErrorSample({ status })) {
       if (!Number.isNaN(outageStart)) closeOutage(start);
       continue;

@@ -4,8 +4,9 @@ import { isErrorSample } from '../load/sample.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
 import { unknownRegionProblem } from './known-region.ts';
+import { describeFlaps } from './quorum-convergence.ts';
 import { resolverConvergence, summarizeConvergence } from './resolver-convergence.ts';
-import { plural } from './verdict-format.ts';
+import { formatRate, plural } from './verdict-format.ts';
 import type { Verdict } from './verdict.ts';
 
 const DEFAULT_FINAL_WINDOW_MS = 3000;
@@ -18,6 +19,12 @@ export const failbackOptions = z.strictObject({
   within: durationSchema,
   /** Tail of the run whose requests must all be served by the primary without errors (ms). */
   finalWindow: durationSchema.default(DEFAULT_FINAL_WINDOW_MS),
+  /** Lowest acceptable share (percent) of final-window requests served by the primary without error; default 100. */
+  minPrimaryShare: z.number().min(0).max(100).optional(),
+  /** Largest acceptable error rate (percent) over every request from the rollback to the end; unchecked by default. */
+  maxErrorRate: z.number().min(0).max(100).optional(),
+  /** Most answer flaps (a resolver leaving the primary again after reaching it) tolerated; unchecked by default, always reported. */
+  maxFlaps: z.number().int().min(0).optional(),
 });
 
 export type FailbackOptions = z.output<typeof failbackOptions>;
@@ -30,17 +37,25 @@ export function failbackName(options: Pick<FailbackOptions, 'within'>): string {
 /**
  * Checks the two halves of a failback. DNS: after the last rollback every resolver's answers
  * return to the primary region within `options.within` and stay there to the end of the run.
- * Traffic: every request that started in the last `finalWindow` of the run was served by the
- * primary region without error. Both must hold; both are reported in `details`.
+ * Traffic: the requests that started in the last `finalWindow` of the run were served by the
+ * primary region without error (all of them, or `minPrimaryShare` percent). Both must hold; both
+ * are reported in `details`, with the errors clients saw from the rollback on (judged against
+ * `maxErrorRate` when given) and flapping: a resolver whose answers reached the primary and
+ * then left it again (judged against `maxFlaps` when given, reported always).
  */
 export function evaluateFailback(timeline: Timeline, options: FailbackOptions, context: AssertionContext): Verdict {
   const primary = context.primaryRegion;
+  const minShare = options.minPrimaryShare ?? 100;
   const base = {
     assertion: 'failback',
     name: options.name ?? failbackName(options),
     expected:
       `DNS back on primary ≤ ${formatDuration(options.within)} after rollback; ` +
-      `last ${formatDuration(options.finalWindow)} all requests served by ${primary} without errors`,
+      (minShare >= 100
+        ? `last ${formatDuration(options.finalWindow)} all requests served by ${primary} without errors`
+        : `last ${formatDuration(options.finalWindow)} ≥ ${formatRate(minShare)} of requests served by ${primary} without errors`) +
+      (options.maxErrorRate === undefined ? '' : `; error rate after rollback ≤ ${formatRate(options.maxErrorRate)}`) +
+      (options.maxFlaps === undefined ? '' : `; ≤ ${plural(options.maxFlaps, 'flap')}`),
   } as const;
 
   let rollbackAt: number | undefined;
@@ -65,6 +80,7 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
   const details: Record<string, string | number | boolean | null> = {};
   let dnsOk: boolean;
   let dnsText: string;
+  let flaps = 0;
   if (timeline.dns.length === 0) {
     dnsOk = false;
     dnsText = 'no resolver answered: no DNS observations were recorded';
@@ -78,19 +94,29 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
     dnsText = results.every((result) => result.answers === 0)
       ? `no resolver answered after the rollback (${results.length} probed)`
       : summary.text;
+    dnsText += describeFlaps(results);
+    flaps = results.reduce((sum, result) => sum + result.flaps, 0);
     Object.assign(details, summary.details);
   }
   details.dnsFailedBack = dnsOk;
+  if (flaps > 0 || options.maxFlaps !== undefined) details.flaps = flaps;
+  const flapsOk = options.maxFlaps === undefined || flaps <= options.maxFlaps;
 
   // Traffic half: requests that started in the final window, read straight off the columns.
   const samples = timeline.samples;
   const tailFrom = timeline.endedAt - options.finalWindow;
+  let afterRequests = 0;
+  let afterErrors = 0;
   let requests = 0;
   let errors = 0;
   let healthyOnPrimary = 0;
   const elsewhere = new Map<string, number>();
   for (let i = 0; i < samples.length; i++) {
     const start = samples.startAt(i);
+    if (start >= rollbackAt && start <= timeline.endedAt) {
+      afterRequests++;
+      if (isErrorSample({ status: samples.statusAt(i) })) afterErrors++;
+    }
     if (start < tailFrom || start > timeline.endedAt) continue;
     requests++;
     const region = samples.regionAt(i);
@@ -101,13 +127,20 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
       elsewhere.set(key, (elsewhere.get(key) ?? 0) + 1);
     }
   }
-  const trafficOk = requests > 0 && healthyOnPrimary === requests;
+  const trafficOk = requests > 0 && (healthyOnPrimary / requests) * 100 + 1e-9 >= minShare;
   details.finalWindowMs = options.finalWindow;
   details.finalRequests = requests;
   details.finalErrors = errors;
   details.finalHealthyOnPrimary = healthyOnPrimary;
   for (const [region, count] of [...elsewhere].sort(([a], [b]) => a.localeCompare(b))) details[`finalServedBy ${region}`] = count;
   details.trafficFailedBack = trafficOk;
+  const afterRate = afterRequests === 0 ? 0 : (afterErrors / afterRequests) * 100;
+  if (afterErrors > 0 || options.maxErrorRate !== undefined) {
+    details.failbackRequests = afterRequests;
+    details.failbackErrors = afterErrors;
+    details.failbackErrorRatePercent = Math.round(afterRate * 100) / 100;
+  }
+  const errorsOk = options.maxErrorRate === undefined || afterRate <= options.maxErrorRate + 1e-9;
 
   const tail = `last ${formatDuration(options.finalWindow)}`;
   let trafficText: string;
@@ -121,12 +154,18 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
       (errors === 0 ? '' : `; ${plural(errors, 'error')}`);
   }
 
+  const errorsText =
+    afterErrors === 0 && options.maxErrorRate === undefined
+      ? ''
+      : `; since the rollback ${formatRate(afterRate)} errors (${afterErrors} of ${plural(afterRequests, 'request')})`;
+
   // Missing samples make the traffic half unjudgeable, but a DNS failure is still a failure.
-  const status = !dnsOk || (requests > 0 && !trafficOk) ? 'failed' : requests === 0 ? 'errored' : 'passed';
+  const status =
+    !dnsOk || !flapsOk || !errorsOk || (requests > 0 && !trafficOk) ? 'failed' : requests === 0 ? 'errored' : 'passed';
   return {
     ...base,
     status,
-    observed: `DNS: ${dnsText}; ${trafficText}`,
+    observed: `DNS: ${dnsText}; ${trafficText}${errorsText}`,
     window,
     resolutionMs: context.probeIntervalMs,
     details,

@@ -14,6 +14,13 @@ export interface ResolverConvergence {
   readonly answers: number;
   /** The last answer in the window, in words (`us-west-2`, `NXDOMAIN`), when there was one. */
   readonly lastAnswer?: string;
+  /** TTL of the last answer that carried one, in seconds. */
+  readonly lastTtl?: number;
+  /**
+   * Flaps: how often the answers left the target region after having reached it (an answer on
+   * the target, then one elsewhere). A clean switch has none.
+   */
+  readonly flaps: number;
 }
 
 /** Where a convergence is looked for: from `from` (inclusive) to `until` (exclusive). */
@@ -65,13 +72,17 @@ export function resolverConvergence(
     let convergedAt: number | null = null;
     let answers = 0;
     let lastAnswer: string | undefined;
+    let lastTtl: number | undefined;
+    let flaps = 0;
     for (const observation of observations) {
       if (NO_ANSWER.has(observation.rcode)) continue;
       answers++;
       lastAnswer = describeAnswer(observation, regionsByAddress);
+      if (observation.ttl !== undefined) lastTtl = observation.ttl;
       if (isOnRegion(observation, regionsByAddress, targetRegion)) {
         convergedAt ??= observation.at;
       } else {
+        if (convergedAt !== null) flaps++;
         convergedAt = null;
       }
     }
@@ -80,7 +91,9 @@ export function resolverConvergence(
       ms: convergedAt === null ? null : convergedAt - window.from,
       at: convergedAt,
       answers,
+      flaps,
       ...(lastAnswer === undefined ? {} : { lastAnswer }),
+      ...(lastTtl === undefined ? {} : { lastTtl }),
     });
   }
   return results;

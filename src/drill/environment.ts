@@ -57,6 +57,11 @@ export const environmentSchema = z.strictObject({
    */
   allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id')).optional(),
   allowedRegions: z.array(nonEmpty).optional(),
+  /**
+   * Real seconds per simulated second of Route 53 timing: the sandbox runs health checks faster
+   * (e.g. 0.1) so drills finish quickly. Absent means 1, as on AWS.
+   */
+  timeScale: z.number().positive().max(1).optional(),
   /** Resolvers the DNS prober asks, as `host:port`. */
   dnsResolvers: z.array(hostPort).min(1, 'expected at least one resolver to probe'),
   /** Resolver the built-in load engine resolves through; absent means the system resolver. */

@@ -1,5 +1,10 @@
 import { hostname } from 'node:os';
-import { evaluateAssertion } from '../assertions/assertion-spec.ts';
+import { GetHealthCheckCommand } from '@aws-sdk/client-route-53';
+import { evaluateAssertions } from '../assertions/assertion-spec.ts';
+import { checkSteadyState, DEFAULT_STEADY_STATE, type SteadyStateOptions } from '../assertions/steady-state.ts';
+import type { Verdict } from '../assertions/verdict.ts';
+import { authoritativeResolvers } from '../observers/authoritative-resolvers.ts';
+import { startHealthCheckPoller } from '../observers/health-check-poller.ts';
 import type { AssertionContext } from '../assertions/assertion-context.ts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import type { Drill } from '../drill/drill-schema.ts';
@@ -19,6 +24,7 @@ import { Journal } from './journal.ts';
 import { checkAccountGuardrails } from './account-guardrails.ts';
 import { startErrorRateGuard } from './error-rate-guard.ts';
 import { RunDeclinedError } from './run-declined-error.ts';
+import { SteadyStateError } from './steady-state-error.ts';
 import { newRunId } from './run-id.ts';
 import {
   EXIT_CODES,
@@ -124,7 +130,15 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   const stopObservers = new AbortController();
   let loadDone: Promise<LoadSummary | undefined> = Promise.resolve(undefined);
   let prober: { stop(): Promise<void> } | undefined;
+  let poller: { stop(): Promise<void> } | undefined;
+  let steadyStateVerdict: Verdict | undefined;
   let guard: { stop(): void } | undefined;
+  // Filled in preflight; the fallback serves a run refused before it got that far.
+  let context: AssertionContext = {
+    primaryRegion: environment.regions.primary,
+    secondaryRegion: environment.regions.secondary,
+    probeIntervalMs: drill.probes.dnsInterval,
+  };
   let faultDeadline: NodeJS.Timeout | undefined;
 
   try {
@@ -146,6 +160,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     }
     for (const change of planned) log(`plan            ${change.target}: ${change.field} ${change.from} → ${change.to}`);
     before = snapshotOf(planned);
+    context = await assertionContext(drill, environment, clients, log);
     if (options.confirm !== undefined && !(await options.confirm(planned, environment))) {
       throw new RunDeclinedError('the plan was not confirmed; nothing was changed');
     }
@@ -168,10 +183,25 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
         return undefined;
       });
     prober = startDnsProber({
-      resolvers: environment.dnsResolvers,
+      resolvers: [...new Set(Object.values(context.resolverSets ?? {}).flat())],
       name: service.recordName,
       intervalMs: drill.probes.dnsInterval,
       onObservation: (observation) => timeline.dns.push(observation),
+      signal: stopObservers.signal,
+    });
+    const unreadable = new Set<string>();
+    poller = startHealthCheckPoller({
+      route53: clients.route53(),
+      healthCheckIds: [service.healthChecks.primary, service.healthChecks.secondary],
+      intervalMs: context.healthPollIntervalMs ?? DEFAULT_AWS_HEALTH_POLL_MS,
+      timeScale: environment.timeScale ?? 1,
+      onObservation: (observation) => timeline.health.push(observation),
+      onError: (error, healthCheckId) => {
+        // Once per check: a poller that cannot read a check says so, and the drill goes on.
+        if (unreadable.has(healthCheckId)) return;
+        unreadable.add(healthCheckId);
+        log(`health poller   cannot read ${healthCheckId}: ${describeReason(error)}`);
+      },
       signal: stopObservers.signal,
     });
 
@@ -193,6 +223,14 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
     mark('baseline');
     if (await abortableSleep(drill.phases.baseline, signal)) {
+      // A drill on a system that is already failing proves nothing: check before injecting.
+      const spec = drill.assertions.find((a): a is SteadyStateOptions => a.assertion === 'steady-state') ?? DEFAULT_STEADY_STATE;
+      const steady = checkSteadyState(timeline, spec, context, { until: Date.now() });
+      log(`steady state    ${steady.status}: ${steady.observed}`);
+      if (steady.status !== 'passed') {
+        steadyStateVerdict = steady;
+        throw new SteadyStateError(`the steady state did not hold before injection, so nothing was injected: ${steady.observed}`);
+      }
       mark('fault');
       const maxFaultMs = drill.guardrails.maxFaultDuration ?? drill.phases.verifyTimeout + drill.phases.recovery + 60_000;
       faultDeadline = setTimeout(
@@ -220,19 +258,21 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     if (error instanceof InvalidInputError || error instanceof RunDeclinedError) {
       guard?.stop();
       stopObservers.abort();
-      await Promise.all([loadDone, prober?.stop()]);
+      await Promise.all([loadDone, prober?.stop(), poller?.stop()]);
       clients.destroy();
       throw error;
     }
     outcome = 'aborted';
-    reason = `drill failed: ${error instanceof Error ? error.message : String(error)}`;
+    reason = error instanceof SteadyStateError ? error.message : `drill failed: ${error instanceof Error ? error.message : String(error)}`;
     log(reason);
   } finally {
     clearTimeout(faultDeadline);
     // The one thing that must always happen once anything may have been changed.
     if (controller !== undefined && journal !== undefined) {
-      timeline.phases.push({ phase: 'failback', at: Date.now() });
-      log('phase           failback');
+      if (controller.activeCount > 0) {
+        timeline.phases.push({ phase: 'failback', at: Date.now() });
+        log('phase           failback');
+      }
       rollbackFailures = await controller.rollbackAll();
       // Read every target again, live: the evidence that rollback restored what was there.
       try {
@@ -261,18 +301,18 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
   guard?.stop();
   stopObservers.abort();
-  const [loadSummary] = await Promise.all([loadDone, prober?.stop()]);
+  const [loadSummary] = await Promise.all([loadDone, prober?.stop(), poller?.stop()]);
   clients.destroy();
   timeline.endedAt = Date.now();
   for (const note of loadSummary?.notes ?? []) log(`load            ${note}`);
 
   const gitRevision = collectGitRevision();
-  const context: AssertionContext = {
-    primaryRegion: environment.regions.primary,
-    secondaryRegion: environment.regions.secondary,
-    probeIntervalMs: drill.probes.dnsInterval,
-  };
-  const verdicts = drill.assertions.map((spec) => evaluateAssertion(timeline, spec, context));
+  const verdicts = [
+    // The steady-state check that stopped the drill is part of the verdict, unless the drill names
+    // its own (evaluated again below, over the same window).
+    ...(steadyStateVerdict !== undefined && !drill.assertions.some((a) => a.assertion === 'steady-state') ? [steadyStateVerdict] : []),
+    ...(await evaluateAssertions(timeline, drill.assertions, context)),
+  ];
   if (rollbackFailures.length > 0) {
     outcome = 'rollback-failed';
     reason = rollbackFailures
@@ -369,6 +409,54 @@ function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | 
             ...(ramp === undefined ? {} : { ramp }),
           })),
         }),
+  };
+}
+
+/** Route 53 allows about 5 API requests a second per account: poll gently on AWS. */
+const DEFAULT_AWS_HEALTH_POLL_MS = 2000;
+
+/**
+ * What assertions need besides the timeline, read once before the drill: the health checks'
+ * rules (for the expected failover window), how often things are sampled (the resolution of
+ * every time figure), and which resolvers are which (listed, and the zone's own name servers).
+ */
+async function assertionContext(
+  drill: Drill,
+  environment: Environment,
+  clients: AwsClients,
+  log: (line: string) => void,
+): Promise<AssertionContext> {
+  const service = environment.services[drill.service];
+  if (service === undefined) throw new Error(`service ${drill.service} vanished from the environment`);
+  let healthCheck: AssertionContext['healthCheck'];
+  try {
+    const output = await clients.route53().send(new GetHealthCheckCommand({ HealthCheckId: service.healthChecks.primary }));
+    const config = output.HealthCheck?.HealthCheckConfig;
+    if (config?.RequestInterval !== undefined && config.FailureThreshold !== undefined) {
+      healthCheck = { requestIntervalMs: config.RequestInterval * 1000 * (environment.timeScale ?? 1), failureThreshold: config.FailureThreshold };
+    }
+  } catch (error) {
+    log(`context         cannot read health check ${service.healthChecks.primary}: ${describeReason(error)}`);
+  }
+  let authoritative: string[] = [];
+  try {
+    authoritative = await authoritativeResolvers({ route53: clients.route53(), hostedZoneId: service.hostedZoneId });
+  } catch (error) {
+    log(`context         not probing the zone's name servers: ${describeReason(error)}`);
+  }
+  const healthPollIntervalMs =
+    drill.probes.healthInterval ??
+    (environment.kind === 'sandbox' && healthCheck !== undefined
+      ? Math.max(50, healthCheck.requestIntervalMs / 4)
+      : DEFAULT_AWS_HEALTH_POLL_MS);
+  return {
+    primaryRegion: environment.regions.primary,
+    secondaryRegion: environment.regions.secondary,
+    probeIntervalMs: drill.probes.dnsInterval,
+    healthPollIntervalMs,
+    healthCheckIds: { primary: service.healthChecks.primary, secondary: service.healthChecks.secondary },
+    ...(healthCheck === undefined ? {} : { healthCheck }),
+    resolverSets: { listed: environment.dnsResolvers, authoritative },
   };
 }
 

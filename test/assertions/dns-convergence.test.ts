@@ -74,7 +74,8 @@ describe('dns-convergence assertion', () => {
     const verdict = evaluateDnsConvergence(timeline, options(), CONTEXT);
 
     expect(verdict.status).to.equal('passed');
-    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: 2500 });
+    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: 2500, flaps: 1 });
+    expect(verdict.observed).to.equal(`1 resolver converged in 2.5 s (±0.25 s); flapped 1× (${RESOLVER_A} 1×)`);
   });
 
   it('fails a resolver that converged and then relapsed to the primary before the rollback', () => {
@@ -87,9 +88,9 @@ describe('dns-convergence assertion', () => {
     const verdict = evaluateDnsConvergence(timeline, options(), CONTEXT);
 
     expect(verdict.status).to.equal('failed');
-    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: null, [RESOLVER_B]: 1000 });
+    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: null, [RESOLVER_B]: 1000, flaps: 1 });
     expect(verdict.observed).to.equal(
-      `1 of 2 resolvers converged; slowest 1 s (±0.25 s); never converged: ${RESOLVER_A} (last answered us-east-1)`,
+      `1 of 2 resolvers converged; slowest 1 s (±0.25 s); never converged: ${RESOLVER_A} (last answered us-east-1); flapped 1× (${RESOLVER_A} 1×)`,
     );
     // Someone never converged, so the evidence runs to the rollback.
     expect(verdict.window).to.deep.equal({ from: T0 + 10_000, to: T0 + 30_000 });
@@ -138,7 +139,7 @@ describe('dns-convergence assertion', () => {
     const verdict = evaluateDnsConvergence(timeline, options(), CONTEXT);
 
     // Sustained from the next probe after the NXDOMAIN: 14.25 s − 10 s.
-    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: 4250 });
+    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: 4250, flaps: 1 });
   });
 
   it('does not count answers that still include a primary address', () => {
@@ -170,7 +171,7 @@ describe('dns-convergence assertion', () => {
     const verdict = evaluateDnsConvergence(timeline, options({ within: '1m' }), CONTEXT);
 
     expect(verdict.status).to.equal('failed');
-    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: null });
+    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: null, flaps: 1 });
     expect(verdict.window).to.deep.equal({ from: T0 + 10_000, to: T0 + 40_000 });
   });
 

@@ -39,6 +39,14 @@ describe('error-budget assertion', () => {
       longestOutageStartedAt: T0 + 12_000,
       'errors 5xx': 24,
       'errors 4xx': 0,
+      'status 2xx': 76,
+      'status 5xx': 24,
+      'latency p50 ms': 20,
+      'latency p90 ms': 20,
+      'latency p95 ms': 20,
+      'latency p99 ms': 20,
+      'latency p999 ms': 20,
+      'latency max ms': 20,
     });
     expect(verdict.name).to.equal('Error rate ≤ 5.00% in phase fault');
   });

@@ -1,7 +1,7 @@
 import type { AssertionContext } from '../../src/assertions/assertion-context.ts';
 import { SampleStore } from '../../src/load/sample-store.ts';
 import type { Sample } from '../../src/load/sample.ts';
-import type { DnsObservation, FaultEvent, PhaseName, Timeline } from '../../src/runner/timeline.ts';
+import type { DnsObservation, FaultEvent, HealthObservation, PhaseName, Timeline } from '../../src/runner/timeline.ts';
 
 /** Epoch ms every synthetic timeline starts at; builder times are offsets from here. */
 export const T0 = 1_700_000_000_000;
@@ -13,6 +13,9 @@ export const RESOLVER_A = '127.0.0.1:5353';
 export const RESOLVER_B = '127.0.0.1:5354';
 export const RESOLVER_C = '127.0.0.1:5355';
 export const PROBE_MS = 250;
+export const PRIMARY_CHECK = 'hc-primary';
+export const SECONDARY_CHECK = 'hc-secondary';
+export const HEALTH_POLL_MS = 500;
 
 export const CONTEXT: AssertionContext = {
   primaryRegion: PRIMARY,
@@ -38,6 +41,7 @@ export class TimelineBuilder {
   readonly #faults: FaultEvent[] = [];
   readonly #dns: DnsObservation[] = [];
   readonly #samples: Sample[] = [];
+  readonly #health: HealthObservation[] = [];
 
   /** Standard phase layout: baseline 0, fault 10 s, recovery 20 s, failback 30 s, settle 35 s. */
   standardPhases(): this {
@@ -83,6 +87,21 @@ export class TimelineBuilder {
     return this;
   }
 
+  /**
+   * The overall status of a health check as a poller reports it: seen at poll time `at`, flipped
+   * at `checkedAt` (offsets from T0; checkedAt defaults to `at`).
+   */
+  health(healthCheckId: string, at: number, healthy: boolean, checkedAt = at): this {
+    this.#health.push({ at: T0 + at, healthCheckId, healthy, checkedAt: T0 + checkedAt, healthyCheckers: healthy ? 8 : 0, reportingCheckers: 8 });
+    return this;
+  }
+
+  /** One checker region's result (these must not be read as the overall status). */
+  checkerResult(healthCheckId: string, at: number, healthy: boolean, checkerRegion = 'us-east-1'): this {
+    this.#health.push({ at: T0 + at, healthCheckId, healthy, checkerRegion, checkedAt: T0 + at });
+    return this;
+  }
+
   sample(spec: SampleSpec): this {
     const status = spec.status ?? 200;
     const sample: Sample = {
@@ -116,7 +135,7 @@ export class TimelineBuilder {
       phases: [...this.#phases],
       faults: [...this.#faults],
       dns: [...this.#dns],
-      health: [],
+      health: [...this.#health],
       samples: store,
       regionsByAddress: { [PRIMARY_ADDRESS]: PRIMARY, [SECONDARY_ADDRESS]: SECONDARY },
     };

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { durationSchema, formatDuration } from '../drill/duration.ts';
+import { isErrorSample } from '../load/sample.ts';
+import { PHASES, phaseWindow, type Timeline } from '../runner/timeline.ts';
+import type { AssertionContext } from './assertion-context.ts';
+import { formatRate, plural } from './verdict-format.ts';
+import type { Verdict } from './verdict.ts';
+
+/** Stretches of a run a region-share can be judged over, besides the phases. */
+const SPANS = ['fault-active', 'after-rollback'] as const;
+
+/** Options of `region-share`: enough requests were served by the expected region. */
+export const regionShareOptions = z.strictObject({
+  assertion: z.literal('region-share'),
+  name: z.string().min(1).optional(),
+  /** The region that should serve. */
+  region: z.enum(['primary', 'secondary']),
+  /** X: lowest acceptable share of requests served (successfully) by that region, percent. */
+  minShare: z.number().min(0).max(100),
+  /**
+   * Where: a phase, `fault-active` (first injection → first rollback after it) or
+   * `after-rollback` (last rollback → end of the run).
+   */
+  during: z.enum([...PHASES, ...SPANS]),
+  /** Ignore the first part of the stretch, e.g. the time failover is expected to take (ms). */
+  skip: durationSchema.default(0),
+  /**
+   * `all`: share of every request (errors count against it); `successful`: share of the
+   * requests that got an answer without error.
+   */
+  of: z.enum(['all', 'successful']).default('all'),
+});
+
+export type RegionShareOptions = z.output<typeof regionShareOptions>;
+
+/** Generated display name, e.g. `≥ 95.00% of requests served by secondary during fault-active`. */
+export function regionShareName(options: Pick<RegionShareOptions, 'region' | 'minShare' | 'during' | 'skip' | 'of'>): string {
+  const skip = options.skip > 0 ? ` (after the first ${formatDuration(options.skip)})` : '';
+  const of = options.of === 'successful' ? 'successful requests' : 'requests';
+  return `≥ ${formatRate(options.minShare)} of ${of} served by ${options.region} during ${options.during}${skip}`;
+}
+
+/**
+ * Checks the share of requests (by start time, in the chosen stretch) that were answered
+ * without error by the expected region. Details break the requests down by the region that
+ * answered, so "who served instead" is on the record.
+ */
+export function evaluateRegionShare(timeline: Timeline, options: RegionShareOptions, context: AssertionContext): Verdict {
+  const region = options.region === 'primary' ? context.primaryRegion : context.secondaryRegion;
+  const base = {
+    assertion: 'region-share',
+    name: options.name ?? regionShareName(options),
+    expected: `≥ ${formatRate(options.minShare)} of ${options.of === 'successful' ? 'successful requests' : 'requests'} served by ${region}`,
+  } as const;
+
+  const span = stretch(timeline, options.during);
+  if (typeof span === 'string') return { ...base, status: 'errored', observed: span };
+  const window = { from: Math.min(span.from + options.skip, span.to), to: span.to };
+
+  const byRegion = new Map<string, number>();
+  let requests = 0;
+  let errors = 0;
+  let served = 0;
+  const samples = timeline.samples;
+  for (let i = 0; i < samples.length; i++) {
+    const start = samples.startAt(i);
+    if (start < window.from || start >= window.to) continue;
+    requests++;
+    if (isErrorSample({ status: samples.statusAt(i) })) {
+      errors++;
+      continue;
+    }
+    const answeredBy = samples.regionAt(i) ?? 'unknown region';
+    byRegion.set(answeredBy, (byRegion.get(answeredBy) ?? 0) + 1);
+    if (answeredBy === region) served++;
+  }
+  const details: Record<string, string | number | null> = { requests, errors, [`served by ${region}`]: served };
+  for (const [other, count] of [...byRegion].sort(([a], [b]) => a.localeCompare(b))) {
+    if (other !== region) details[`served by ${other}`] = count;
+  }
+  const denominator = options.of === 'successful' ? requests - errors : requests;
+  if (denominator === 0) {
+    const what = options.of === 'successful' && requests > 0 ? `none of the ${plural(requests, 'request')} succeeded` : 'no requests were sampled';
+    return { ...base, status: 'errored', observed: `${what} during ${options.during}, so the share is unknown`, window, details };
+  }
+  const share = (served / denominator) * 100;
+  details.sharePercent = Math.round(share * 100) / 100;
+  const others = [...byRegion].filter(([other]) => other !== region).map(([other, count]) => `${count} by ${other}`);
+  if (errors > 0) others.push(plural(errors, 'error'));
+  return {
+    ...base,
+    status: share + 1e-9 >= options.minShare ? 'passed' : 'failed',
+    observed: `${formatRate(share)} (${served} of ${plural(denominator, options.of === 'successful' ? 'successful request' : 'request')} served by ${region}${others.length === 0 ? '' : `; ${others.join(', ')}`})`,
+    window,
+    details,
+  };
+}
+
+function stretch(timeline: Timeline, during: RegionShareOptions['during']): { from: number; to: number } | string {
+  if (during === 'fault-active') {
+    const inject = timeline.faults.find((event) => event.kind === 'inject');
+    if (inject === undefined) return 'the fault never went in: no inject event was recorded';
+    const rollback = timeline.faults.find((event) => event.kind === 'rollback' && event.at >= inject.at);
+    return { from: inject.at, to: rollback?.at ?? timeline.endedAt };
+  }
+  if (during === 'after-rollback') {
+    let last: number | undefined;
+    for (const event of timeline.faults) if (event.kind === 'rollback' && (last === undefined || event.at > last)) last = event.at;
+    if (last === undefined) return 'no rollback event was recorded, so there is no "after rollback"';
+    return { from: last, to: timeline.endedAt };
+  }
+  return phaseWindow(timeline, during) ?? `phase ${during} never started`;
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { durationSchema, formatDuration } from '../drill/duration.ts';
+import type { Timeline } from '../runner/timeline.ts';
+import type { AssertionContext } from './assertion-context.ts';
+import { measureClientRecovery } from './client-recovery.ts';
+import { expectedFailoverWindow } from './expected-window.ts';
+import { measureDetection } from './health-detection.ts';
+import { unknownRegionProblem } from './known-region.ts';
+import { quorumConvergence } from './quorum-convergence.ts';
+import { quorumSchema } from './resolver-quorum.ts';
+import { formatRate, formatTimeWithResolution } from './verdict-format.ts';
+import type { Verdict } from './verdict.ts';
+
+/** Options of `rto`: clients recover, for good, soon enough after the fault went in. */
+export const rtoOptions = z.strictObject({
+  assertion: z.literal('rto'),
+  name: z.string().min(1).optional(),
+  /** Longest acceptable time from the injection to sustained client recovery (ms). */
+  within: durationSchema,
+  /** X: success rate every sliding window must reach, in percent. */
+  successRate: z.number().min(0).max(100).default(99),
+  /** W: width of the sliding window (ms). */
+  window: durationSchema.default(5000),
+  /** Health check whose unhealthy flip is "detection": the primary's (default) or an id. */
+  healthCheck: z.string().min(1).default('primary'),
+  /** Resolvers that must have moved for "DNS shifted"; default all. */
+  quorum: quorumSchema,
+});
+
+export type RtoOptions = z.output<typeof rtoOptions>;
+
+/** Generated display name, e.g. `RTO ≤ 10 s (≥ 99.00% success over 5 s)`. */
+export function rtoName(options: Pick<RtoOptions, 'within' | 'successRate' | 'window'>): string {
+  return `RTO ≤ ${formatDuration(options.within)} (≥ ${formatRate(options.successRate)} success over ${formatDuration(options.window)})`;
+}
+
+/**
+ * Recovery time objective, decomposed: from the injection to
+ * 1. detect: the health check turned unhealthy (Route 53 noticed),
+ * 2. shift: the quorum of resolvers answered with the secondary for good (DNS moved),
+ * 3. recover: clients saw a success rate of at least X in every window W from then on.
+ * The verdict judges (3) against `within`; (1) and (2) say where the time went. Each figure
+ * carries its own resolution: the health-poll interval, the probe interval, the request spacing.
+ * The fault window ends at the first rollback: recovering only because the fault was removed is
+ * not a recovery.
+ */
+export function evaluateRto(timeline: Timeline, options: RtoOptions, context: AssertionContext): Verdict {
+  const base = {
+    assertion: 'rto',
+    name: options.name ?? rtoName(options),
+    expected: `clients recover (≥ ${formatRate(options.successRate)} success in every ${formatDuration(options.window)} window) ≤ ${formatDuration(options.within)} after the injection`,
+  } as const;
+
+  const inject = timeline.faults.find((event) => event.kind === 'inject');
+  if (inject === undefined) {
+    return { ...base, status: 'errored', observed: 'the fault never went in: no inject event was recorded, so there is no recovery to time' };
+  }
+  const rollback = timeline.faults.find((event) => event.kind === 'rollback' && event.at >= inject.at);
+  const until = rollback?.at ?? timeline.endedAt;
+  const window = { from: inject.at, to: until };
+  const regionProblem = unknownRegionProblem(timeline.regionsByAddress, context.secondaryRegion, 'secondary');
+
+  const recovery = measureClientRecovery(timeline.samples, {
+    from: inject.at,
+    until,
+    windowMs: options.window,
+    minSuccessRate: options.successRate,
+  });
+  const details: Record<string, string | number | boolean | null> = {};
+
+  // 1. detect
+  const healthCheckId =
+    options.healthCheck === 'primary' ? context.healthCheckIds?.primary : options.healthCheck === 'secondary' ? context.healthCheckIds?.secondary : options.healthCheck;
+  const detection = measureDetection(timeline, { ...(healthCheckId === undefined ? {} : { healthCheckId }), healthy: false, from: inject.at, until });
+  const healthResolution = context.healthPollIntervalMs ?? 0;
+  let detectText: string;
+  if (detection.observations === 0) detectText = 'detect not observed (no health-check status was recorded)';
+  else if (detection.ms === null) detectText = `detect never (${detection.healthCheckId ?? 'no check'} stayed healthy)`;
+  else if (detection.already) detectText = `detect 0 s (${detection.healthCheckId ?? 'the check'} was already unhealthy)`;
+  else detectText = `detect ${formatTimeWithResolution(detection.ms, healthResolution)}`;
+  details.detectMs = detection.ms;
+  if (healthResolution > 0) details.detectResolutionMs = healthResolution;
+  if (detection.healthCheckId !== undefined) details.healthCheckId = detection.healthCheckId;
+
+  // 2. shift
+  let shiftText: string;
+  if (regionProblem !== undefined) {
+    shiftText = 'DNS shift unknown (no address is known for the secondary region)';
+    details.shiftMs = null;
+  } else if (timeline.dns.length === 0) {
+    shiftText = 'DNS shift not observed (no DNS observations)';
+    details.shiftMs = null;
+  } else {
+    const shift = quorumConvergence(timeline.dns, timeline.regionsByAddress, context.secondaryRegion, { from: inject.at, until }, options.quorum ?? 'all');
+    shiftText = shift.quorumMs === null ? 'DNS shift never' : `DNS shift ${formatTimeWithResolution(shift.quorumMs, context.probeIntervalMs)}`;
+    details.shiftMs = shift.quorumMs;
+    details.shiftResolutionMs = context.probeIntervalMs;
+  }
+
+  // 3. recover
+  details.requests = recovery.requests;
+  details.recoveryMs = recovery.ms;
+  details.recoveryResolutionMs = recovery.resolutionMs;
+  details.relapses = recovery.relapses;
+  const expectedModel = expectedFailoverWindow(timeline, context);
+  if (expectedModel !== undefined) {
+    details.expectedDetectFromMs = expectedModel.detectFromMs;
+    details.expectedDetectToMs = expectedModel.detectToMs;
+  }
+  const relapseText =
+    recovery.relapses === 0 ? '' : `; relapsed ${recovery.relapses}× (at ${recovery.relapseAts.map((at) => formatDuration(at - inject.at)).join(', ')})`;
+  const breakdown = `${detectText}, ${shiftText}`;
+
+  if (recovery.requests === 0) {
+    return { ...base, status: 'errored', observed: `no requests were sampled while the fault was in place, so client recovery is unproven; ${breakdown}`, window, details };
+  }
+  if (recovery.windows === 0) {
+    return {
+      ...base,
+      status: 'errored',
+      observed: `the fault was in place for ${formatDuration(until - inject.at)}, shorter than one ${formatDuration(options.window)} window, so recovery cannot be judged; ${breakdown}`,
+      window,
+      details,
+    };
+  }
+  if (recovery.ms === null || recovery.at === null) {
+    return {
+      ...base,
+      status: 'failed',
+      observed: `clients never recovered while the fault was in place (${recovery.requests} requests)${relapseText}; ${breakdown}`,
+      window,
+      details,
+    };
+  }
+  const rtoText = formatTimeWithResolution(recovery.ms, recovery.resolutionMs);
+  return {
+    ...base,
+    status: recovery.ms <= options.within ? 'passed' : 'failed',
+    observed: `RTO ${rtoText}: ${breakdown}, clients ${rtoText}${relapseText}${expectedModel === undefined ? '' : `; ${expectedModel.text}`}`,
+    window: { from: inject.at, to: recovery.at },
+    resolutionMs: Math.max(recovery.resolutionMs, context.probeIntervalMs, healthResolution),
+    details,
+  };
+}
