@@ -4,6 +4,7 @@ import { LOAD_CHOICES, type LoadChoice } from '../load/select-engine.ts';
 import { RunDeclinedError } from '../runner/run-declined-error.ts';
 import { EXIT_CODES } from '../runner/run-record.ts';
 import type { CliIo } from './cli-io.ts';
+import { iamPolicyCommand } from './iam-policy-command.ts';
 import { listCommand } from './list-command.ts';
 import { planCommand } from './plan-command.ts';
 import { recoverCommand } from './recover-command.ts';
@@ -20,6 +21,7 @@ commands:
   report <run-dir>      re-render index.html, junit.xml and summary.md from run.json alone
   verify <run-dir>      check an evidence bundle against its manifest; names any file changed, added or removed
   list [dir]            list the drills under a folder (default drills/), validating each
+  iam-policy <drill.ts> print the least-privilege IAM policy (JSON) the drill needs in --env
   recover               undo what interrupted runs left behind (safe to repeat)
   sandbox up            run the two-region sandbox standalone; prints its endpoints as JSON
 
@@ -93,6 +95,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       case 'list':
         return await listCommand({ dir: rest[0] ?? 'drills' }, io);
+      case 'iam-policy': {
+        const [file] = rest;
+        if (file === undefined || rest.length > 1) throw new InvalidInputError('drdrill iam-policy', ['expected exactly one drill file']);
+        return await iamPolicyCommand({ file, env: values.env, ...(sandboxUrl === undefined ? {} : { sandboxUrl }) }, io);
+      }
       case 'recover':
         return await recoverCommand({ force: values.force, ...(stateDir === undefined ? {} : { stateDir }) }, io);
       case 'sandbox': {

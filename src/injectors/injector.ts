@@ -16,17 +16,41 @@ export interface PlannedChange {
   readonly to: string;
 }
 
+/** How throttled control-plane calls are retried, on top of the SDK's own attempts. */
+export interface RetryPolicy {
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
 /** What an injector needs to reach its targets. Rebuilt from the journal by `drdrill recover`. */
 export interface InjectorDeps {
   readonly environment: Environment;
   readonly clients: AwsClients;
   /** The drill's service, for fault targets that do not name one. */
   readonly defaultService: string;
+  /** Throttling retries; absent means `DEFAULT_RETRY_POLICY` (see aws-call.ts). */
+  readonly retry?: RetryPolicy;
+  /** Told of every control-plane call before it is made (audit trails, IAM policy tests). */
+  readonly onCall?: (permission: IamPermission) => void;
 }
 
 /** Result of a mutating call, for the evidence trail. */
 export interface CallResult {
   readonly requestIds: readonly string[];
+  /**
+   * What a person should know about the call beyond its request ids, e.g. the id AWS gave a
+   * re-created API mapping (`api-mapping abc123 re-created as def456`).
+   */
+  readonly detail?: string;
+}
+
+/** One IAM permission an injector needs: an action on a resource ARN (or `*`). */
+export interface IamPermission {
+  /** e.g. `lambda:PutFunctionConcurrency`. */
+  readonly action: string;
+  /** e.g. `arn:aws:lambda:us-east-1:111122223333:function:api-handler`. */
+  readonly resource: string;
 }
 
 /**
@@ -48,6 +72,11 @@ export interface InjectorDefinition<Spec, Handle extends FaultHandle> {
   describe(handle: Handle): string;
   /** AWS CLI lines that undo the fault by hand, printed when rollback finally fails. */
   manualUndo(handle: Handle): readonly string[];
+  /**
+   * Every IAM permission plan, inject, verify and rollback need for this spec, resolved against
+   * the environment without calling AWS (for `drdrill iam-policy`).
+   */
+  permissions(spec: Spec, deps: Pick<InjectorDeps, 'environment' | 'defaultService'>): readonly IamPermission[];
 }
 
 /** Raised when a drill's target is already in the faulted state, or is otherwise unsafe to touch. */

@@ -1,19 +1,15 @@
-import {
-  DeleteFunctionConcurrencyCommand,
-  GetFunctionConcurrencyCommand,
-  PutFunctionConcurrencyCommand,
-  ResourceNotFoundException,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
 import pWaitFor from 'p-wait-for';
 import { z } from 'zod';
 import { logicalRegionSchema } from '../drill/logical-region.ts';
+import type { InjectorDefinition, InjectorDeps } from './injector.ts';
 import {
-  TargetNotFoundError,
-  TargetRefusedError,
-  type InjectorDefinition,
-  type InjectorDeps,
-} from './injector.ts';
+  concurrencyManualUndo,
+  concurrencyPermissions,
+  priorConcurrency,
+  readReservedConcurrency,
+  restoreConcurrency,
+  throttleFunction,
+} from './lambda-concurrency.ts';
 import { resolveServiceTarget } from './resolve-target.ts';
 
 export const lambdaThrottleSpecSchema = z.strictObject({
@@ -38,7 +34,8 @@ const VERIFY_POLL_MS = 200;
 /**
  * Throttles a function by setting its reserved concurrency to 0: every invocation is then
  * rejected, and API Gateway answers 500. Needs no code change in the function, and the undo is
- * exact: put back the old reservation, or delete it if there was none.
+ * exact: put back the old reservation, or delete it if there was none. (`lambda-500` with
+ * `mode: 'throttle'` does the same for several functions at once.)
  */
 export const lambdaThrottle: InjectorDefinition<LambdaThrottleSpec, LambdaThrottleHandle> = {
   kind: 'lambda-throttle',
@@ -59,19 +56,9 @@ export const lambdaThrottle: InjectorDefinition<LambdaThrottleSpec, LambdaThrott
 
   async inject(spec, deps, journal) {
     const { region, functionName } = locate(spec, deps);
-    const prior = await readReservedConcurrency(deps, region, functionName);
-    if (prior === 0) {
-      throw new TargetRefusedError(
-        `lambda ${region} ${functionName} already has ReservedConcurrentExecutions 0: another drill or a person ` +
-          'may be mid-change. Restore its concurrency (or delete the reservation) and run the drill again.',
-      );
-    }
-    const handle: LambdaThrottleHandle = { region, functionName, prior };
+    const handle: LambdaThrottleHandle = await priorConcurrency(deps, region, functionName);
     await journal(handle);
-    const output = await deps.clients
-      .lambda(region)
-      .send(new PutFunctionConcurrencyCommand({ FunctionName: functionName, ReservedConcurrentExecutions: 0 }));
-    return { handle, requestIds: requestIdsOf(output.$metadata.requestId) };
+    return { handle, requestIds: await throttleFunction(deps, handle) };
   },
 
   async verify(handle, deps, signal) {
@@ -81,18 +68,8 @@ export const lambdaThrottle: InjectorDefinition<LambdaThrottleSpec, LambdaThrott
     });
   },
 
-  async rollback(handle, deps) {
-    const client: LambdaClient = deps.clients.lambda(handle.region);
-    const output =
-      handle.prior === null
-        ? await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: handle.functionName }))
-        : await client.send(
-            new PutFunctionConcurrencyCommand({
-              FunctionName: handle.functionName,
-              ReservedConcurrentExecutions: handle.prior,
-            }),
-          );
-    return { requestIds: requestIdsOf(output.$metadata.requestId) };
+  rollback(handle, deps) {
+    return restoreConcurrency(deps, handle);
   },
 
   describe(handle) {
@@ -100,35 +77,17 @@ export const lambdaThrottle: InjectorDefinition<LambdaThrottleSpec, LambdaThrott
   },
 
   manualUndo(handle) {
-    return [
-      handle.prior === null
-        ? `aws lambda delete-function-concurrency --region ${handle.region} --function-name ${handle.functionName}`
-        : `aws lambda put-function-concurrency --region ${handle.region} --function-name ${handle.functionName} --reserved-concurrent-executions ${handle.prior}`,
-    ];
+    return [concurrencyManualUndo(handle)];
+  },
+
+  permissions(spec, deps) {
+    const { region, functionName } = locate(spec, deps);
+    return concurrencyPermissions(deps, region, functionName);
   },
 };
 
-function locate(spec: LambdaThrottleSpec, deps: InjectorDeps): { region: string; functionName: string } {
+function locate(spec: LambdaThrottleSpec, deps: Pick<InjectorDeps, 'environment' | 'defaultService'>): { region: string; functionName: string } {
   const serviceName = spec.target.service ?? deps.defaultService;
   const target = resolveServiceTarget(deps.environment, serviceName, spec.target.region);
   return { region: target.region, functionName: target.service.functions[spec.target.region] };
-}
-
-async function readReservedConcurrency(deps: InjectorDeps, region: string, functionName: string): Promise<number | null> {
-  try {
-    const output = await deps.clients.lambda(region).send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }));
-    return output.ReservedConcurrentExecutions ?? null;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) {
-      throw new TargetNotFoundError(
-        `lambda function "${functionName}" not found in ${region} (environment "${deps.environment.name}")`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
-}
-
-function requestIdsOf(requestId: string | undefined): string[] {
-  return requestId === undefined ? [] : [requestId];
 }

@@ -8,7 +8,8 @@ import type { FaultEvent } from './timeline.ts';
 interface ActiveFault {
   readonly seq: number;
   readonly injector: string;
-  readonly handle: FaultHandle;
+  /** The handle as journaled before the call, replaced by the one `inject` returned once it did. */
+  handle: FaultHandle;
   readonly target: string;
 }
 
@@ -45,19 +46,25 @@ export class FaultController {
   async inject(spec: FaultSpec): Promise<void> {
     const injector = injectorFor(spec.injector);
     const { deps, journal, onEvent } = this.#options;
-    let seq = 0;
+    let active: ActiveFault | undefined;
     const result = await injector.inject(spec, deps, async (handle) => {
       const target = injector.describe(handle);
-      seq = await journal.intent(injector.kind, target, handle);
-      this.#active.push({ seq, injector: injector.kind, handle, target });
+      const seq = await journal.intent(injector.kind, target, handle);
+      active = { seq, injector: injector.kind, handle, target };
+      this.#active.push(active);
     });
-    await journal.applied(seq, result.requestIds);
+    if (active === undefined) throw new Error(`injector ${injector.kind} did not journal its fault before injecting`);
+    // Some ids exist only once the call returned (an FIS experiment's): journal the final handle
+    // too, so recover undoes exactly what was started.
+    active.handle = result.handle;
+    await journal.applied(active.seq, result.requestIds, result.handle);
     onEvent({
       kind: 'inject',
       at: Date.now(),
       injector: injector.kind,
       target: injector.describe(result.handle),
       requestIds: result.requestIds,
+      ...(result.detail === undefined ? {} : { detail: result.detail }),
     });
   }
 
@@ -96,7 +103,14 @@ export class FaultController {
         try {
           const result = await injector.rollback(fault.handle, deps);
           await journal.rolledBack(fault.seq, result.requestIds);
-          onEvent({ kind: 'rollback', at: Date.now(), injector: fault.injector, target: fault.target, requestIds: result.requestIds });
+          onEvent({
+            kind: 'rollback',
+            at: Date.now(),
+            injector: fault.injector,
+            target: fault.target,
+            requestIds: result.requestIds,
+            ...(result.detail === undefined ? {} : { detail: result.detail }),
+          });
           undone = true;
         } catch (error) {
           lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

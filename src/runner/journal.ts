@@ -33,7 +33,14 @@ export type JournalEntry =
       readonly target: string;
       readonly handle: FaultHandle;
     }
-  | { readonly type: 'applied'; readonly seq: number; readonly at: number; readonly requestIds: readonly string[] }
+  | {
+      /** The mutating call returned; `handle` is the final one when the call itself produced ids. */
+      readonly type: 'applied';
+      readonly seq: number;
+      readonly at: number;
+      readonly requestIds: readonly string[];
+      readonly handle?: FaultHandle;
+    }
   | { readonly type: 'rolled-back'; readonly seq: number; readonly at: number; readonly requestIds: readonly string[] }
   | { readonly type: 'rollback-failed'; readonly seq: number; readonly at: number; readonly error: string }
   | { readonly type: 'closed'; readonly at: number; readonly outcome: string };
@@ -73,8 +80,8 @@ export class Journal {
     return seq;
   }
 
-  async applied(seq: number, requestIds: readonly string[]): Promise<void> {
-    await this.#append({ type: 'applied', seq, at: Date.now(), requestIds });
+  async applied(seq: number, requestIds: readonly string[], handle?: FaultHandle): Promise<void> {
+    await this.#append({ type: 'applied', seq, at: Date.now(), requestIds, ...(handle === undefined ? {} : { handle }) });
   }
 
   async rolledBack(seq: number, requestIds: readonly string[]): Promise<void> {
@@ -130,8 +137,12 @@ export async function readJournal(file: string): Promise<JournalState> {
   const run = entries.find((entry): entry is RunEntry => entry.type === 'run');
   if (run === undefined) throw new Error(`journal ${file} has no run header`);
   const undone = new Set(entries.flatMap((entry) => (entry.type === 'rolled-back' ? [entry.seq] : [])));
+  const finalHandles = new Map(
+    entries.flatMap((entry) => (entry.type === 'applied' && entry.handle !== undefined ? [[entry.seq, entry.handle] as const] : [])),
+  );
   const pending = entries
     .filter((entry): entry is IntentEntry => entry.type === 'intent' && !undone.has(entry.seq))
+    .map((intent) => ({ ...intent, handle: finalHandles.get(intent.seq) ?? intent.handle }))
     .reverse();
   return { file, run, closed: entries.some((entry) => entry.type === 'closed'), pending };
 }

@@ -43,6 +43,15 @@ describe('Journal', () => {
     expect(state.pending.map((intent) => intent.target)).to.deep.equal(['lambda us-east-1 c', 'lambda us-east-1 a']);
   });
 
+  it('undoes with the handle the call returned when the injector journaled a final one', async () => {
+    const journal = await create('run-final');
+    const seq = await journal.intent('fis-experiment', 'fis t', { experimentId: null });
+    await journal.applied(seq, ['req-1'], { experimentId: 'EXP123' });
+    await journal.abandon();
+    const state = await readJournal(journal.file);
+    expect(state.pending.map((intent) => intent.handle)).to.deep.equal([{ experimentId: 'EXP123' }]);
+  });
+
   it('lists only runs that did not close', async () => {
     const done = await create('run-done');
     await done.close('passed');

@@ -1,0 +1,32 @@
+import { InvalidInputError } from '../drill/invalid-input-error.ts';
+import { loadDrill } from '../drill/load-drill.ts';
+import { deriveIamPolicy } from '../iam/derive-iam-policy.ts';
+import { TargetNotFoundError } from '../injectors/injector.ts';
+import type { CliIo } from './cli-io.ts';
+import { resolveEnvironment } from './resolve-environment.ts';
+
+export interface IamPolicyCommandOptions {
+  readonly file: string;
+  /** `sandbox` (the default) or an environment name / file, as for `drdrill run --env`. */
+  readonly env?: string;
+  readonly sandboxUrl?: string;
+}
+
+/**
+ * `drdrill iam-policy <drill>`: prints the least-privilege IAM policy (JSON) the drill needs in
+ * the chosen environment, derived from its faults and observers without calling AWS. Exit 0,
+ * or 2 when the drill or environment is invalid or names a resource the environment lacks.
+ */
+export async function iamPolicyCommand(options: IamPolicyCommandOptions, io: CliIo): Promise<number> {
+  const { drill, file } = await loadDrill(options.file);
+  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl);
+  try {
+    io.out(JSON.stringify(deriveIamPolicy(drill, resolved.environment), null, 2));
+    return 0;
+  } catch (error) {
+    if (error instanceof TargetNotFoundError) throw new InvalidInputError(file, [`faults: ${error.message}`]);
+    throw error;
+  } finally {
+    await resolved.embedded?.close();
+  }
+}

@@ -1,0 +1,95 @@
+import type { Drill } from '../drill/drill-schema.ts';
+import type { Environment } from '../drill/environment.ts';
+import { healthCheckArn } from '../injectors/arns.ts';
+import type { IamPermission } from '../injectors/injector.ts';
+import { injectorFor } from '../injectors/injector-registry.ts';
+
+export interface IamStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow';
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+}
+
+export interface IamPolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly IamStatement[];
+}
+
+/** A permission and why the drill needs it, so the policy can be explained line by line. */
+export interface ExplainedPermission extends IamPermission {
+  readonly neededBy: string;
+}
+
+/**
+ * Every permission one run of the drill needs against the environment: each fault's plan,
+ * inject, verify and rollback calls, and the observers'. Derived from the drill and the
+ * environment alone, without calling AWS.
+ */
+export function requiredPermissions(drill: Drill, environment: Environment): ExplainedPermission[] {
+  const deps = { environment, defaultService: drill.service };
+  const permissions: ExplainedPermission[] = [];
+  drill.faults.forEach((fault, index) => {
+    for (const permission of injectorFor(fault.injector).permissions(fault, deps)) {
+      permissions.push({ ...permission, neededBy: `faults[${index}] (${fault.injector})` });
+    }
+  });
+  // The account guardrail asks STS who the caller is before anything changes (AWS only).
+  if (environment.kind === 'aws') permissions.push({ action: 'sts:GetCallerIdentity', resource: '*', neededBy: 'account guardrail' });
+  // The health-check observer reads each check's rules and what Route 53's checkers report; the
+  // DNS prober asks the zone for its name servers so it can probe them too.
+  const service = environment.services[drill.service];
+  if (service !== undefined) {
+    for (const id of new Set([service.healthChecks.primary, service.healthChecks.secondary])) {
+      permissions.push({ action: 'route53:GetHealthCheck', resource: healthCheckArn(id), neededBy: 'health-check observer' });
+      permissions.push({ action: 'route53:GetHealthCheckStatus', resource: healthCheckArn(id), neededBy: 'health-check observer' });
+    }
+    permissions.push({
+      action: 'route53:GetHostedZone',
+      resource: `arn:aws:route53:::hostedzone/${service.hostedZoneId.replace(/^\/?hostedzone\//, '')}`,
+      neededBy: 'DNS prober (authoritative name servers)',
+    });
+  }
+  return permissions;
+}
+
+/**
+ * The least-privilege policy for the drill: one statement per group of actions that share the
+ * exact same resources, actions and resources sorted, so the output is stable and diffable.
+ */
+export function deriveIamPolicy(drill: Drill, environment: Environment): IamPolicyDocument {
+  const resourcesByAction = new Map<string, Set<string>>();
+  for (const { action, resource } of requiredPermissions(drill, environment)) {
+    const resources = resourcesByAction.get(action) ?? new Set<string>();
+    resources.add(resource);
+    resourcesByAction.set(action, resources);
+  }
+  const actionsByResources = new Map<string, { actions: string[]; resources: string[] }>();
+  for (const [action, set] of [...resourcesByAction].sort(([a], [b]) => a.localeCompare(b))) {
+    // A wildcard covers every other resource of the same action: keep the policy minimal but exact.
+    const resources = set.has('*') ? ['*'] : [...set].sort();
+    const key = resources.join('\n');
+    const group = actionsByResources.get(key) ?? { actions: [], resources };
+    group.actions.push(action);
+    actionsByResources.set(key, group);
+  }
+  const sidCounts = new Map<string, number>();
+  const statements = [...actionsByResources.values()]
+    .sort((a, b) => (a.actions[0] ?? '').localeCompare(b.actions[0] ?? ''))
+    .map(({ actions, resources }): IamStatement => {
+      const base = sidBase(actions[0] ?? 'Drill');
+      const count = (sidCounts.get(base) ?? 0) + 1;
+      sidCounts.set(base, count);
+      return { Sid: `Drdrill${base}${count}`, Effect: 'Allow', Action: actions, Resource: resources };
+    });
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** `route53-recovery-cluster:GetRoutingControlState` → `Route53RecoveryCluster`: Sids allow only letters and digits. */
+function sidBase(action: string): string {
+  const service = action.split(':')[0] ?? 'Drill';
+  return service
+    .split(/[^a-zA-Z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { validateDrill } from '../../src/drill/load-drill.ts';
+import { deriveIamPolicy, requiredPermissions } from '../../src/iam/derive-iam-policy.ts';
+import { TargetNotFoundError } from '../../src/injectors/injector.ts';
+import { mockEnvironment } from '../injectors/injector-kit.ts';
+
+const baseDrill = {
+  name: 'iam',
+  service: 'api',
+  load: { rate: 1 },
+  phases: { baseline: '1s', recovery: '1s', settle: '1s' },
+  assertions: [{ assertion: 'error-budget', phase: 'baseline', maxErrorRate: 0 }],
+};
+const awsEnvironment = { ...mockEnvironment(), kind: 'aws' as const };
+
+describe('deriving the IAM policy a drill needs', () => {
+  it('grants exactly the lambda actions on the throttled functions, plus the guardrail and observer reads', () => {
+    const drill = validateDrill({ ...baseDrill, faults: [{ injector: 'lambda-500', mode: 'throttle', target: { region: 'primary', services: ['service1', 'service2'] } }] });
+    const policy = deriveIamPolicy(drill, awsEnvironment);
+    expect(policy).to.deep.equal({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'DrdrillLambda1',
+          Effect: 'Allow',
+          Action: ['lambda:DeleteFunctionConcurrency', 'lambda:GetFunctionConcurrency', 'lambda:PutFunctionConcurrency'],
+          Resource: ['arn:aws:lambda:us-east-1:111122223333:function:service1-fn', 'arn:aws:lambda:us-east-1:111122223333:function:service2-fn'],
+        },
+        {
+          Sid: 'DrdrillRoute531',
+          Effect: 'Allow',
+          Action: ['route53:GetHealthCheck', 'route53:GetHealthCheckStatus'],
+          Resource: ['arn:aws:route53:::healthcheck/hc-api-east', 'arn:aws:route53:::healthcheck/hc-api-west'],
+        },
+        { Sid: 'DrdrillRoute532', Effect: 'Allow', Action: ['route53:GetHostedZone'], Resource: ['arn:aws:route53:::hostedzone/Z123'] },
+        { Sid: 'DrdrillSts1', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: ['*'] },
+      ],
+    });
+  });
+
+  it('covers every injector kind with service-scoped resources, and wildcards only where AWS has no resource-level permission', () => {
+    const drill = validateDrill({
+      ...baseDrill,
+      faults: [
+        { injector: 'lambda-throttle', target: { region: 'secondary' } },
+        { injector: 'lambda-500', mode: 'ssm-flag', target: { region: 'primary' } },
+        { injector: 'lambda-500', mode: 'fis', target: { region: 'primary' } },
+        { injector: 'health-check-invert', target: { region: 'primary' } },
+        { injector: 'health-check-disable', target: { region: 'secondary' } },
+        { injector: 'api-mapping-detach', target: { region: 'primary', service: 'service2' } },
+        { injector: 'sg-ingress-revoke', target: { region: 'primary', service: 'service2' }, rules: { port: 443 } },
+        { injector: 'fis-experiment', templates: ['az-outage'] },
+        { injector: 'routing-control', target: { region: 'primary', service: 'service1' } },
+      ],
+    });
+    const policy = deriveIamPolicy(drill, awsEnvironment);
+    const wildcards = policy.Statement.filter((s) => s.Resource.includes('*')).flatMap((s) => s.Action);
+    expect(wildcards).to.deep.equal(['ec2:DescribeSecurityGroupRules', 'fis:ListExperiments', 'sts:GetCallerIdentity']);
+    const grants = (action: string) => policy.Statement.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
+    expect(grants('ssm:PutParameter')).to.deep.equal(['arn:aws:ssm:us-east-1:111122223333:parameter/failure/api']);
+    expect(grants('route53:UpdateHealthCheck')).to.deep.equal(['arn:aws:route53:::healthcheck/hc-api-east', 'arn:aws:route53:::healthcheck/hc-api-west']);
+    expect(grants('apigateway:DELETE')).to.deep.equal(['arn:aws:apigateway:us-east-1::/domainnames/service2.east.example.com/apimappings/*']);
+    expect(grants('ec2:RevokeSecurityGroupIngress')).to.deep.equal(['arn:aws:ec2:us-east-1:111122223333:security-group/sg-service2east']);
+    expect(grants('fis:StartExperiment')).to.deep.equal([
+      'arn:aws:fis:us-east-1:111122223333:experiment-template/EXTapieast',
+      'arn:aws:fis:us-east-1:111122223333:experiment-template/EXTazoutage',
+      'arn:aws:fis:us-east-1:111122223333:experiment/*',
+    ]);
+    expect(grants('route53-recovery-cluster:UpdateRoutingControlState')).to.deep.equal([
+      'arn:aws:route53-recovery-control::111122223333:controlpanel/cp/routingcontrol/service1-east',
+    ]);
+    expect(policy.Statement.every((s) => /^[A-Za-z0-9]+$/.test(s.Sid))).to.equal(true);
+    expect(new Set(policy.Statement.map((s) => s.Sid)).size).to.equal(policy.Statement.length);
+  });
+
+  it('says which fault needs each permission', () => {
+    const drill = validateDrill({ ...baseDrill, faults: [{ injector: 'health-check-invert', target: { region: 'primary' } }] });
+    expect(requiredPermissions(drill, awsEnvironment).filter((p) => p.action === 'route53:UpdateHealthCheck')).to.deep.equal([
+      { action: 'route53:UpdateHealthCheck', resource: 'arn:aws:route53:::healthcheck/hc-api-east', neededBy: 'faults[0] (health-check-invert)' },
+    ]);
+  });
+
+  it('names the environment field a fault needs when the environment lacks it', () => {
+    const { customDomains: _removed, ...bare } = awsEnvironment.services['service2']!;
+    const environment = { ...awsEnvironment, services: { ...awsEnvironment.services, service2: bare } };
+    const drill = validateDrill({ ...baseDrill, faults: [{ injector: 'api-mapping-detach', target: { region: 'primary', service: 'service2' } }] });
+    expect(() => deriveIamPolicy(drill, environment)).to.throw(TargetNotFoundError, 'add services.service2.customDomains.{primary,secondary}');
+  });
+});
