@@ -66,7 +66,15 @@ describe('the demo drill on the sandbox', function () {
     expect(exitCode, io.text()).to.equal(0);
     expect(record.outcome).to.equal('passed');
     for (const file of ['junit.xml', 'index.html', 'run.json']) await access(path.join(runDir, file));
-    expect(record.verdicts.map((v) => v.status)).to.deep.equal(['passed', 'passed', 'passed', 'passed']);
+    expect(record.verdicts.map((v) => v.assertion)).to.deep.equal([
+      'dns-convergence',
+      'error-budget',
+      'error-budget',
+      'rto',
+      'region-share',
+      'failback',
+    ]);
+    expect(record.verdicts.filter((v) => v.status !== 'passed'), io.text()).to.deep.equal([]);
   });
 
   it('measures DNS convergence within one probe interval of when the sandbox actually switched', () => {
