@@ -8,12 +8,21 @@ export class AwsServiceError extends Error {
   readonly code: string;
   readonly status: number;
   readonly fault: 'Sender' | 'Receiver';
+  /** Extra members some services put in the error body (API Gateway's `resourceType`). */
+  readonly fields: Readonly<Record<string, string>>;
 
-  constructor(code: string, status: number, message: string, fault: 'Sender' | 'Receiver' = 'Sender') {
+  constructor(
+    code: string,
+    status: number,
+    message: string,
+    fault: 'Sender' | 'Receiver' = 'Sender',
+    fields: Readonly<Record<string, string>> = {},
+  ) {
     super(message);
     this.code = code;
     this.status = status;
     this.fault = fault;
+    this.fields = fields;
   }
 }
 

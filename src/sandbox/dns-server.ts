@@ -5,7 +5,7 @@ import type { Server as TcpServer, Socket } from 'node:net';
 import { PORT_ATTEMPTS, SandboxListenError, bindUdp, closeTcp, closeUdp, isAddressInUse, listenTcp } from './listen.ts';
 
 /** Turns one DNS message into its response (undefined: send nothing). */
-export type DnsResponder = (message: Buffer, transport: 'udp' | 'tcp') => Buffer | undefined;
+export type DnsResponder = (message: Buffer, transport: 'udp' | 'tcp', clientAddress: string | undefined) => Buffer | undefined;
 
 /** The sandbox's DNS listener: UDP and TCP on one port. */
 export interface DnsServer {
@@ -60,7 +60,7 @@ function dnsServer(host: string, port: number, udp: UdpSocket, tcp: TcpServer): 
     port,
     serve(responder: DnsResponder): void {
       udp.on('message', (message, remote) => {
-        const response = safeRespond(responder, message, 'udp');
+        const response = safeRespond(responder, message, 'udp', remote.address);
         if (response !== undefined) udp.send(response, remote.port, remote.address);
       });
       // A socket error (e.g. ICMP port unreachable for a vanished client) must not crash the sandbox.
@@ -86,7 +86,7 @@ function serveTcp(socket: Socket, responder: DnsResponder): void {
       if (pending.length < LENGTH_PREFIX + length) break;
       const message = pending.subarray(LENGTH_PREFIX, LENGTH_PREFIX + length);
       pending = pending.subarray(LENGTH_PREFIX + length);
-      const response = safeRespond(responder, message, 'tcp');
+      const response = safeRespond(responder, message, 'tcp', socket.remoteAddress);
       if (response === undefined) continue;
       const prefix = Buffer.alloc(LENGTH_PREFIX);
       prefix.writeUInt16BE(response.length, 0);
@@ -95,9 +95,9 @@ function serveTcp(socket: Socket, responder: DnsResponder): void {
   });
 }
 
-function safeRespond(responder: DnsResponder, message: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
+function safeRespond(responder: DnsResponder, message: Buffer, transport: 'udp' | 'tcp', clientAddress: string | undefined): Buffer | undefined {
   try {
-    return responder(message, transport);
+    return responder(message, transport, clientAddress);
   } catch {
     // A query the responder cannot handle gets SERVFAIL rather than taking the server down.
     if (message.length < 12) return undefined;

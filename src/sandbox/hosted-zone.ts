@@ -1,21 +1,38 @@
-import type { SandboxTopology } from './topology.ts';
+import { API_GATEWAY_ZONE_IDS } from './resolve-topology.ts';
+import type { ResolvedTopology } from './resolve-topology.ts';
 
-/** A record type the sandbox zone holds. */
-export type ZoneRecordType = 'A' | 'NS' | 'SOA';
+/** A record type the sandbox zone holds and serves. */
+export type ZoneRecordType = 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'MX' | 'NS' | 'SOA';
+
+/** Record types ChangeResourceRecordSets accepts in the sandbox. */
+export const ZONE_RECORD_TYPES: readonly ZoneRecordType[] = ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'NS', 'SOA'];
+
+/** Route 53's alias target. */
+export interface AliasTarget {
+  readonly hostedZoneId: string;
+  /** Lower-case, no trailing dot. */
+  readonly dnsName: string;
+  readonly evaluateTargetHealth: boolean;
+}
 
 /** One Route 53 resource record set, as the sandbox keeps it (names lower-case, no trailing dot). */
 export interface ZoneRecord {
   readonly name: string;
   readonly type: ZoneRecordType;
-  readonly ttl: number;
+  /** Absent for alias records, which take their target's TTL. */
+  readonly ttl?: number;
   readonly setIdentifier?: string;
   readonly failover?: 'PRIMARY' | 'SECONDARY';
-  /** Values in Route 53 text form (an address, a host name, an SOA line). */
+  /** Latency routing region. */
+  readonly region?: string;
+  readonly weight?: number;
+  /** Values in Route 53 text form (an address, a host name, an SOA line); empty for alias records. */
   readonly values: readonly string[];
+  readonly aliasTarget?: AliasTarget;
   readonly healthCheckId?: string;
 }
 
-/** The sandbox's one hosted zone. */
+/** The sandbox's one hosted zone (records change through the state). */
 export interface HostedZone {
   readonly id: string;
   /** Lower-case, no trailing dot. */
@@ -23,7 +40,6 @@ export interface HostedZone {
   readonly callerReference: string;
   readonly comment: string;
   readonly nameServerHost: string;
-  readonly records: readonly ZoneRecord[];
 }
 
 // Route 53's defaults for the records it creates with every zone.
@@ -37,22 +53,17 @@ export function normalizeDnsName(name: string): string {
 }
 
 /**
- * Builds the zone the topology describes: the apex NS and SOA Route 53 creates with every
- * zone, an address record for the name server (so the NS answer leads somewhere), and for each
- * service a PRIMARY/SECONDARY failover pair, each tied to its deployment's health check.
+ * Builds the zone the topology describes: the apex NS and SOA Route 53 creates with every zone,
+ * an address record for the name server (so the NS answer leads somewhere), each service's
+ * PRIMARY/SECONDARY failover pair (plain A records, or aliases to the API Gateway regional
+ * domain names) tied to its record health check, and the topology's extra records.
  */
-export function buildHostedZone(topology: SandboxTopology, dnsHost: string): HostedZone {
+export function buildHostedZone(topology: ResolvedTopology, dnsHost: string): { readonly zone: HostedZone; readonly records: ZoneRecord[] } {
   const apex = normalizeDnsName(topology.hostedZone.name);
   const nameServer = `ns.${apex}`;
-  const addressOf = new Map(topology.regions.map((r) => [r.name, r.address]));
   const records: ZoneRecord[] = [
     { name: apex, type: 'NS', ttl: NS_TTL, values: [`${nameServer}.`] },
-    {
-      name: apex,
-      type: 'SOA',
-      ttl: SOA_TTL,
-      values: [`${nameServer}. hostmaster.${apex}. 1 7200 900 1209600 86400`],
-    },
+    { name: apex, type: 'SOA', ttl: SOA_TTL, values: [`${nameServer}. hostmaster.${apex}. 1 7200 900 1209600 86400`] },
     { name: nameServer, type: 'A', ttl: NS_TTL, values: [dnsHost] },
   ];
   for (const service of topology.services) {
@@ -61,29 +72,55 @@ export function buildHostedZone(topology: SandboxTopology, dnsHost: string): Hos
       { region: service.secondaryRegion, role: 'SECONDARY', suffix: 'secondary' },
     ] as const;
     for (const { region, role, suffix } of pair) {
-      const address = addressOf.get(region);
       const deployment = service.deployments.find((d) => d.region === region);
-      if (address === undefined) {
-        throw new Error(`topology.services[${service.name}]: region "${region}" is not in topology.regions`);
-      }
-      records.push({
+      const address = topology.regions.find((r) => r.name === region)?.address ?? '';
+      const base = {
         name: normalizeDnsName(service.recordName),
-        type: 'A',
-        ttl: service.ttl,
+        type: 'A' as const,
         setIdentifier: `${service.name}-${suffix}`,
         failover: role,
-        values: [address],
-        ...(deployment === undefined ? {} : { healthCheckId: deployment.healthCheckId }),
-      });
+        ...(deployment === undefined ? {} : { healthCheckId: deployment.recordHealthCheckId }),
+      };
+      if (service.failoverRecords === 'alias' && deployment !== undefined) {
+        records.push({
+          ...base,
+          values: [],
+          aliasTarget: {
+            hostedZoneId: API_GATEWAY_ZONE_IDS[region] ?? 'Z0SANDBOXAPIGW',
+            dnsName: deployment.regionalDomainName,
+            evaluateTargetHealth: true,
+          },
+        });
+      } else {
+        records.push({ ...base, ttl: service.ttl, values: [address] });
+      }
     }
+  }
+  for (const record of topology.records) {
+    records.push({
+      name: normalizeDnsName(record.name),
+      type: record.type,
+      ...(record.ttl === undefined ? {} : { ttl: record.ttl }),
+      values: record.values ?? [],
+      ...(record.setIdentifier === undefined ? {} : { setIdentifier: record.setIdentifier }),
+      ...(record.failover === undefined ? {} : { failover: record.failover }),
+      ...(record.region === undefined ? {} : { region: record.region }),
+      ...(record.weight === undefined ? {} : { weight: record.weight }),
+      ...(record.healthCheckId === undefined ? {} : { healthCheckId: record.healthCheckId }),
+      ...(record.aliasTarget === undefined
+        ? {}
+        : { aliasTarget: { ...record.aliasTarget, dnsName: normalizeDnsName(record.aliasTarget.dnsName) } }),
+    });
   }
   records.sort(compareRecords);
   return {
-    id: topology.hostedZone.id,
-    name: apex,
-    callerReference: `drdrill-sandbox-${topology.hostedZone.id}`,
-    comment: 'drdrill embedded sandbox',
-    nameServerHost: nameServer,
+    zone: {
+      id: topology.hostedZone.id,
+      name: apex,
+      callerReference: `drdrill-sandbox-${topology.hostedZone.id}`,
+      comment: 'drdrill embedded sandbox',
+      nameServerHost: nameServer,
+    },
     records,
   };
 }
@@ -110,4 +147,9 @@ export function compareRecords(a: RecordKey, b: RecordKey): number {
     compareText(a.type ?? '', b.type ?? '') ||
     compareText(a.setIdentifier ?? '', b.setIdentifier ?? '')
   );
+}
+
+/** True when two record sets are the same set (name, type, identifier). */
+export function sameRecordSet(a: RecordKey, b: RecordKey): boolean {
+  return compareRecords(a, b) === 0 && normalizeDnsName(a.name) === normalizeDnsName(b.name);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AwsServiceError } from './aws-errors.ts';
 import { renderJsonError } from './rest-json.ts';
+import { functionArn } from './sandbox-resources.ts';
 import type { FunctionState, SandboxState } from './sandbox-state.ts';
 import { matchRoute } from './service-handler.ts';
 import type { AwsOperationResult, AwsRequest, AwsResponse, AwsServiceHandler, OperationRoute } from './service-handler.ts';
@@ -17,6 +18,7 @@ const MIN_UNRESERVED = 100;
 const FUNCTION = '([^/]+)';
 const ROUTES: readonly OperationRoute<Context>[] = [
   { method: 'GET', pattern: new RegExp(`^/2015-03-31/functions/${FUNCTION}/configuration/?$`), operation: 'GetFunctionConfiguration', mutating: false, run: getFunctionConfiguration },
+  { method: 'PUT', pattern: new RegExp(`^/2015-03-31/functions/${FUNCTION}/configuration/?$`), operation: 'UpdateFunctionConfiguration', mutating: true, run: updateFunctionConfiguration },
   { method: 'GET', pattern: new RegExp(`^/2019-09-30/functions/${FUNCTION}/concurrency/?$`), operation: 'GetFunctionConcurrency', mutating: false, run: getFunctionConcurrency },
   { method: 'PUT', pattern: new RegExp(`^/2017-10-31/functions/${FUNCTION}/concurrency/?$`), operation: 'PutFunctionConcurrency', mutating: true, run: putFunctionConcurrency },
   { method: 'DELETE', pattern: new RegExp(`^/2017-10-31/functions/${FUNCTION}/concurrency/?$`), operation: 'DeleteFunctionConcurrency', mutating: true, run: deleteFunctionConcurrency },
@@ -58,10 +60,6 @@ export function createLambdaApi(state: SandboxState): AwsServiceHandler {
   };
 }
 
-/** `arn:aws:lambda:<region>:<account>:function:<name>`. */
-export function functionArn(region: string, accountId: string, name: string): string {
-  return `arn:aws:lambda:${region}:${accountId}:function:${name}`;
-}
 
 const FULL_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([^:]+)(?::([^:]+))?$/;
 const PARTIAL_ARN = /^(\d{12}):function:([^:]+)(?::([^:]+))?$/;
@@ -104,32 +102,105 @@ function findFunction(context: Context, given: string | undefined, allowQualifie
   return fn;
 }
 
-function getFunctionConfiguration(context: Context, [name]: readonly string[]): AwsOperationResult {
-  const fn = findFunction(context, name, true);
+function configurationJson(context: Context, fn: FunctionState): object {
   const accountId = context.state.topology.accountId;
-  const configuration = {
+  return {
     FunctionName: fn.functionName,
     FunctionArn: functionArn(fn.region, accountId, fn.functionName),
     Runtime: 'nodejs20.x',
     Role: `arn:aws:iam::${accountId}:role/${fn.functionName}-role`,
     Handler: 'index.handler',
     CodeSize: 1024,
-    Description: `drdrill sandbox: ${fn.service.name} in ${fn.region}`,
-    Timeout: 29,
-    MemorySize: 256,
+    Description: fn.description,
+    Timeout: fn.timeout,
+    MemorySize: fn.memorySize,
     LastModified: fn.lastModified,
     CodeSha256: createHash('sha256').update(`${fn.region}/${fn.functionName}`).digest('base64'),
     Version: '$LATEST',
-    Environment: { Variables: { DRDRILL_SERVICE: fn.service.name, DRDRILL_REGION: fn.region } },
+    Environment: { Variables: fn.environment },
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: fn.revisionId,
+    Layers: [{ Arn: `arn:aws:lambda:${fn.region}:211125607513:layer:aws-fis-extension-x86_64:9`, CodeSize: 4096 }],
     State: 'Active',
     LastUpdateStatus: 'Successful',
     PackageType: 'Zip',
     Architectures: ['x86_64'],
     EphemeralStorage: { Size: 512 },
   };
-  return { status: 200, body: JSON.stringify(configuration) };
+}
+
+function getFunctionConfiguration(context: Context, [name]: readonly string[]): AwsOperationResult {
+  const fn = findFunction(context, name, true);
+  return { status: 200, body: JSON.stringify(configurationJson(context, fn)) };
+}
+
+// Lambda refuses to let a function set these; they belong to the runtime.
+const RESERVED_ENVIRONMENT_KEYS = new Set([
+  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+]);
+const ENVIRONMENT_KEY = /^[a-zA-Z]([a-zA-Z0-9_])+$/;
+
+function updateFunctionConfiguration(context: Context, [name]: readonly string[]): AwsOperationResult {
+  const fn = findFunction(context, name, false);
+  const body = parseBody(context.request.body);
+  const invalid = (message: string): AwsServiceError => new AwsServiceError('InvalidParameterValueException', 400, message);
+  const revisionId = body.RevisionId;
+  if (revisionId !== undefined && revisionId !== fn.revisionId) {
+    throw new AwsServiceError('PreconditionFailedException', 412, 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id');
+  }
+  let environment: Record<string, string> | undefined;
+  if (body.Environment !== undefined) {
+    const variables = isObject(body.Environment) ? (body.Environment.Variables ?? {}) : undefined;
+    if (!isObject(variables)) throw invalid('Environment.Variables: expected a map of strings');
+    environment = {};
+    for (const [key, value] of Object.entries(variables)) {
+      if (typeof value !== 'string') throw invalid(`Environment.Variables.${key}: expected a string value`);
+      if (!ENVIRONMENT_KEY.test(key)) throw invalid(`Environment.Variables: "${key}" is not a valid variable name (a letter, then letters, digits or _)`);
+      environment[key] = value;
+    }
+    const reserved = Object.keys(environment).filter((key) => RESERVED_ENVIRONMENT_KEYS.has(key));
+    if (reserved.length > 0) {
+      throw invalid(`Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(',')}`);
+    }
+    if (Buffer.byteLength(JSON.stringify(environment)) > 4096) throw invalid('Environment variables exceed the 4 KB limit');
+  }
+  const number = (field: string, min: number, max: number): number | undefined => {
+    const value = body[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw invalid(`${field}: ${JSON.stringify(value)} is not an integer from ${min} to ${max}`);
+    }
+    return value;
+  };
+  const timeout = number('Timeout', 1, 900);
+  const memorySize = number('MemorySize', 128, 10240);
+  const description = body.Description;
+  if (description !== undefined && typeof description !== 'string') throw invalid('Description: expected a string');
+  context.state.updateFunctionConfiguration(fn, {
+    ...(environment === undefined ? {} : { environment }),
+    ...(typeof description === 'string' ? { description } : {}),
+    ...(timeout === undefined ? {} : { timeout }),
+    ...(memorySize === undefined ? {} : { memorySize }),
+  });
+  return { status: 200, body: JSON.stringify(configurationJson(context, fn)) };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text === '' ? '{}' : text);
+  } catch {
+    throw new AwsServiceError('InvalidRequestContentException', 400, 'Could not parse request body into json');
+  }
+  if (!isObject(parsed)) throw new AwsServiceError('InvalidRequestContentException', 400, 'Request body: expected a JSON object');
+  return parsed;
 }
 
 function getFunctionConcurrency(context: Context, [name]: readonly string[]): AwsOperationResult {
@@ -140,13 +211,7 @@ function getFunctionConcurrency(context: Context, [name]: readonly string[]): Aw
 
 function putFunctionConcurrency(context: Context, [name]: readonly string[]): AwsOperationResult {
   const fn = findFunction(context, name, false);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(context.request.body === '' ? '{}' : context.request.body);
-  } catch {
-    throw new AwsServiceError('InvalidRequestContentException', 400, 'Could not parse request body into json');
-  }
-  const value = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).ReservedConcurrentExecutions : undefined;
+  const value = parseBody(context.request.body).ReservedConcurrentExecutions;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     throw new AwsServiceError(
       'InvalidParameterValueException',
@@ -155,10 +220,9 @@ function putFunctionConcurrency(context: Context, [name]: readonly string[]): Aw
     );
   }
   const reservedElsewhere = context.state
-    .topology.services.flatMap((s) => s.deployments)
-    .filter((d) => d.region === fn.region && d.functionName !== fn.functionName)
-    .map((d) => context.state.findFunction(d.region, d.functionName)?.reservedConcurrency ?? 0)
-    .reduce((sum, n) => sum + n, 0);
+    .functions()
+    .filter((other) => other.region === fn.region && other !== fn)
+    .reduce((sum, other) => sum + (other.reservedConcurrency ?? 0), 0);
   if (ACCOUNT_CONCURRENCY - reservedElsewhere - value < MIN_UNRESERVED) {
     throw new AwsServiceError(
       'InvalidParameterValueException',

@@ -13,7 +13,7 @@ export interface XmlObject {
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
 
 // Elements that are lists in the Route 53 model, so one child still parses as an array.
-const LIST_ELEMENTS = new Set(['Region', 'ResettableElementName', 'ChildHealthCheck']);
+const LIST_ELEMENTS = new Set(['Region', 'ResettableElementName', 'ChildHealthCheck', 'Change', 'ResourceRecord']);
 const parser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
@@ -25,7 +25,7 @@ const parser = new XMLParser({
 export function buildXmlDocument(root: string, content: XmlObject, namespace: string = ROUTE53_NAMESPACE): string {
   return builder.build({
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
-    [root]: { '@_xmlns': namespace, ...content },
+    [root]: { ...(namespace === '' ? {} : { '@_xmlns': namespace }), ...content },
   }) as string;
 }
 

@@ -4,8 +4,12 @@ import { compareRecords } from './hosted-zone.ts';
 import type { RecordKey, ZoneRecord } from './hosted-zone.ts';
 import { buildXmlDocument, invalidInput, isRecord, parseXmlRequest, renderXmlError } from './rest-xml.ts';
 import type { XmlObject } from './rest-xml.ts';
-import { CHECKER_REGIONS } from './sandbox-state.ts';
-import type { HealthCheckPatch, HealthCheckState, SandboxState } from './sandbox-state.ts';
+import { randomBytes } from 'node:crypto';
+import type { HealthCheckPatch, HealthCheckState } from './health-check-model.ts';
+import { isProbed } from './health-check-model.ts';
+import { CHECKER_REGIONS } from './resolve-topology.ts';
+import { applyChangeBatch, parseChangeBatch } from './route53-record-changes.ts';
+import type { SandboxState } from './sandbox-state.ts';
 import { matchRoute } from './service-handler.ts';
 import type { AwsOperationResult, AwsRequest, AwsResponse, AwsServiceHandler, OperationRoute } from './service-handler.ts';
 
@@ -27,11 +31,13 @@ const RECORD_TYPES = new Set([
   'A', 'AAAA', 'CAA', 'CNAME', 'DS', 'HTTPS', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SPF', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT',
 ]);
 const RESETTABLE = new Set(['FullyQualifiedDomainName', 'Regions', 'ResourcePath', 'ChildHealthChecks']);
-const UNSUPPORTED_UPDATE_FIELDS = [
-  'SearchString', 'HealthThreshold', 'ChildHealthChecks', 'EnableSNI', 'AlarmIdentifier', 'InsufficientDataHealthStatus',
-];
+const UNSUPPORTED_UPDATE_FIELDS = ['AlarmIdentifier', 'InsufficientDataHealthStatus'];
 
 const ROUTES: readonly OperationRoute<Context>[] = [
+  { method: 'GET', pattern: /^\/2013-04-01\/healthcheck\/?$/, operation: 'ListHealthChecks', mutating: false, run: listHealthChecks },
+  { method: 'GET', pattern: /^\/2013-04-01\/hostedzonesbyname\/?$/, operation: 'ListHostedZonesByName', mutating: false, run: listHostedZonesByName },
+  { method: 'POST', pattern: /^\/2013-04-01\/hostedzone\/([^/]+)\/rrset\/?$/, operation: 'ChangeResourceRecordSets', mutating: true, run: changeResourceRecordSets },
+  { method: 'GET', pattern: /^\/2013-04-01\/change\/([^/]+)$/, operation: 'GetChange', mutating: false, run: getChange },
   { method: 'GET', pattern: /^\/2013-04-01\/healthcheck\/([^/]+)\/status$/, operation: 'GetHealthCheckStatus', mutating: false, run: getHealthCheckStatus },
   { method: 'GET', pattern: /^\/2013-04-01\/healthcheck\/([^/]+)$/, operation: 'GetHealthCheck', mutating: false, run: getHealthCheck },
   { method: 'POST', pattern: /^\/2013-04-01\/healthcheck\/([^/]+)$/, operation: 'UpdateHealthCheck', mutating: true, run: updateHealthCheck },
@@ -86,24 +92,144 @@ function findHealthCheck(context: Context, id: string | undefined): HealthCheckS
 
 function healthCheckXml(check: HealthCheckState): XmlObject {
   const config = check.config;
-  return {
-    Id: check.id,
-    CallerReference: check.callerReference,
-    HealthCheckConfig: {
+  const common = { Type: config.type, Inverted: config.inverted, Disabled: config.disabled };
+  let body: XmlObject;
+  if (config.type === 'CALCULATED') {
+    body = { ...common, HealthThreshold: config.healthThreshold, ChildHealthChecks: { ChildHealthCheck: [...config.childHealthChecks] } };
+  } else if (config.type === 'RECOVERY_CONTROL') {
+    body = { ...common, RoutingControlArn: config.routingControlArn };
+  } else {
+    body = {
       IPAddress: config.ipAddress,
       Port: config.port,
-      Type: config.type,
+      ...common,
       ...(config.resourcePath === '' ? {} : { ResourcePath: config.resourcePath }),
       ...(config.fullyQualifiedDomainName === '' ? {} : { FullyQualifiedDomainName: config.fullyQualifiedDomainName }),
+      ...(config.type.endsWith('STR_MATCH') ? { SearchString: config.searchString } : {}),
       RequestInterval: config.requestInterval,
       FailureThreshold: config.failureThreshold,
       MeasureLatency: false,
-      Inverted: config.inverted,
-      Disabled: config.disabled,
+      ...(config.type.startsWith('HTTPS') ? { EnableSNI: true } : {}),
       Regions: { Region: [...config.regions] },
-    },
+    };
+  }
+  return {
+    Id: check.id,
+    CallerReference: check.callerReference,
+    HealthCheckConfig: body,
     HealthCheckVersion: check.version,
   };
+}
+
+function listHealthChecks(context: Context): AwsOperationResult {
+  const query = context.request.query;
+  const marker = query.get('marker') ?? undefined;
+  const maxItems = parseMaxItems(query.get('maxitems'), 1000, 100);
+  const all = [...context.state.healthChecks()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const start = marker === undefined ? 0 : all.findIndex((c) => c.id === marker);
+  if (start < 0) throw invalidInput(`marker: "${marker ?? ''}" is not a health check id from a previous page`);
+  const page = all.slice(start, start + maxItems);
+  const next = all[start + maxItems];
+  return {
+    status: 200,
+    body: buildXmlDocument('ListHealthChecksResponse', {
+      HealthChecks: { HealthCheck: page.map(healthCheckXml) },
+      Marker: marker ?? '',
+      IsTruncated: next !== undefined,
+      ...(next === undefined ? {} : { NextMarker: next.id }),
+      MaxItems: maxItems,
+    }),
+  };
+}
+
+function parseMaxItems(text: string | null, cap: number, fallback: number): number {
+  if (text === null) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw invalidInput(`maxitems: "${text}" is not a positive integer`);
+  return Math.min(Number(text), cap);
+}
+
+function listHostedZonesByName(context: Context): AwsOperationResult {
+  const query = context.request.query;
+  const dnsName = query.get('dnsname') ?? undefined;
+  const zoneId = query.get('hostedzoneid') ?? undefined;
+  if (zoneId !== undefined && dnsName === undefined) throw invalidInput('hostedzoneid: specified without dnsname');
+  if (dnsName !== undefined && !/^[a-zA-Z0-9_.*-]+\.?$/.test(dnsName)) {
+    throw new AwsServiceError('InvalidDomainName', 400, `dnsname: "${dnsName}" is not a valid domain name`);
+  }
+  const maxItems = parseMaxItems(query.get('maxitems'), 100, 100);
+  const zone = context.state.zone;
+  const reversed = (name: string): string => normalizeName(name).split('.').reverse().join('.');
+  const included = dnsName === undefined || reversed(zone.name) >= reversed(dnsName);
+  return {
+    status: 200,
+    body: buildXmlDocument('ListHostedZonesByNameResponse', {
+      HostedZones: { HostedZone: included ? [hostedZoneXml(context)] : [] },
+      ...(dnsName === undefined ? {} : { DNSName: dnsName.endsWith('.') ? dnsName : `${dnsName}.` }),
+      ...(zoneId === undefined ? {} : { HostedZoneId: zoneId }),
+      IsTruncated: false,
+      MaxItems: maxItems,
+    }),
+  };
+}
+
+function normalizeName(name: string): string {
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
+}
+
+function hostedZoneXml(context: Context): XmlObject {
+  const zone = context.state.zone;
+  return {
+    Id: `/hostedzone/${zone.id}`,
+    Name: `${zone.name}.`,
+    CallerReference: zone.callerReference,
+    Config: { Comment: zone.comment, PrivateZone: false },
+    ResourceRecordSetCount: context.state.records().length,
+  };
+}
+
+function changeResourceRecordSets(context: Context, [id]: readonly string[]): AwsOperationResult {
+  findZone(context, id);
+  let fields: Readonly<Record<string, unknown>>;
+  try {
+    fields = parseXmlRequest(context.request.body, 'ChangeResourceRecordSetsRequest');
+  } catch (error) {
+    throw invalidInput(`ChangeResourceRecordSets: ${(error as Error).message}`);
+  }
+  const changes = parseChangeBatch(fields);
+  const state = context.state;
+  const next = applyChangeBatch(state.records(), changes, {
+    zoneName: state.zone.name,
+    healthCheckExists: (checkId) => state.healthCheck(checkId) !== undefined,
+    aliasTargetExists: (dnsName, records) => state.aliasTargetExists(dnsName) || records.some((r) => r.name === dnsName),
+  });
+  const changeId = `C${randomBytes(10).toString('hex').toUpperCase()}`;
+  const now = Date.now();
+  state.replaceRecords(
+    next,
+    changeId,
+    changes.map(({ action, record }) => ({
+      at: now,
+      type: 'record-change' as const,
+      changeId,
+      action,
+      name: record.name,
+      recordType: record.type,
+      ...(record.setIdentifier === undefined ? {} : { setIdentifier: record.setIdentifier }),
+    })),
+  );
+  return { status: 200, body: buildXmlDocument('ChangeResourceRecordSetsResponse', { ChangeInfo: changeInfoXml(context, changeId) }) };
+}
+
+function changeInfoXml(context: Context, changeId: string): XmlObject {
+  const change = context.state.change(changeId);
+  if (change === undefined) throw new AwsServiceError('NoSuchChange', 404, `A change with the specified change ID does not exist: ${changeId}`);
+  return { Id: `/change/${changeId}`, Status: change.status, SubmittedAt: new Date(change.submittedAt).toISOString() };
+}
+
+function getChange(context: Context, [id]: readonly string[]): AwsOperationResult {
+  const bare = (id ?? '').replace(/^\/?change\//, '');
+  return { status: 200, body: buildXmlDocument('GetChangeResponse', { ChangeInfo: changeInfoXml(context, bare) }) };
 }
 
 function getHealthCheck(context: Context, [id]: readonly string[]): AwsOperationResult {
@@ -113,7 +239,7 @@ function getHealthCheck(context: Context, [id]: readonly string[]): AwsOperation
 
 function getHealthCheckStatus(context: Context, [id]: readonly string[]): AwsOperationResult {
   const check = findHealthCheck(context, id);
-  const observations = check.observations.map((o) => ({
+  const observations = context.state.observations(check).map((o) => ({
     Region: o.region,
     IPAddress: o.ipAddress,
     StatusReport: { Status: o.status, CheckedTime: new Date(o.checkedTime).toISOString() },
@@ -147,9 +273,10 @@ function updateHealthCheck(context: Context, [id]: readonly string[]): AwsOperat
     if (!RESETTABLE.has(element)) {
       throw invalidInput(`ResetElements: "${element}" is not one of ${[...RESETTABLE].join(', ')}`);
     }
-    if (element === 'Regions') patch.regions = CHECKER_REGIONS;
+    if (element === 'Regions') patch.regions = context.state.topology.checkerRegions;
     if (element === 'ResourcePath') patch.resourcePath = '';
     if (element === 'FullyQualifiedDomainName') patch.fullyQualifiedDomainName = '';
+    if (element === 'ChildHealthChecks') patch.childHealthChecks = [];
   }
   const ipAddress = optionalText(fields, 'IPAddress');
   if (ipAddress !== undefined) {
@@ -166,6 +293,24 @@ function updateHealthCheck(context: Context, [id]: readonly string[]): AwsOperat
     if (resourcePath.length > 255) throw invalidInput('ResourcePath: longer than 255 characters');
     patch.resourcePath = resourcePath;
   }
+  const searchString = optionalText(fields, 'SearchString');
+  if (searchString !== undefined) {
+    if (!check.config.type.endsWith('STR_MATCH')) throw invalidInput(`SearchString: only for HTTP_STR_MATCH and HTTPS_STR_MATCH checks, not ${check.config.type}`);
+    if (searchString.length > 255) throw invalidInput('SearchString: longer than 255 characters');
+    patch.searchString = searchString;
+  }
+  const healthThreshold = optionalInteger(fields, 'HealthThreshold', 0, 256);
+  if (healthThreshold !== undefined) {
+    if (check.config.type !== 'CALCULATED') throw invalidInput(`HealthThreshold: only for CALCULATED checks, not ${check.config.type}`);
+    patch.healthThreshold = healthThreshold;
+  }
+  if (fields.ChildHealthChecks !== undefined) {
+    if (check.config.type !== 'CALCULATED') throw invalidInput(`ChildHealthChecks: only for CALCULATED checks, not ${check.config.type}`);
+    const children = listField(fields, 'ChildHealthChecks', 'ChildHealthCheck');
+    const unknown = children.filter((c) => context.state.healthCheck(c) === undefined || c === check.id);
+    if (unknown.length > 0) throw invalidInput(`ChildHealthChecks: ${unknown.join(', ')} is not another existing health check`);
+    patch.childHealthChecks = children;
+  }
   const fqdn = optionalText(fields, 'FullyQualifiedDomainName');
   if (fqdn !== undefined) patch.fullyQualifiedDomainName = fqdn;
   const threshold = optionalInteger(fields, 'FailureThreshold', 1, 10);
@@ -176,6 +321,7 @@ function updateHealthCheck(context: Context, [id]: readonly string[]): AwsOperat
   if (disabled !== undefined) patch.disabled = disabled;
   if (fields.Regions !== undefined) {
     const regions = listField(fields, 'Regions', 'Region');
+    if (!isProbed(check.config.type)) throw invalidInput(`Regions: not applicable to ${check.config.type} checks`);
     const unknown = regions.filter((r) => !CHECKER_REGIONS.includes(r));
     if (unknown.length > 0 || regions.length < 3) {
       throw invalidInput(
@@ -198,18 +344,11 @@ function findZone(context: Context, id: string | undefined): void {
 
 function getHostedZone(context: Context, [id]: readonly string[]): AwsOperationResult {
   findZone(context, id);
-  const zone = context.state.zone;
   const { dnsHost, dnsPort } = context.options;
   return {
     status: 200,
     body: buildXmlDocument('GetHostedZoneResponse', {
-      HostedZone: {
-        Id: `/hostedzone/${zone.id}`,
-        Name: `${zone.name}.`,
-        CallerReference: zone.callerReference,
-        Config: { Comment: zone.comment, PrivateZone: false },
-        ResourceRecordSetCount: zone.records.length,
-      },
+      HostedZone: hostedZoneXml(context),
       DelegationSet: {
         // Non-standard: real delegation sets hold host names on port 53. The sandbox's DNS is
         // an address and a port, so the reference says where to send queries.
@@ -242,7 +381,7 @@ function listResourceRecordSets(context: Context, [id]: readonly string[]): AwsO
   }
   const start: RecordKey | undefined =
     name === undefined ? undefined : { name, ...(type === undefined ? {} : { type }), ...(identifier === undefined ? {} : { setIdentifier: identifier }) };
-  const records = context.state.zone.records.filter((r) => start === undefined || compareRecords(r, start) >= 0);
+  const records = context.state.records().filter((r) => start === undefined || compareRecords(r, start) >= 0);
   const page = records.slice(0, maxItems);
   const next = records[maxItems];
   return {
@@ -267,9 +406,19 @@ function recordXml(record: ZoneRecord): XmlObject {
     Name: `${record.name}.`,
     Type: record.type,
     ...(record.setIdentifier === undefined ? {} : { SetIdentifier: record.setIdentifier }),
+    ...(record.weight === undefined ? {} : { Weight: record.weight }),
+    ...(record.region === undefined ? {} : { Region: record.region }),
     ...(record.failover === undefined ? {} : { Failover: record.failover }),
-    TTL: record.ttl,
-    ResourceRecords: { ResourceRecord: record.values.map((value) => ({ Value: value })) },
+    ...(record.ttl === undefined ? {} : { TTL: record.ttl }),
+    ...(record.aliasTarget === undefined
+      ? { ResourceRecords: { ResourceRecord: record.values.map((value) => ({ Value: value })) } }
+      : {
+          AliasTarget: {
+            HostedZoneId: record.aliasTarget.hostedZoneId,
+            DNSName: `${record.aliasTarget.dnsName}.`,
+            EvaluateTargetHealth: record.aliasTarget.evaluateTargetHealth,
+          },
+        }),
     ...(record.healthCheckId === undefined ? {} : { HealthCheckId: record.healthCheckId }),
   };
 }

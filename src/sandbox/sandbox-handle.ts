@@ -1,3 +1,4 @@
+import type { SandboxResources } from './sandbox-resources.ts';
 import type { SandboxTopology } from './topology.ts';
 
 /** A ground-truth event: the sandbox's own record of when its state actually changed. */
@@ -10,11 +11,16 @@ export type SandboxEvent =
       readonly reason: string;
     }
   | {
-      /** The answer the DNS server gives for a name changed (evaluated right after any state change). */
+      /**
+       * The answer the DNS server gives for a name changed (evaluated right after any state
+       * change). For weighted records `addresses` is every address a query may get; for latency
+       * records there is one event stream per resolver client region, named in `clientRegion`.
+       */
       readonly at: number;
       readonly type: 'dns-answer';
       readonly name: string;
       readonly addresses: readonly string[];
+      readonly clientRegion?: string;
     }
   | {
       readonly at: number;
@@ -26,11 +32,94 @@ export type SandboxEvent =
     }
   | {
       readonly at: number;
+      readonly type: 'function-configuration';
+      readonly region: string;
+      readonly functionName: string;
+      readonly revisionId: string;
+      readonly environmentKeys: readonly string[];
+    }
+  | {
+      readonly at: number;
       readonly type: 'health-check-config';
       readonly healthCheckId: string;
       readonly inverted: boolean;
       readonly disabled: boolean;
       readonly version: number;
+    }
+  | {
+      /** What clients of a deployment see changed: a fault became active or ended. */
+      readonly at: number;
+      readonly type: 'fault';
+      readonly region: string;
+      readonly service: string;
+      /** throttled | fis:<action id> | failure-flag | api-mapping-missing | backend-unreachable */
+      readonly fault: string;
+      readonly active: boolean;
+      readonly detail: string;
+    }
+  | {
+      readonly at: number;
+      readonly type: 'parameter';
+      readonly region: string;
+      readonly name: string;
+      /** null once deleted. */
+      readonly version: number | null;
+    }
+  | {
+      readonly at: number;
+      readonly type: 'api-mapping';
+      readonly region: string;
+      readonly domainName: string;
+      readonly apiMappingId: string;
+      readonly apiId: string;
+      readonly change: 'created' | 'deleted';
+    }
+  | {
+      readonly at: number;
+      readonly type: 'security-group-rule';
+      readonly region: string;
+      readonly groupId: string;
+      readonly ruleId: string;
+      readonly change: 'authorized' | 'revoked';
+    }
+  | {
+      readonly at: number;
+      readonly type: 'fis-experiment';
+      readonly region: string;
+      readonly experimentId: string;
+      readonly templateId: string;
+      readonly status: string;
+      readonly reason?: string;
+    }
+  | {
+      readonly at: number;
+      readonly type: 'automation';
+      readonly region: string;
+      readonly executionId: string;
+      readonly status: string;
+    }
+  | {
+      readonly at: number;
+      readonly type: 'routing-control';
+      readonly routingControlArn: string;
+      readonly state: 'On' | 'Off';
+    }
+  | {
+      readonly at: number;
+      readonly type: 'alarm-state';
+      readonly region: string;
+      readonly alarmName: string;
+      readonly state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+    }
+  | {
+      /** A record change ChangeResourceRecordSets accepted. */
+      readonly at: number;
+      readonly type: 'record-change';
+      readonly changeId: string;
+      readonly action: 'CREATE' | 'UPSERT' | 'DELETE';
+      readonly name: string;
+      readonly recordType: string;
+      readonly setIdentifier?: string;
     };
 
 /** One request the control plane answered, for proving what a drill did (or did not) change. */
@@ -51,8 +140,16 @@ export interface SandboxDescription {
   readonly dns: { readonly host: string; readonly port: number };
   /** Port shared by every regional endpoint (each region has its own address). */
   readonly httpPort: number;
+  /** HTTPS port shared by every regional endpoint (self-signed certificate). */
+  readonly httpsPort?: number;
   readonly regions: readonly { readonly name: string; readonly address: string; readonly url: string }[];
+  /** The CloudFront-like edge, when the topology has one. */
+  readonly edge?: { readonly address: string; readonly url: string };
+  /** Route 53 ARC cluster endpoint (the control plane itself; signed for route53-recovery-cluster). */
+  readonly arcClusterEndpoint: string;
   readonly topology: SandboxTopology;
+  /** Every resource id the sandbox simulates, for people and tools (AWS CLI, dig). */
+  readonly resources: SandboxResources;
 }
 
 /** A running sandbox. */

@@ -1,137 +1,266 @@
 import { randomUUID } from 'node:crypto';
+import { AlarmStore } from './alarm-store.ts';
+import { ApiGatewayStore } from './api-gateway-store.ts';
+import { AutomationRunner } from './automation-runner.ts';
+import type { AutomationExecution, AwsApiCall } from './automation-runner.ts';
 import { AppendOnlyLog } from './event-log.ts';
-import { evaluateAnswer, sameAnswer } from './failover-answer.ts';
+import { DEFAULT_FAILURE_FLAG, parseFailureFlag } from './failure-flag.ts';
+import type { FailureFlag } from './failure-flag.ts';
+import { FisEngine } from './fis-engine.ts';
+import type { Experiment, FisTemplate } from './fis-engine.ts';
+import { checkersVoteHealthy, isProbed } from './health-check-model.ts';
+import type { HealthCheckObservation, HealthCheckPatch, HealthCheckState } from './health-check-model.ts';
 import { buildHostedZone, normalizeDnsName } from './hosted-zone.ts';
 import type { HostedZone, ZoneRecord } from './hosted-zone.ts';
+import { ParameterStore } from './parameter-store.ts';
+import { eligibleRecordSets, pickWeighted, routingPolicyOf } from './record-routing.ts';
+import { API_GATEWAY_ZONE_IDS } from './resolve-topology.ts';
+import type { ResolvedDeployment, ResolvedService, ResolvedTopology } from './resolve-topology.ts';
 import type { SandboxEvent } from './sandbox-handle.ts';
-import type { SandboxService, SandboxTopology } from './topology.ts';
-
-/** Regions Route 53 health checkers run from (the sandbox simulates one observation per region). */
-export const CHECKER_REGIONS: readonly string[] = [
-  'us-east-1',
-  'us-west-1',
-  'us-west-2',
-  'eu-west-1',
-  'ap-southeast-1',
-  'ap-northeast-1',
-  'sa-east-1',
-  'ap-southeast-2',
-];
+import { functionArn } from './sandbox-resources.ts';
+import { SecurityGroupStore } from './security-group-store.ts';
+import { deploymentFaults } from './deployment-faults.ts';
 
 /** One simulated Lambda function. */
 export interface FunctionState {
   readonly region: string;
   readonly functionName: string;
-  readonly service: SandboxService;
-  readonly revisionId: string;
-  readonly lastModified: string;
+  readonly service: ResolvedService;
+  readonly deployment: ResolvedDeployment;
+  revisionId: string;
+  lastModified: string;
+  environment: Record<string, string>;
+  description: string;
+  timeout: number;
+  memorySize: number;
   reservedConcurrency: number | null;
+  /** The failure-lambda flag as the function's cache holds it (refreshed failureFlagCacheSeconds after a put). */
+  cachedFlag: FailureFlag | undefined;
 }
 
-/** The mutable part of a Route 53 HTTP health check's configuration. */
-export interface HealthCheckConfig {
-  readonly type: 'HTTP';
-  ipAddress: string;
-  port: number;
-  resourcePath: string;
-  fullyQualifiedDomainName: string;
-  readonly requestInterval: 10 | 30;
-  failureThreshold: number;
-  inverted: boolean;
-  disabled: boolean;
-  regions: readonly string[];
+/** One Route 53 ARC routing control. */
+export interface RoutingControl {
+  readonly arn: string;
+  readonly name: string;
+  readonly controlPanelArn: string;
+  state: 'On' | 'Off';
 }
 
-/** What one checker region last saw. */
-export interface HealthCheckObservation {
-  readonly region: string;
-  readonly ipAddress: string;
-  readonly status: string;
-  readonly checkedTime: number;
+/** An answer the DNS server gives for one name and type. */
+export interface DnsAnswer {
+  readonly values: readonly string[];
+  readonly ttl: number;
 }
 
-/** One simulated Route 53 health check. */
-export interface HealthCheckState {
-  readonly id: string;
-  readonly callerReference: string;
-  readonly config: HealthCheckConfig;
-  version: number;
-  /** The status Route 53 reports (after Inverted/Disabled), which is what routing uses. */
-  healthy: boolean;
-  observations: readonly HealthCheckObservation[];
-}
+/** Route 53 propagates a change to all its servers within about a minute; simulated seconds. */
+const CHANGE_PROPAGATION_SECONDS = 10;
+/** TTL of alias answers whose target is an API Gateway domain (UNCONFIRMED on AWS; short keeps drills fast). */
+const API_GATEWAY_ALIAS_TTL = 1;
+const MAX_ALIAS_DEPTH = 8;
+/**
+ * How long a routing control change takes to reach its RECOVERY_CONTROL health check, simulated
+ * seconds (UNCONFIRMED: ARC documents "seconds"; never the same instant as the API call).
+ */
+const ROUTING_CONTROL_PROPAGATION_SECONDS = 5;
 
-/** The fields UpdateHealthCheck may change. */
-export interface HealthCheckPatch {
-  readonly ipAddress?: string;
-  readonly port?: number;
-  readonly resourcePath?: string;
-  readonly fullyQualifiedDomainName?: string;
-  readonly failureThreshold?: number;
-  readonly inverted?: boolean;
-  readonly disabled?: boolean;
-  readonly regions?: readonly string[];
+export interface SandboxStateOptions {
+  readonly dnsHost: string;
+  readonly httpPort: number;
+  /** How the SSM runbook makes its AWS API call (against the sandbox's own control plane). */
+  readonly invoke: (call: AwsApiCall) => Promise<unknown>;
 }
 
 /**
  * Everything the sandbox simulates, in one place, so every change goes through a method that
- * records it and re-evaluates DNS in the same tick: the DNS server answers from `answerFor`,
- * which is only ever updated together with its `dns-answer` event, so event times are exactly
- * when the served answer changed.
+ * records it and re-evaluates DNS answers and active faults in the same tick: the DNS server
+ * and the regional endpoints read the state live, and the event log records every change in
+ * what they serve at the moment it happens.
  */
 export class SandboxState {
-  readonly topology: SandboxTopology;
+  readonly topology: ResolvedTopology;
   readonly zone: HostedZone;
+  readonly parameters = new ParameterStore();
+  readonly apiGateway = new ApiGatewayStore();
+  readonly securityGroups = new SecurityGroupStore();
+  readonly alarms: AlarmStore;
+  readonly fis: FisEngine;
+  readonly automation: AutomationRunner;
   readonly #events = new AppendOnlyLog<SandboxEvent>();
   readonly #functions = new Map<string, FunctionState>();
   readonly #healthChecks = new Map<string, HealthCheckState>();
+  readonly #routingControls = new Map<string, RoutingControl>();
+  /** The routing control state health checks see (it lags the API by the propagation delay). */
+  readonly #propagatedControls = new Map<string, 'On' | 'Off'>();
   readonly #answers = new Map<string, readonly string[]>();
+  readonly #faults = new Map<string, ReadonlyMap<string, string>>();
+  readonly #changes = new Map<string, number>();
+  /** Timers for delayed effects: failure-flag caches, routing control propagation. */
+  readonly #flagTimers = new Set<NodeJS.Timeout>();
+  readonly #weightedSequence = new Map<string, number>();
+  #records: ZoneRecord[];
 
-  constructor(topology: SandboxTopology, dnsHost: string, httpPort: number) {
+  constructor(topology: ResolvedTopology, options: SandboxStateOptions) {
     this.topology = topology;
-    this.zone = buildHostedZone(topology, dnsHost);
-    const addressOf = new Map(topology.regions.map((r) => [r.name, r.address]));
-    const startedAt = Date.now();
+    const built = buildHostedZone(topology, options.dnsHost);
+    this.zone = built.zone;
+    this.#records = built.records;
+    this.alarms = new AlarmStore(topology.accountId, topology.alarms);
+    this.fis = new FisEngine({
+      timeScale: topology.timeScale,
+      alarmFiring: (arn) => this.alarms.byArn(arn)?.state === 'ALARM',
+      onChange: (experiment) => this.#experimentChanged(experiment),
+    });
+    this.automation = new AutomationRunner({
+      timeScale: topology.timeScale,
+      invoke: options.invoke,
+      onChange: (execution) => this.#automationChanged(execution),
+    });
+    const startedAt = new Date().toISOString().replace('Z', '+0000');
     for (const service of topology.services) {
-      for (const deployment of service.deployments) {
-        const address = addressOf.get(deployment.region);
-        if (address === undefined) {
-          throw new Error(
-            `topology.services[${service.name}].deployments: region "${deployment.region}" is not in topology.regions`,
-          );
-        }
-        this.#functions.set(functionKey(deployment.region, deployment.functionName), {
-          region: deployment.region,
-          functionName: deployment.functionName,
-          service,
-          revisionId: randomUUID(),
-          lastModified: new Date(startedAt).toISOString().replace('Z', '+0000'),
-          reservedConcurrency: deployment.reservedConcurrency ?? null,
-        });
-        this.#healthChecks.set(deployment.healthCheckId, {
-          id: deployment.healthCheckId,
-          callerReference: `drdrill-sandbox-${deployment.healthCheckId}`,
-          version: 1,
-          healthy: true,
-          config: {
-            type: 'HTTP',
-            ipAddress: address,
-            port: httpPort,
-            resourcePath: service.healthPath,
-            fullyQualifiedDomainName: service.recordName,
-            requestInterval: deployment.requestInterval,
-            failureThreshold: deployment.failureThreshold,
-            inverted: false,
-            disabled: false,
-            regions: CHECKER_REGIONS,
-          },
-          observations: [],
-        });
+      for (const d of service.deployments) {
+        this.#addDeployment(service, d, options, startedAt);
       }
     }
     // The first dns-answer per name records the answer served from the start, so a reader can
     // tell what any query returned at any moment from the events alone.
-    this.reevaluateDns();
+    this.#reevaluate();
+  }
+
+  #addDeployment(service: ResolvedService, d: ResolvedDeployment, options: SandboxStateOptions, startedAt: string): void {
+    const { region } = d;
+    const flagText = JSON.stringify(DEFAULT_FAILURE_FLAG);
+    if (this.parameters.get(region, d.failureFlagParameter) === undefined) {
+      this.parameters.put(region, { name: d.failureFlagParameter, value: flagText, type: 'String', overwrite: false, description: `failure-lambda flag for ${service.name}` });
+    }
+    if (this.findFunction(region, d.functionName) === undefined) {
+      this.#functions.set(functionKey(region, d.functionName), {
+        region,
+        functionName: d.functionName,
+        service,
+        deployment: d,
+        revisionId: randomUUID(),
+        lastModified: startedAt,
+        environment: {
+          DRDRILL_SERVICE: service.name,
+          DRDRILL_REGION: region,
+          FAILURE_INJECTION_PARAM: d.failureFlagParameter,
+          AWS_LAMBDA_EXEC_WRAPPER: '/opt/aws-fis/bootstrap',
+          AWS_FIS_CONFIGURATION_LOCATION: `arn:aws:s3:::drdrill-fis-config-${region}/FisConfigs/`,
+        },
+        description: `drdrill sandbox: ${service.name} in ${region}`,
+        timeout: 29,
+        memorySize: 256,
+        reservedConcurrency: d.reservedConcurrency ?? null,
+        cachedFlag: parseFailureFlag(flagText),
+      });
+    }
+    this.apiGateway.addApi({ region, apiId: d.apiId, name: `${service.name}-http-api`, stages: ['$default'] });
+    this.apiGateway.addDomain({
+      region,
+      domainName: d.customDomain,
+      regionalDomainName: d.regionalDomainName,
+      regionalHostedZoneId: API_GATEWAY_ZONE_IDS[region] ?? 'Z0SANDBOXAPIGW',
+      mappings: new Map(),
+    });
+    this.apiGateway.createMapping(region, d.customDomain, { apiId: d.apiId, apiMappingKey: '', stage: '$default' }, d.apiMappingId);
+    if (d.securityGroupId !== undefined && d.vpcLinkSecurityGroupId !== undefined && d.ingressRuleId !== undefined) {
+      const vpcId = `vpc-0${d.apiId}${d.apiId.slice(0, 6)}`;
+      const egress = (groupId: string): { ruleId: string; groupId: string; isEgress: boolean; ipProtocol: string; fromPort: number; toPort: number; cidrIpv4: string } => ({
+        ruleId: `sgr-0${groupId.slice(4, 20)}e`,
+        groupId,
+        isEgress: true,
+        ipProtocol: '-1',
+        fromPort: -1,
+        toPort: -1,
+        cidrIpv4: '0.0.0.0/0',
+      });
+      this.securityGroups.add({
+        region,
+        groupId: d.vpcLinkSecurityGroupId,
+        groupName: `${service.name}-vpc-link`,
+        description: `VPC link ENIs of ${service.name}`,
+        vpcId,
+        ownerId: this.topology.accountId,
+        rules: [egress(d.vpcLinkSecurityGroupId)],
+      });
+      this.securityGroups.add({
+        region,
+        groupId: d.securityGroupId,
+        groupName: `${service.name}-alb`,
+        description: `ALB behind the VPC link of ${service.name}`,
+        vpcId,
+        ownerId: this.topology.accountId,
+        rules: [
+          {
+            ruleId: d.ingressRuleId,
+            groupId: d.securityGroupId,
+            isEgress: false,
+            ipProtocol: 'tcp',
+            fromPort: this.topology.backendPort,
+            toPort: this.topology.backendPort,
+            referencedGroupId: d.vpcLinkSecurityGroupId,
+            description: 'HTTPS from the API Gateway VPC link',
+          },
+          egress(d.securityGroupId),
+        ],
+      });
+    }
+    const arn = functionArn(region, this.topology.accountId, d.functionName);
+    const stopAlarm = this.alarms.list(region)[0];
+    const stopConditions = stopAlarm === undefined ? [{ source: 'none' }] : [{ source: 'aws:cloudwatch:alarm', value: stopAlarm.arn }];
+    const template = (id: string, actionId: string, parameters: Record<string, string>, what: string): FisTemplate => ({
+      id,
+      region,
+      description: `${what}: ${d.functionName} (${service.name}) in ${region}`,
+      roleArn: `arn:aws:iam::${this.topology.accountId}:role/drdrill-fis`,
+      tags: { Name: `${service.name}-${d.role}-${actionId.endsWith('error') ? 'errors' : '500'}` },
+      targets: { Functions: { resourceType: 'aws:lambda:function', resourceArns: [arn], selectionMode: 'ALL' } },
+      actions: { inject: { actionId, description: what, parameters, targets: { Functions: 'Functions' } } },
+      stopConditions,
+      createdAt: Date.now(),
+    });
+    this.fis.addTemplate(
+      template(d.fisTemplateId, 'aws:lambda:invocation-http-integration-response', { duration: 'PT2M', statusCode: '500', contentTypeHeader: 'application/json', preventExecution: 'true', invocationPercentage: '100' }, 'Answer 500 from every invocation'),
+    );
+    this.fis.addTemplate(
+      template(d.fisErrorTemplateId, 'aws:lambda:invocation-error', { duration: 'PT2M', preventExecution: 'true', invocationPercentage: '100' }, 'Fail every invocation'),
+    );
+    for (const [suffix, checkId] of [['', d.healthCheckId], ['-arc', d.arcHealthCheckId], ['-record', d.routingControlArn === undefined ? undefined : d.recordHealthCheckId]] as const) {
+      if (checkId === undefined) continue;
+      const type = suffix === '' ? d.healthCheckType : suffix === '-arc' ? 'RECOVERY_CONTROL' : 'CALCULATED';
+      const viaExecuteApi = service.healthCheckHost === 'execute-api';
+      this.#healthChecks.set(checkId, {
+        id: checkId,
+        callerReference: `drdrill-sandbox-${checkId}`,
+        version: 1,
+        healthy: true,
+        checkers: new Map(this.topology.checkerRegions.map((r) => [r, { healthy: true, consecutive: 0 }])),
+        config: {
+          type,
+          ipAddress: isProbed(type) ? d.address : '',
+          port: isProbed(type) ? options.httpPort : 0,
+          resourcePath: isProbed(type) && type !== 'TCP' ? service.healthPath : '',
+          fullyQualifiedDomainName: isProbed(type) && type !== 'TCP' ? (viaExecuteApi ? d.executeApiHost : d.customDomain) : '',
+          searchString: d.searchString ?? '',
+          requestInterval: d.requestInterval,
+          failureThreshold: d.failureThreshold,
+          inverted: false,
+          disabled: false,
+          regions: isProbed(type) ? this.topology.checkerRegions : [],
+          childHealthChecks: type === 'CALCULATED' ? [d.healthCheckId, d.arcHealthCheckId ?? ''] : [],
+          healthThreshold: type === 'CALCULATED' ? 2 : 0,
+          routingControlArn: type === 'RECOVERY_CONTROL' ? (d.routingControlArn ?? '') : '',
+        },
+      });
+    }
+    if (d.routingControlArn !== undefined) {
+      this.#routingControls.set(d.routingControlArn, {
+        arn: d.routingControlArn,
+        name: `${service.name}-${region}`,
+        controlPanelArn: d.routingControlArn.replace(/\/routingcontrol\/.*$/, ''),
+        state: 'On',
+      });
+    }
   }
 
   /** Ground truth, in order. */
@@ -139,14 +268,38 @@ export class SandboxState {
     return this.#events.list();
   }
 
+  /** Records an event (for changes made by the API layer that the state does not see itself). */
+  record(event: SandboxEvent): void {
+    this.#events.append(event);
+  }
+
+  /** Stops every timer the state owns (FIS actions, runbooks, flag caches). */
+  close(): void {
+    this.fis.close();
+    this.automation.close();
+    for (const timer of this.#flagTimers) clearTimeout(timer);
+    this.#flagTimers.clear();
+  }
+
+  // ---- functions -------------------------------------------------------------------------
+
   /** The function `name` in `region`, if the topology deploys one there. */
   findFunction(region: string, name: string): FunctionState | undefined {
     return this.#functions.get(functionKey(region, name));
   }
 
+  functions(): readonly FunctionState[] {
+    return [...this.#functions.values()];
+  }
+
+  /** The deployment of `service` in `region`. */
+  deploymentFor(service: ResolvedService, region: string): ResolvedDeployment | undefined {
+    return service.deployments.find((d) => d.region === region);
+  }
+
   /** The function serving `service` in `region`. */
-  functionFor(service: SandboxService, region: string): FunctionState | undefined {
-    const deployment = service.deployments.find((d) => d.region === region);
+  functionFor(service: ResolvedService, region: string): FunctionState | undefined {
+    const deployment = this.deploymentFor(service, region);
     return deployment === undefined ? undefined : this.findFunction(region, deployment.functionName);
   }
 
@@ -155,15 +308,99 @@ export class SandboxState {
     // An idempotent put or delete changes nothing; the call log still shows it happened.
     if (fn.reservedConcurrency === reservedConcurrency) return;
     fn.reservedConcurrency = reservedConcurrency;
+    this.#events.append({ at: Date.now(), type: 'function-concurrency', region: fn.region, functionName: fn.functionName, reservedConcurrency });
+    this.#reevaluate();
+  }
+
+  /** Applies an UpdateFunctionConfiguration (already validated): a new revision. */
+  updateFunctionConfiguration(fn: FunctionState, patch: { readonly environment?: Record<string, string>; readonly description?: string; readonly timeout?: number; readonly memorySize?: number }): void {
+    if (patch.environment !== undefined) fn.environment = { ...patch.environment };
+    if (patch.description !== undefined) fn.description = patch.description;
+    if (patch.timeout !== undefined) fn.timeout = patch.timeout;
+    if (patch.memorySize !== undefined) fn.memorySize = patch.memorySize;
+    fn.revisionId = randomUUID();
+    fn.lastModified = new Date().toISOString().replace('Z', '+0000');
     this.#events.append({
       at: Date.now(),
-      type: 'function-concurrency',
+      type: 'function-configuration',
       region: fn.region,
       functionName: fn.functionName,
-      reservedConcurrency,
+      revisionId: fn.revisionId,
+      environmentKeys: Object.keys(fn.environment).sort(),
     });
-    this.reevaluateDns();
+    this.#reevaluate();
   }
+
+  // ---- SSM parameters (failure flags are read through a cache, like failure-lambda) --------
+
+  /** Records a parameter change and schedules the cache refresh of every function reading it. */
+  parameterChanged(region: string, name: string, version: number | null): void {
+    this.#events.append({ at: Date.now(), type: 'parameter', region, name, version });
+    const readers = this.functions().filter((fn) => fn.region === region && fn.environment.FAILURE_INJECTION_PARAM === name);
+    if (readers.length === 0) return;
+    const refresh = (): void => {
+      for (const fn of readers) fn.cachedFlag = parseFailureFlag(this.parameters.get(region, name)?.value);
+      this.#reevaluate();
+    };
+    const delayMs = this.topology.failureFlagCacheSeconds * this.topology.timeScale * 1000;
+    if (delayMs === 0) {
+      refresh();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#flagTimers.delete(timer);
+      refresh();
+    }, delayMs);
+    this.#flagTimers.add(timer);
+  }
+
+  // ---- API Gateway, EC2, alarms, ARC: changes made through the stores ------------------------
+
+  /** Records a change the API layer made in a store and re-evaluates what clients see. */
+  changed(event?: SandboxEvent): void {
+    if (event !== undefined) this.#events.append(event);
+    this.#reevaluate();
+  }
+
+  /** Applies SetAlarmState; a firing alarm stops the FIS experiments it guards. */
+  setAlarmState(region: string, name: string, state: string, reason: string, reasonData?: string): void {
+    const { alarm, changed } = this.alarms.set(region, name, state, reason, reasonData);
+    if (!changed) return;
+    this.#events.append({ at: Date.now(), type: 'alarm-state', region, alarmName: name, state: alarm.state });
+    if (alarm.state === 'ALARM') this.fis.alarmFired(alarm.arn);
+    this.#reevaluate();
+  }
+
+  routingControl(arn: string): RoutingControl | undefined {
+    return this.#routingControls.get(arn);
+  }
+
+  routingControls(): readonly RoutingControl[] {
+    return [...this.#routingControls.values()];
+  }
+
+  /**
+   * Sets routing controls together (UpdateRoutingControlStates is one transaction). Their
+   * RECOVERY_CONTROL health checks follow after the (scaled) propagation delay.
+   */
+  setRoutingControlStates(changes: readonly { readonly control: RoutingControl; readonly state: 'On' | 'Off' }[]): void {
+    const changed: RoutingControl[] = [];
+    for (const { control, state } of changes) {
+      if (control.state === state) continue;
+      control.state = state;
+      changed.push(control);
+      this.#events.append({ at: Date.now(), type: 'routing-control', routingControlArn: control.arn, state });
+    }
+    if (changed.length === 0) return;
+    const timer = setTimeout(() => {
+      this.#flagTimers.delete(timer);
+      for (const control of changed) this.#propagatedControls.set(control.arn, control.state);
+      this.#reevaluate();
+    }, ROUTING_CONTROL_PROPAGATION_SECONDS * this.topology.timeScale * 1000);
+    this.#flagTimers.add(timer);
+  }
+
+  // ---- health checks -----------------------------------------------------------------------
 
   healthCheck(id: string): HealthCheckState | undefined {
     return this.#healthChecks.get(id);
@@ -184,23 +421,26 @@ export class SandboxState {
     if (patch.port !== undefined) config.port = patch.port;
     if (patch.resourcePath !== undefined) config.resourcePath = patch.resourcePath;
     if (patch.fullyQualifiedDomainName !== undefined) config.fullyQualifiedDomainName = patch.fullyQualifiedDomainName;
+    if (patch.searchString !== undefined) config.searchString = patch.searchString;
     if (patch.failureThreshold !== undefined) config.failureThreshold = patch.failureThreshold;
     if (patch.inverted !== undefined) config.inverted = patch.inverted;
     if (patch.disabled !== undefined) config.disabled = patch.disabled;
-    if (patch.regions !== undefined) config.regions = patch.regions;
+    if (patch.childHealthChecks !== undefined) config.childHealthChecks = patch.childHealthChecks;
+    if (patch.healthThreshold !== undefined) config.healthThreshold = patch.healthThreshold;
+    if (patch.regions !== undefined) {
+      config.regions = patch.regions;
+      for (const region of patch.regions) if (!check.checkers.has(region)) check.checkers.set(region, { healthy: check.healthy, consecutive: 0 });
+      for (const region of [...check.checkers.keys()]) if (!patch.regions.includes(region)) check.checkers.delete(region);
+    }
     check.version += 1;
-    this.#events.append({
-      at: Date.now(),
-      type: 'health-check-config',
-      healthCheckId: check.id,
-      inverted: config.inverted,
-      disabled: config.disabled,
-      version: check.version,
-    });
-    if (config.disabled && !check.healthy) {
+    this.#events.append({ at: Date.now(), type: 'health-check-config', healthCheckId: check.id, inverted: config.inverted, disabled: config.disabled, version: check.version });
+    if (config.disabled) {
       this.setHealthStatus(check, true, 'health check disabled: Route 53 considers it healthy');
+    } else if (!isProbed(config.type)) {
+      this.#reevaluate();
     } else {
-      this.reevaluateDns();
+      // Re-vote: a Regions change may have dropped the checkers that held the status.
+      this.#vote(check, 'checker regions changed');
     }
   }
 
@@ -209,45 +449,241 @@ export class SandboxState {
     if (check.healthy === healthy) return;
     check.healthy = healthy;
     this.#events.append({ at: Date.now(), type: 'health-check-status', healthCheckId: check.id, healthy, reason });
-    this.reevaluateDns();
+    this.#reevaluate();
   }
 
-  /** Stores the latest probe result as every checker region's observation. */
-  recordObservation(check: HealthCheckState, status: string, checkedTime: number, checkerAddress: string): void {
-    check.observations = check.config.regions.map((region) => ({
-      region,
-      ipAddress: checkerAddress,
-      status,
-      checkedTime,
-    }));
+  /**
+   * Records one checker region's probe result and its own status (already counted against
+   * FailureThreshold by the checker), then applies Route 53's vote: healthy while more than 18%
+   * of the checkers say so.
+   */
+  recordCheckerResult(check: HealthCheckState, observation: HealthCheckObservation, checkerHealthy: boolean, reason: string): void {
+    const checker = check.checkers.get(observation.region);
+    if (checker === undefined) return;
+    checker.observation = observation;
+    checker.healthy = checkerHealthy;
+    if (check.config.disabled) return;
+    this.#vote(check, `${reason} from ${observation.region}`);
+  }
+
+  #vote(check: HealthCheckState, reason: string): void {
+    const statuses = [...check.checkers.values()].map((c) => c.healthy);
+    const healthy = checkersVoteHealthy(statuses);
+    const share = `${statuses.filter(Boolean).length} of ${statuses.length} checkers healthy`;
+    this.setHealthStatus(check, healthy, `${reason} (${share})`);
+  }
+
+  /** The checkers' latest observations (what GetHealthCheckStatus returns). */
+  observations(check: HealthCheckState): readonly HealthCheckObservation[] {
+    return [...check.checkers.values()].flatMap((c) => (c.observation === undefined ? [] : [c.observation]));
+  }
+
+  // ---- hosted zone and DNS -----------------------------------------------------------------
+
+  /** Every record set, in ListResourceRecordSets order. */
+  records(): readonly ZoneRecord[] {
+    return this.#records;
+  }
+
+  /** Replaces the zone's record sets (a validated ChangeResourceRecordSets batch) and re-evaluates. */
+  replaceRecords(records: ZoneRecord[], changeId: string, changes: readonly SandboxEvent[]): void {
+    this.#records = records;
+    this.#changes.set(changeId, Date.now());
+    for (const change of changes) this.#events.append(change);
+    this.#reevaluate();
+  }
+
+  /** A change's submission time and whether it has propagated, or undefined for an unknown id. */
+  change(id: string): { readonly submittedAt: number; readonly status: 'PENDING' | 'INSYNC' } | undefined {
+    const submittedAt = this.#changes.get(id);
+    if (submittedAt === undefined) return undefined;
+    const insyncAt = submittedAt + CHANGE_PROPAGATION_SECONDS * this.topology.timeScale * 1000;
+    return { submittedAt, status: Date.now() >= insyncAt ? 'INSYNC' : 'PENDING' };
   }
 
   /** Record sets whose name is `name` (any type). */
   recordsNamed(name: string): readonly ZoneRecord[] {
     const wanted = normalizeDnsName(name);
-    return this.zone.records.filter((r) => r.name === wanted);
+    return this.#records.filter((r) => r.name === wanted);
   }
 
-  /** The A answer the DNS server gives for `name` right now (empty when the name has no A records). */
-  answerFor(name: string): readonly string[] {
-    return this.#answers.get(normalizeDnsName(name)) ?? [];
+  /** The region Route 53 would place a resolver querying from `address` in. */
+  clientRegionOf(address: string | undefined): string {
+    const client = this.topology.resolverClients.find((c) => c.address === address);
+    return client?.region ?? this.topology.regions[0]?.name ?? 'us-east-1';
   }
 
-  /** Recomputes every A answer and records a `dns-answer` event for each one that changed. */
-  reevaluateDns(): void {
-    const isHealthy = (id: string): boolean => this.#healthChecks.get(id)?.healthy ?? true;
-    const names = new Set(this.zone.records.filter((r) => r.type === 'A').map((r) => r.name));
-    for (const name of names) {
-      const records = this.zone.records.filter((r) => r.name === name && r.type === 'A');
-      const answer = evaluateAnswer(records, isHealthy);
-      const previous = this.#answers.get(name);
-      if (previous !== undefined && sameAnswer(previous, answer)) continue;
-      this.#answers.set(name, answer);
-      this.#events.append({ at: Date.now(), type: 'dns-answer', name, addresses: answer });
+  /**
+   * What a query for `name`/`type` from a resolver in `clientRegion` gets right now: the chosen
+   * record set's values (alias targets followed) and TTL. Weighted record sets rotate per query.
+   */
+  answer(name: string, type: string, clientRegion: string, rotate = true): DnsAnswer | undefined {
+    return this.#answer(normalizeDnsName(name), type, clientRegion, rotate, 0);
+  }
+
+  /** The A addresses the DNS server may give for `name` right now (empty when the name has no A records). */
+  answerFor(name: string, clientRegion?: string): readonly string[] {
+    return this.#eligibleValues(normalizeDnsName(name), 'A', clientRegion ?? this.clientRegionOf(undefined));
+  }
+
+  #answer(name: string, type: string, clientRegion: string, rotate: boolean, depth: number): DnsAnswer | undefined {
+    const records = this.#records.filter((r) => r.name === name && r.type === type);
+    if (records.length === 0) return undefined;
+    const eligible = eligibleRecordSets(records, this.#routingContext(clientRegion, depth));
+    let chosen: readonly ZoneRecord[] = eligible;
+    const first = records[0];
+    if (first !== undefined && routingPolicyOf(first) === 'weighted') {
+      const key = `${name}|${type}`;
+      const sequence = this.#weightedSequence.get(key) ?? 0;
+      if (rotate) this.#weightedSequence.set(key, sequence + 1);
+      const picked = pickWeighted(eligible, sequence);
+      chosen = picked === undefined ? [] : [picked];
     }
+    const parts = chosen.map((r) => this.#valuesOf(r, clientRegion, depth));
+    const values = parts.flatMap((p) => p.values);
+    const ttl = Math.min(...parts.map((p) => p.ttl));
+    return { values, ttl: Number.isFinite(ttl) ? ttl : 0 };
+  }
+
+  #valuesOf(record: ZoneRecord, clientRegion: string, depth: number): DnsAnswer {
+    if (record.aliasTarget === undefined) return { values: record.values, ttl: record.ttl ?? 0 };
+    if (depth >= MAX_ALIAS_DEPTH) return { values: [], ttl: 0 };
+    const target = record.aliasTarget.dnsName;
+    const regional = this.#regionalDomainAddress(target);
+    if (regional !== undefined) return { values: record.type === 'A' ? [regional] : [], ttl: API_GATEWAY_ALIAS_TTL };
+    return this.#answer(target, record.type, clientRegion, false, depth + 1) ?? { values: [], ttl: 0 };
+  }
+
+  #regionalDomainAddress(dnsName: string): string | undefined {
+    for (const service of this.topology.services) {
+      for (const d of service.deployments) if (d.regionalDomainName === dnsName) return d.address;
+    }
+    return undefined;
+  }
+
+  /** True when an alias target names something the sandbox can resolve. */
+  aliasTargetExists(dnsName: string): boolean {
+    const name = normalizeDnsName(dnsName);
+    return this.#regionalDomainAddress(name) !== undefined || this.#records.some((r) => r.name === name);
+  }
+
+  #routingContext(clientRegion: string, depth: number): { clientRegion: string; isHealthy: (record: ZoneRecord) => boolean } {
+    const isHealthy = (record: ZoneRecord): boolean => {
+      const checkOk = record.healthCheckId === undefined || (this.#healthChecks.get(record.healthCheckId)?.healthy ?? true);
+      if (!checkOk) return false;
+      const alias = record.aliasTarget;
+      if (alias === undefined || !alias.evaluateTargetHealth || depth >= MAX_ALIAS_DEPTH) return true;
+      // Evaluate target health on an API Gateway target adds nothing; on a record in the zone
+      // it needs at least one healthy record set there.
+      if (this.#regionalDomainAddress(alias.dnsName) !== undefined) return true;
+      const targets = this.#records.filter((r) => r.name === alias.dnsName && r.type === record.type);
+      return targets.some((t) => this.#routingContext(clientRegion, depth + 1).isHealthy(t));
+    };
+    return { clientRegion, isHealthy };
+  }
+
+  #eligibleValues(name: string, type: string, clientRegion: string): readonly string[] {
+    const records = this.#records.filter((r) => r.name === name && r.type === type);
+    const eligible = eligibleRecordSets(records, this.#routingContext(clientRegion, 0));
+    return eligible.flatMap((r) => this.#valuesOf(r, clientRegion, 0).values);
+  }
+
+  // ---- re-evaluation -------------------------------------------------------------------------
+
+  #reevaluate(): void {
+    this.#recomputeDerivedHealth();
+    this.#reevaluateDns();
+    this.#reevaluateFaults();
+  }
+
+  /** CALCULATED and RECOVERY_CONTROL checks follow their inputs at once (no probing). */
+  #recomputeDerivedHealth(): void {
+    // Calculated checks may nest; a few passes settle any sane tree.
+    for (let pass = 0; pass < 4; pass += 1) {
+      let changed = false;
+      for (const check of this.#healthChecks.values()) {
+        const config = check.config;
+        if (isProbed(config.type)) continue;
+        let raw: boolean;
+        let reason: string;
+        if (config.type === 'RECOVERY_CONTROL') {
+          const state = this.#propagatedControls.get(config.routingControlArn) ?? 'On';
+          raw = state === 'On';
+          reason = `routing control ${state}`;
+        } else {
+          const healthyChildren = config.childHealthChecks.filter((id) => this.#healthChecks.get(id)?.healthy ?? false).length;
+          raw = healthyChildren >= config.healthThreshold;
+          reason = `${healthyChildren} of ${config.childHealthChecks.length} child checks healthy (threshold ${config.healthThreshold})`;
+        }
+        const healthy = config.disabled || raw !== config.inverted;
+        if (healthy !== check.healthy) {
+          check.healthy = healthy;
+          changed = true;
+          this.#events.append({ at: Date.now(), type: 'health-check-status', healthCheckId: check.id, healthy, reason: config.inverted ? `${reason} (inverted)` : reason });
+        }
+      }
+      if (!changed) break;
+    }
+  }
+
+  #reevaluateDns(): void {
+    const defaultRegion = this.clientRegionOf(undefined);
+    const clientRegions = [...new Set([defaultRegion, ...this.topology.resolverClients.map((c) => c.region)])];
+    const names = new Set(this.#records.filter((r) => r.type === 'A').map((r) => r.name));
+    const now = Date.now();
+    for (const name of names) {
+      const latency = this.#records.some((r) => r.name === name && r.type === 'A' && r.region !== undefined);
+      for (const clientRegion of latency ? clientRegions : [defaultRegion]) {
+        const key = latency ? `${name}|${clientRegion}` : name;
+        const answer = this.#eligibleValues(name, 'A', clientRegion);
+        const previous = this.#answers.get(key);
+        if (previous !== undefined && sameValues(previous, answer)) continue;
+        this.#answers.set(key, answer);
+        this.#events.append({ at: now, type: 'dns-answer', name, addresses: answer, ...(latency ? { clientRegion } : {}) });
+      }
+    }
+  }
+
+  #reevaluateFaults(): void {
+    const now = Date.now();
+    for (const service of this.topology.services) {
+      for (const d of service.deployments) {
+        const key = `${service.name}|${d.region}`;
+        const current = new Map(deploymentFaults(this, service, d).map((f) => [f.fault, f.detail]));
+        const previous = this.#faults.get(key) ?? new Map<string, string>();
+        for (const [fault, detail] of current) {
+          if (!previous.has(fault)) this.#events.append({ at: now, type: 'fault', region: d.region, service: service.name, fault, active: true, detail });
+        }
+        for (const [fault, detail] of previous) {
+          if (!current.has(fault)) this.#events.append({ at: now, type: 'fault', region: d.region, service: service.name, fault, active: false, detail });
+        }
+        this.#faults.set(key, current);
+      }
+    }
+  }
+
+  #experimentChanged(experiment: Experiment): void {
+    this.#events.append({
+      at: Date.now(),
+      type: 'fis-experiment',
+      region: experiment.region,
+      experimentId: experiment.id,
+      templateId: experiment.template.id,
+      status: experiment.status,
+      reason: experiment.reason,
+    });
+    this.#reevaluate();
+  }
+
+  #automationChanged(execution: AutomationExecution): void {
+    this.#events.append({ at: Date.now(), type: 'automation', region: execution.region, executionId: execution.id, status: execution.status });
   }
 }
 
 function functionKey(region: string, name: string): string {
   return `${region}\u0000${name}`;
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
 }

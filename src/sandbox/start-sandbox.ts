@@ -1,18 +1,29 @@
-import { isIPv4 } from 'node:net';
-import { AppendOnlyLog } from './event-log.ts';
-import type { CallLog } from './event-log.ts';
+import { createApiGatewayV2Api } from './apigatewayv2-api.ts';
+import { createArcClusterApi } from './arc-cluster-api.ts';
+import { createCloudWatchApi } from './cloudwatch-api.ts';
 import { createControlPlaneServer } from './control-plane-server.ts';
 import { respondToQuery } from './dns-responder.ts';
 import { listenDns } from './dns-server.ts';
 import type { DnsServer } from './dns-server.ts';
+import { createEc2Api } from './ec2-api.ts';
+import { OriginResolver, handleEdgeRequest } from './edge-endpoint.ts';
+import { AppendOnlyLog } from './event-log.ts';
+import type { CallLog } from './event-log.ts';
+import { createFisApi } from './fis-api.ts';
 import { startHealthChecker } from './health-checker.ts';
 import { createLambdaApi } from './lambda-api.ts';
 import { closeHttp, listenTcp } from './listen.ts';
-import { listenRegionalEndpoints } from './regional-endpoint.ts';
-import type { RegionalEndpoints } from './regional-endpoint.ts';
+import { InvocationTracker, handleRegionalRequest, listenSharedPort } from './regional-endpoint.ts';
+import type { SharedPortServers } from './regional-endpoint.ts';
+import { InvalidTopologyError, resolveTopology } from './resolve-topology.ts';
+import type { ResolvedTopology } from './resolve-topology.ts';
 import { createRoute53Api } from './route53-api.ts';
 import type { Sandbox, SandboxDescription } from './sandbox-handle.ts';
+import { sandboxResources } from './sandbox-resources.ts';
 import { SandboxState } from './sandbox-state.ts';
+import { invokeAwsApi } from './sdk-invoker.ts';
+import { createSsmApi } from './ssm-api.ts';
+import { createStsApi } from './sts-api.ts';
 import { DEFAULT_TOPOLOGY } from './topology.ts';
 import type { SandboxTopology } from './topology.ts';
 
@@ -23,8 +34,10 @@ export interface SandboxOptions {
   readonly host?: string;
   readonly controlPlanePort?: number;
   readonly dnsPort?: number;
-  /** Shared by every regional endpoint; 0 picks one free on every region address. */
+  /** Shared by every regional endpoint and the edge; 0 picks one free on every address. */
   readonly httpPort?: number;
+  /** HTTPS, shared by every regional endpoint (for HTTPS health checks); 0 picks one. */
+  readonly httpsPort?: number;
 }
 
 /** The topology or options describe a sandbox that cannot run (nothing was started). */
@@ -33,19 +46,19 @@ export class InvalidSandboxOptionsError extends Error {
 }
 
 /**
- * Starts the embedded two-region sandbox: DNS (UDP+TCP), one HTTP endpoint per region, the
- * AWS-compatible control plane and the health checker, all on loopback.
+ * Starts the embedded two-region sandbox: DNS (UDP+TCP), one HTTP(S) endpoint per region, the
+ * CloudFront-like edge, the AWS-compatible control plane and the health checker, all on loopback.
  *
  * @returns a handle whose `close()` stops everything and leaves no open handles.
  * @throws InvalidSandboxOptionsError for a topology the sandbox cannot simulate,
  *   SandboxListenError when a port cannot be bound.
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const topology = options.topology ?? DEFAULT_TOPOLOGY;
+  const source = options.topology ?? DEFAULT_TOPOLOGY;
   const host = options.host ?? '127.0.0.1';
-  validateOptions(topology, options);
+  const topology = validateOptions(source, options);
 
-  const closers: (() => Promise<void>)[] = [];
+  const closers: (() => Promise<void> | void)[] = [];
   const closeAll = async (): Promise<void> => {
     // Reverse order: the checker stops probing before the endpoints it probes go away.
     for (const close of closers.splice(0).reverse()) await close();
@@ -53,17 +66,49 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     const dns: DnsServer = await listenDns(host, options.dnsPort ?? 0);
     closers.push(() => dns.close());
-    const regional: RegionalEndpoints = await listenRegionalEndpoints(topology.regions, options.httpPort ?? 0);
-    closers.push(() => regional.close());
+    const regionAddresses = topology.regions.map((r) => ({ name: r.name, address: r.address }));
+    const edge = topology.edge;
+    const http: SharedPortServers = await listenSharedPort(
+      [...regionAddresses, ...(edge === undefined ? [] : [{ name: '#edge', address: edge.address }])],
+      options.httpPort ?? 0,
+      { addresses: regionAddresses, port: options.httpsPort ?? 0 },
+    );
+    closers.push(() => http.close());
 
-    const state = new SandboxState(topology, host, regional.port);
-    dns.serve((message, transport) => respondToQuery(state, message, transport));
-    regional.serve(state);
+    let controlPlaneUrl = '';
+    const state = new SandboxState(topology, {
+      dnsHost: host,
+      httpPort: http.port,
+      invoke: (call) => invokeAwsApi(controlPlaneUrl, call),
+    });
+    closers.push(() => state.close());
+    // HTTPS checks probe the TLS port (known only now that it is bound).
+    for (const check of state.healthChecks()) {
+      if (check.config.type.startsWith('HTTPS') && http.tlsPort !== undefined) check.config.port = http.tlsPort;
+    }
+    dns.serve((message, transport, clientAddress) => respondToQuery(state, message, transport, clientAddress));
+    const tracker = new InvocationTracker();
+    closers.push(() => tracker.close());
+    const resolver = new OriginResolver(`${host.includes(':') ? `[${host}]` : host}:${dns.port}`);
+    http.serve((name, req, res) => {
+      if (name === '#edge') handleEdgeRequest(topology, resolver, tracker, http.port, req, res);
+      else handleRegionalRequest(state, tracker, name, req, res);
+    });
 
     const calls: CallLog = new AppendOnlyLog();
     let description: SandboxDescription | undefined;
     const controlPlane = createControlPlaneServer({
-      services: [createRoute53Api(state, { dnsHost: host, dnsPort: dns.port }), createLambdaApi(state)],
+      services: [
+        createRoute53Api(state, { dnsHost: host, dnsPort: dns.port }),
+        createLambdaApi(state),
+        createSsmApi(state),
+        createApiGatewayV2Api(state),
+        createEc2Api(state),
+        createFisApi(state),
+        createCloudWatchApi(state),
+        createArcClusterApi(state),
+        createStsApi(state),
+      ],
       calls,
       events: () => state.events(),
       describe: () => {
@@ -78,14 +123,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     closers.push(() => checker.stop());
 
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    description = {
-      controlPlaneUrl: `http://${urlHost}:${controlPlanePort}`,
+    controlPlaneUrl = `http://${urlHost}:${controlPlanePort}`;
+    const frozen: SandboxDescription = {
+      controlPlaneUrl,
       dns: { host, port: dns.port },
-      httpPort: regional.port,
-      regions: topology.regions.map((r) => ({ name: r.name, address: r.address, url: `http://${r.address}:${regional.port}` })),
-      topology,
+      httpPort: http.port,
+      ...(http.tlsPort === undefined ? {} : { httpsPort: http.tlsPort }),
+      regions: topology.regions.map((r) => ({ name: r.name, address: r.address, url: `http://${r.address}:${http.port}` })),
+      ...(edge === undefined ? {} : { edge: { address: edge.address, url: `http://${edge.address}:${http.port}` } }),
+      arcClusterEndpoint: controlPlaneUrl,
+      topology: source,
+      resources: sandboxResources(topology),
     };
-    const frozen = description;
+    description = frozen;
     let closing: Promise<void> | undefined;
     return {
       description: frozen,
@@ -99,11 +149,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 }
 
-function validateOptions(topology: SandboxTopology, options: SandboxOptions): void {
+function validateOptions(topology: SandboxTopology, options: SandboxOptions): ResolvedTopology {
   for (const [field, port] of [
     ['controlPlanePort', options.controlPlanePort],
     ['dnsPort', options.dnsPort],
     ['httpPort', options.httpPort],
+    ['httpsPort', options.httpsPort],
   ] as const) {
     if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
       throw new InvalidSandboxOptionsError(`${field}: ${port} is not a port number (0–65535, 0 = ephemeral)`);
@@ -112,39 +163,10 @@ function validateOptions(topology: SandboxTopology, options: SandboxOptions): vo
   if (!(topology.timeScale > 0)) {
     throw new InvalidSandboxOptionsError(`topology.timeScale: ${topology.timeScale} must be greater than 0`);
   }
-  const regionNames = new Set<string>();
-  topology.regions.forEach((region, i) => {
-    // The sandbox probes and serves these addresses; it must never reach beyond loopback.
-    if (!isIPv4(region.address) || !region.address.startsWith('127.')) {
-      throw new InvalidSandboxOptionsError(`topology.regions[${i}].address: "${region.address}" is not an IPv4 address in 127.0.0.0/8`);
-    }
-    if (regionNames.has(region.name)) {
-      throw new InvalidSandboxOptionsError(`topology.regions[${i}].name: "${region.name}" appears twice`);
-    }
-    regionNames.add(region.name);
-  });
-  const healthCheckIds = new Set<string>();
-  topology.services.forEach((service, s) => {
-    for (const [field, region] of [['primaryRegion', service.primaryRegion], ['secondaryRegion', service.secondaryRegion]] as const) {
-      if (!regionNames.has(region)) {
-        throw new InvalidSandboxOptionsError(`topology.services[${s}].${field}: "${region}" is not one of ${[...regionNames].join(', ')}`);
-      }
-    }
-    service.deployments.forEach((d, i) => {
-      const where = `topology.services[${s}].deployments[${i}]`;
-      if (!regionNames.has(d.region)) {
-        throw new InvalidSandboxOptionsError(`${where}.region: "${d.region}" is not one of ${[...regionNames].join(', ')}`);
-      }
-      if (!Number.isInteger(d.failureThreshold) || d.failureThreshold < 1 || d.failureThreshold > 10) {
-        throw new InvalidSandboxOptionsError(`${where}.failureThreshold: ${d.failureThreshold} is not an integer from 1 to 10`);
-      }
-      if (d.requestInterval !== 10 && d.requestInterval !== 30) {
-        throw new InvalidSandboxOptionsError(`${where}.requestInterval: ${String(d.requestInterval)} is not 10 or 30`);
-      }
-      if (healthCheckIds.has(d.healthCheckId)) {
-        throw new InvalidSandboxOptionsError(`${where}.healthCheckId: "${d.healthCheckId}" is used twice`);
-      }
-      healthCheckIds.add(d.healthCheckId);
-    });
-  });
+  try {
+    return resolveTopology(topology);
+  } catch (error) {
+    if (error instanceof InvalidTopologyError) throw new InvalidSandboxOptionsError(error.message);
+    throw error;
+  }
 }

@@ -1,19 +1,45 @@
 /**
- * What the sandbox simulates, as data. The default mirrors the reference architecture:
- * API Gateway + Lambda in us-east-1 (primary) and us-west-2 (secondary) behind a Route 53
- * failover record pair, each side with its own health check.
+ * What the sandbox simulates, as data. The default mirrors the reference architectures:
+ * API Gateway + Lambda in us-east-1 (primary) and us-west-2 (secondary) behind Route 53
+ * failover records, each side with its own health check; service1 and service2 on their own
+ * subdomains, each with a failover alias pair steered by ARC routing controls; a latency and a
+ * weighted record across both regions; and a CloudFront-like edge in front.
+ *
+ * Every field added after the first release is optional, so a topology written for the first
+ * sandbox still runs; `resolveTopology` fills the rest by convention.
  */
 export interface SandboxTopology {
   /** The account id the sandbox claims to be (STS, ARNs). */
   readonly accountId: string;
   /**
-   * Real seconds per simulated second for health-check intervals: 0.1 makes a 10 s Route 53
-   * RequestInterval take 1 s, so a failover + failback drill fits in well under a minute.
+   * Real seconds per simulated second for every AWS-side duration (health-check intervals,
+   * integration timeouts, FIS action durations, SSM sleeps, flag caches): 0.1 makes a 10 s
+   * Route 53 RequestInterval take 1 s, so a failover + failback drill fits in well under a
+   * minute. DNS TTLs are never scaled: resolvers count real seconds.
    */
   readonly timeScale: number;
   readonly hostedZone: { readonly id: string; readonly name: string };
   readonly regions: readonly SandboxRegion[];
   readonly services: readonly SandboxService[];
+  /** Record sets beyond each service's failover pair: latency, weighted, simple, alias. */
+  readonly records?: readonly TopologyRecord[];
+  /** A CloudFront-like entry point that resolves its origin through the sandbox DNS. */
+  readonly edge?: SandboxEdge;
+  /**
+   * Resolver clients by source address, for latency records: a query from `address` is
+   * answered as if it came from `region`. Unknown sources count as the first region's.
+   */
+  readonly resolverClients?: readonly ResolverClient[];
+  /** Regions Route 53 health checkers run from; one simulated checker per region. */
+  readonly checkerRegions?: readonly string[];
+  /** API Gateway's integration timeout in simulated seconds (HTTP API: 30). @default 30 */
+  readonly integrationTimeoutSeconds?: number;
+  /** How long a failure-lambda style function caches its SSM flag, simulated seconds. @default 60 */
+  readonly failureFlagCacheSeconds?: number;
+  /** CloudWatch alarms (stop conditions), per region. */
+  readonly alarms?: readonly SandboxAlarm[];
+  /** Route 53 ARC cluster: the region its data-plane endpoints are in. @default first region */
+  readonly arcRegion?: string;
 }
 
 export interface SandboxRegion {
@@ -21,6 +47,9 @@ export interface SandboxRegion {
   /** Loopback address the region's API endpoint listens on (127.0.0.0/8). */
   readonly address: string;
 }
+
+/** The health-check types the sandbox probes itself (CALCULATED and RECOVERY_CONTROL are derived). */
+export type ProbedHealthCheckType = 'HTTP' | 'HTTPS' | 'TCP' | 'HTTP_STR_MATCH' | 'HTTPS_STR_MATCH';
 
 export interface SandboxService {
   /** Logical name, e.g. `api`. */
@@ -34,6 +63,27 @@ export interface SandboxService {
   readonly healthPath: string;
   /** Per region: the function serving this service there, and its health check. */
   readonly deployments: readonly SandboxDeployment[];
+  /**
+   * How the failover pair is written: plain A records with the region addresses (`records`), or
+   * alias records to each region's API Gateway regional domain name (`alias`). @default 'records'
+   */
+  readonly failoverRecords?: 'records' | 'alias';
+  /**
+   * Which host name the HTTP health checks send: the custom domain (a removed API mapping fails
+   * them) or the execute-api endpoint (it keeps answering, the blind spot). @default 'custom-domain'
+   */
+  readonly healthCheckHost?: 'custom-domain' | 'execute-api';
+  /**
+   * Guard each record with ARC: the record's health check is CALCULATED (the HTTP check AND a
+   * RECOVERY_CONTROL check on the region's routing control). @default false
+   */
+  readonly routingControls?: boolean;
+  /**
+   * Backend behind API Gateway: the function directly (`lambda`), or an ALB behind a VPC link
+   * whose security group must admit the VPC link (`alb`, the function is the ALB's target).
+   * @default 'lambda'
+   */
+  readonly backend?: 'lambda' | 'alb';
 }
 
 export interface SandboxDeployment {
@@ -46,40 +96,164 @@ export interface SandboxDeployment {
   readonly failureThreshold: number;
   /** Reserved concurrency at start; undefined means none is set (unreserved). */
   readonly reservedConcurrency?: number;
+  /** @default 'HTTP' */
+  readonly healthCheckType?: ProbedHealthCheckType;
+  /** For *_STR_MATCH checks: text that must appear in the first 5,120 bytes. */
+  readonly searchString?: string;
+  /** API Gateway API id (10 lower-case characters). @default derived */
+  readonly apiId?: string;
+  /** Id of the API mapping from the custom domain to the API. @default derived */
+  readonly apiMappingId?: string;
+  /** SSM parameter holding the failure-lambda flag. @default `/drdrill/<service>/failure-flag` */
+  readonly failureFlagParameter?: string;
+  /** FIS template making this function answer 500. @default derived */
+  readonly fisTemplateId?: string;
+  /** For `backend: 'alb'`: the ALB's security group and the VPC link's. @default derived */
+  readonly securityGroupId?: string;
+  readonly vpcLinkSecurityGroupId?: string;
+  /** For `backend: 'alb'`: id of the ingress rule admitting the VPC link. @default derived */
+  readonly ingressRuleId?: string;
 }
+
+/** One extra record set in the zone (Route 53 terms; names without trailing dot). */
+export interface TopologyRecord {
+  readonly name: string;
+  readonly type: 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'MX';
+  /** Required unless `aliasTarget` is set (alias records take the target's TTL). */
+  readonly ttl?: number;
+  readonly values?: readonly string[];
+  readonly setIdentifier?: string;
+  readonly failover?: 'PRIMARY' | 'SECONDARY';
+  /** Latency routing: the AWS region this record set serves. */
+  readonly region?: string;
+  readonly weight?: number;
+  readonly healthCheckId?: string;
+  readonly aliasTarget?: { readonly hostedZoneId: string; readonly dnsName: string; readonly evaluateTargetHealth: boolean };
+}
+
+export interface SandboxEdge {
+  /** Loopback address the edge listens on (same port as the regions). */
+  readonly address: string;
+  /** Host names that reach the edge (records pointing at its address are added to the zone). */
+  readonly hostNames: readonly string[];
+  /** Origin host name resolved through the sandbox DNS for requests no path rule matches. */
+  readonly defaultOrigin: string;
+  /** First matching prefix wins; the path is forwarded unchanged, as CloudFront does. */
+  readonly pathOrigins?: readonly { readonly pathPrefix: string; readonly origin: string }[];
+  /** CloudFront's origin response timeout, simulated seconds. @default 30 */
+  readonly originTimeoutSeconds?: number;
+}
+
+export interface ResolverClient {
+  readonly address: string;
+  readonly region: string;
+}
+
+export interface SandboxAlarm {
+  readonly name: string;
+  readonly region: string;
+  readonly description?: string;
+}
+
+const US_EAST_1 = 'us-east-1';
+const US_WEST_2 = 'us-west-2';
 
 export const DEFAULT_TOPOLOGY: SandboxTopology = {
   accountId: '111122223333',
   timeScale: 0.1,
   hostedZone: { id: 'Z0DRDRILLSANDBOX', name: 'drdrill.test' },
   regions: [
-    { name: 'us-east-1', address: '127.0.0.2' },
-    { name: 'us-west-2', address: '127.0.0.3' },
+    { name: US_EAST_1, address: '127.0.0.2' },
+    { name: US_WEST_2, address: '127.0.0.3' },
   ],
   services: [
     {
       name: 'api',
       recordName: 'api.drdrill.test',
       ttl: 1,
-      primaryRegion: 'us-east-1',
-      secondaryRegion: 'us-west-2',
+      primaryRegion: US_EAST_1,
+      secondaryRegion: US_WEST_2,
       healthPath: '/health',
       deployments: [
+        { region: US_EAST_1, functionName: 'api-handler', healthCheckId: 'hc-api-us-east-1', requestInterval: 10, failureThreshold: 3 },
+        { region: US_WEST_2, functionName: 'api-handler', healthCheckId: 'hc-api-us-west-2', requestInterval: 10, failureThreshold: 3 },
+      ],
+    },
+    {
+      name: 'service1',
+      recordName: 'service1.drdrill.test',
+      ttl: 1,
+      primaryRegion: US_EAST_1,
+      secondaryRegion: US_WEST_2,
+      healthPath: '/health',
+      failoverRecords: 'alias',
+      routingControls: true,
+      deployments: [
+        { region: US_EAST_1, functionName: 'service1-handler', healthCheckId: 'hc-service1-us-east-1', requestInterval: 10, failureThreshold: 3 },
+        { region: US_WEST_2, functionName: 'service1-handler', healthCheckId: 'hc-service1-us-west-2', requestInterval: 10, failureThreshold: 3 },
+      ],
+    },
+    {
+      name: 'service2',
+      recordName: 'service2.drdrill.test',
+      ttl: 1,
+      primaryRegion: US_EAST_1,
+      secondaryRegion: US_WEST_2,
+      healthPath: '/health',
+      failoverRecords: 'alias',
+      routingControls: true,
+      healthCheckHost: 'execute-api',
+      backend: 'alb',
+      deployments: [
         {
-          region: 'us-east-1',
-          functionName: 'api-handler',
-          healthCheckId: 'hc-api-us-east-1',
+          region: US_EAST_1,
+          functionName: 'service2-handler',
+          healthCheckId: 'hc-service2-us-east-1',
           requestInterval: 10,
           failureThreshold: 3,
+          healthCheckType: 'HTTP_STR_MATCH',
+          searchString: '"service":"service2"',
         },
         {
-          region: 'us-west-2',
-          functionName: 'api-handler',
-          healthCheckId: 'hc-api-us-west-2',
+          region: US_WEST_2,
+          functionName: 'service2-handler',
+          healthCheckId: 'hc-service2-us-west-2',
           requestInterval: 10,
           failureThreshold: 3,
+          healthCheckType: 'HTTP_STR_MATCH',
+          searchString: '"service":"service2"',
         },
       ],
     },
+  ],
+  records: [
+    // Latency: each resolver client gets the nearest healthy region.
+    { name: 'api-latency.drdrill.test', type: 'A', ttl: 1, setIdentifier: 'api-latency-us-east-1', region: US_EAST_1, values: ['127.0.0.2'], healthCheckId: 'hc-api-us-east-1' },
+    { name: 'api-latency.drdrill.test', type: 'A', ttl: 1, setIdentifier: 'api-latency-us-west-2', region: US_WEST_2, values: ['127.0.0.3'], healthCheckId: 'hc-api-us-west-2' },
+    // Weighted 3:1 between the regions, healthy records only.
+    { name: 'api-weighted.drdrill.test', type: 'A', ttl: 1, setIdentifier: 'api-weighted-us-east-1', weight: 3, values: ['127.0.0.2'], healthCheckId: 'hc-api-us-east-1' },
+    { name: 'api-weighted.drdrill.test', type: 'A', ttl: 1, setIdentifier: 'api-weighted-us-west-2', weight: 1, values: ['127.0.0.3'], healthCheckId: 'hc-api-us-west-2' },
+    // Simple and alias records for the edge.
+    { name: 'edge.drdrill.test', type: 'A', ttl: 60, values: ['127.0.0.4'] },
+    { name: 'www.drdrill.test', type: 'A', aliasTarget: { hostedZoneId: 'Z0DRDRILLSANDBOX', dnsName: 'edge.drdrill.test', evaluateTargetHealth: false } },
+    { name: 'drdrill.test', type: 'TXT', ttl: 300, values: ['"drdrill embedded sandbox"'] },
+  ],
+  edge: {
+    address: '127.0.0.4',
+    hostNames: ['edge.drdrill.test', 'www.drdrill.test'],
+    defaultOrigin: 'api.drdrill.test',
+    pathOrigins: [
+      { pathPrefix: '/service1', origin: 'service1.drdrill.test' },
+      { pathPrefix: '/service2', origin: 'service2.drdrill.test' },
+    ],
+  },
+  resolverClients: [
+    { address: '127.0.0.1', region: US_EAST_1 },
+    { address: '127.0.0.11', region: US_EAST_1 },
+    { address: '127.0.0.12', region: US_WEST_2 },
+  ],
+  alarms: [
+    { name: 'drdrill-stop-condition', region: US_EAST_1, description: 'Trip to stop FIS experiments and drills (us-east-1)' },
+    { name: 'drdrill-stop-condition', region: US_WEST_2, description: 'Trip to stop FIS experiments and drills (us-west-2)' },
   ],
 };

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { GetFunctionConcurrencyCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
-import { GetHealthCheckCommand, ListHealthChecksCommand } from '@aws-sdk/client-route-53';
+import { CreateHealthCheckCommand, GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { parseSigV4Scope } from '../../src/sandbox/sigv4-scope.ts';
 import { FAST_TOPOLOGY, PRIMARY_CHECK, lambdaClient, rejectionOf, route53Client } from './sandbox-test-kit.ts';
 
-const SSM_AUTH =
-  'AWS4-HMAC-SHA256 Credential=sandbox/20261120/eu-west-1/ssm/aws4_request, SignedHeaders=host;x-amz-date, Signature=00';
+const DYNAMODB_AUTH =
+  'AWS4-HMAC-SHA256 Credential=sandbox/20261120/eu-west-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=00';
 
 describe('sandbox control plane', () => {
   let sandbox: Sandbox;
@@ -64,7 +64,9 @@ describe('sandbox control plane', () => {
   it('answers a Route 53 operation it does not implement with InvalidAction (400)', async () => {
     const route53 = route53Client(sandbox);
     try {
-      const error = await rejectionOf(route53.send(new ListHealthChecksCommand({})));
+      const error = await rejectionOf(
+        route53.send(new CreateHealthCheckCommand({ CallerReference: 'x', HealthCheckConfig: { Type: 'HTTP', IPAddress: '127.0.0.2', Port: 80 } })),
+      );
       expect(error.name).to.equal('InvalidAction');
       expect(error.message).to.contain('Route 53');
       expect(error.$metadata?.httpStatusCode).to.equal(400);
@@ -76,15 +78,15 @@ describe('sandbox control plane', () => {
   it('answers a service it does not implement with a 400 naming the service', async () => {
     const res = await fetch(`${sandbox.description.controlPlaneUrl}/`, {
       method: 'POST',
-      headers: { authorization: SSM_AUTH, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameter' },
+      headers: { authorization: DYNAMODB_AUTH, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.GetItem' },
       body: '{}',
     });
     expect(res.status).to.equal(400);
     expect(res.headers.get('x-amzn-errortype')).to.equal('UnknownOperationException');
     expect(res.headers.get('x-amzn-requestid')).to.match(/^[0-9a-f-]{36}$/);
     const body = (await res.json()) as { message: string };
-    expect(body.message).to.contain('"ssm"');
-    expect(sandbox.calls().at(-1)).to.include({ service: 'ssm', region: 'eu-west-1', status: 400 });
+    expect(body.message).to.contain('"dynamodb"');
+    expect(sandbox.calls().at(-1)).to.include({ service: 'dynamodb', region: 'eu-west-1', status: 400 });
   });
 
   it('rejects an unsigned AWS request with 403', async () => {

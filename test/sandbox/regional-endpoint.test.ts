@@ -27,10 +27,13 @@ describe('sandbox regional endpoints', () => {
     expect(JSON.parse(fromWest.body)).to.include({ region: 'us-west-2', path: '/health' });
   });
 
-  it('serves the first service when the Host header names no service', async () => {
-    const reply = await httpGet(`${sandbox.description.regions[0]?.url}/`, 'unknown.example');
+  it('serves the first service when the Host is an address, and answers 403 Forbidden for an unknown host name', async () => {
+    const reply = await httpGet(`${sandbox.description.regions[0]?.url}/`);
     expect(reply.status).to.equal(200);
     expect(JSON.parse(reply.body)).to.include({ service: 'api' });
+    const unknown = await httpGet(`${sandbox.description.regions[0]?.url}/`, 'unknown.example');
+    expect(unknown.status).to.equal(403);
+    expect(JSON.parse(unknown.body)).to.deep.equal({ message: 'Forbidden' });
   });
 
   it('answers 500 Internal Server Error only in the region whose function is throttled to 0', async () => {

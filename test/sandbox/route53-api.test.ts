@@ -6,10 +6,30 @@ import {
   ListResourceRecordSetsCommand,
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
-import type { ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
+import type { RRType, ResourceRecordSet, Route53Client } from '@aws-sdk/client-route-53';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { FAST_TOPOLOGY, PRIMARY_CHECK, SECONDARY_CHECK, pollUntil, rejectionOf, route53Client } from './sandbox-test-kit.ts';
+
+/** Every record set of the default zone, in ListResourceRecordSets order. */
+const ALL_RECORDS = [
+  'drdrill.test.|NS|',
+  'drdrill.test.|SOA|',
+  'drdrill.test.|TXT|',
+  'api.drdrill.test.|A|api-primary',
+  'api.drdrill.test.|A|api-secondary',
+  'api-latency.drdrill.test.|A|api-latency-us-east-1',
+  'api-latency.drdrill.test.|A|api-latency-us-west-2',
+  'api-weighted.drdrill.test.|A|api-weighted-us-east-1',
+  'api-weighted.drdrill.test.|A|api-weighted-us-west-2',
+  'edge.drdrill.test.|A|',
+  'ns.drdrill.test.|A|',
+  'service1.drdrill.test.|A|service1-primary',
+  'service1.drdrill.test.|A|service1-secondary',
+  'service2.drdrill.test.|A|service2-primary',
+  'service2.drdrill.test.|A|service2-secondary',
+  'www.drdrill.test.|A|',
+];
 
 describe('sandbox Route 53 API (through the real SDK)', () => {
   let sandbox: Sandbox;
@@ -108,7 +128,7 @@ describe('sandbox Route 53 API (through the real SDK)', () => {
     it('GetHealthCheckStatus reports one successful observation per checker region once probing starts', async () => {
       const observations = await pollUntil(async () => {
         const { HealthCheckObservations } = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: PRIMARY_CHECK }));
-        return HealthCheckObservations !== undefined && HealthCheckObservations.length > 0 ? HealthCheckObservations : undefined;
+        return HealthCheckObservations !== undefined && HealthCheckObservations.length === 8 ? HealthCheckObservations : undefined;
       }, 2000);
       expect(observations.map((o) => o.Region)).to.have.members([
         'us-east-1', 'us-west-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1', 'ap-northeast-1', 'sa-east-1', 'ap-southeast-2',
@@ -133,7 +153,7 @@ describe('sandbox Route 53 API (through the real SDK)', () => {
       expect(zone.HostedZone?.Id).to.equal('/hostedzone/Z0DRDRILLSANDBOX');
       expect(zone.HostedZone?.Name).to.equal('drdrill.test.');
       expect(zone.HostedZone?.Config?.PrivateZone).to.equal(false);
-      expect(zone.HostedZone?.ResourceRecordSetCount).to.equal(5);
+      expect(zone.HostedZone?.ResourceRecordSetCount).to.equal(ALL_RECORDS.length);
       expect(zone.DelegationSet?.NameServers).to.deep.equal(['127.0.0.1']);
       expect(zone.DelegationSet?.CallerReference).to.contain(String(sandbox.description.dns.port));
     });
@@ -148,23 +168,17 @@ describe('sandbox Route 53 API (through the real SDK)', () => {
       const page = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'Z0DRDRILLSANDBOX' }));
       expect(page.IsTruncated).to.equal(false);
       const summary = (page.ResourceRecordSets ?? []).map((r) => `${r.Name} ${r.Type} ${r.SetIdentifier ?? ''}`.trim());
-      expect(summary).to.deep.equal([
-        'drdrill.test. NS',
-        'drdrill.test. SOA',
-        'api.drdrill.test. A api-primary',
-        'api.drdrill.test. A api-secondary',
-        'ns.drdrill.test. A',
-      ]);
-      const primary = page.ResourceRecordSets?.[2];
+      expect(summary).to.deep.equal(ALL_RECORDS.map((r) => r.replace(/\|/g, ' ').trim()));
+      const primary = page.ResourceRecordSets?.[3];
       expect(primary).to.deep.include({ Failover: 'PRIMARY', TTL: 1, HealthCheckId: PRIMARY_CHECK });
       expect(primary?.ResourceRecords).to.deep.equal([{ Value: '127.0.0.2' }]);
-      expect(page.ResourceRecordSets?.[3]).to.deep.include({ Failover: 'SECONDARY', HealthCheckId: SECONDARY_CHECK });
-      expect(page.ResourceRecordSets?.[3]?.ResourceRecords).to.deep.equal([{ Value: '127.0.0.3' }]);
+      expect(page.ResourceRecordSets?.[4]).to.deep.include({ Failover: 'SECONDARY', HealthCheckId: SECONDARY_CHECK });
+      expect(page.ResourceRecordSets?.[4]?.ResourceRecords).to.deep.equal([{ Value: '127.0.0.3' }]);
     });
 
     it('ListResourceRecordSets pages with maxitems and the NextRecord* cursor until every record is seen once', async () => {
       const seen: ResourceRecordSet[] = [];
-      let cursor: { StartRecordName?: string; StartRecordType?: 'A' | 'NS' | 'SOA'; StartRecordIdentifier?: string } = {};
+      let cursor: { StartRecordName?: string; StartRecordType?: RRType; StartRecordIdentifier?: string } = {};
       let pages = 0;
       for (; pages < 10; pages += 1) {
         const page = await route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'Z0DRDRILLSANDBOX', MaxItems: 2, ...cursor }));
@@ -173,18 +187,12 @@ describe('sandbox Route 53 API (through the real SDK)', () => {
         if (page.IsTruncated !== true) break;
         cursor = {
           StartRecordName: page.NextRecordName,
-          StartRecordType: page.NextRecordType as 'A' | 'NS' | 'SOA',
+          StartRecordType: page.NextRecordType,
           ...(page.NextRecordIdentifier === undefined ? {} : { StartRecordIdentifier: page.NextRecordIdentifier }),
         };
       }
-      expect(pages).to.equal(2);
-      expect(seen.map((r) => `${r.Name}|${r.Type}|${r.SetIdentifier ?? ''}`)).to.deep.equal([
-        'drdrill.test.|NS|',
-        'drdrill.test.|SOA|',
-        'api.drdrill.test.|A|api-primary',
-        'api.drdrill.test.|A|api-secondary',
-        'ns.drdrill.test.|A|',
-      ]);
+      expect(pages).to.equal(Math.ceil(ALL_RECORDS.length / 2) - 1);
+      expect(seen.map((r) => `${r.Name}|${r.Type}|${r.SetIdentifier ?? ''}`)).to.deep.equal(ALL_RECORDS);
     });
 
     it('ListResourceRecordSets starts at the given name, type and identifier', async () => {
@@ -199,9 +207,9 @@ describe('sandbox Route 53 API (through the real SDK)', () => {
       );
       expect(page.ResourceRecordSets?.map((r) => r.SetIdentifier)).to.deep.equal(['api-secondary']);
       expect(page.IsTruncated).to.equal(true);
-      expect(page.NextRecordName).to.equal('ns.drdrill.test.');
+      expect(page.NextRecordName).to.equal('api-latency.drdrill.test.');
       expect(page.NextRecordType).to.equal('A');
-      expect(page.NextRecordIdentifier).to.equal(undefined);
+      expect(page.NextRecordIdentifier).to.equal('api-latency-us-east-1');
     });
 
     it('ListResourceRecordSets rejects a start type without a start name as InvalidInput', async () => {

@@ -20,6 +20,14 @@ export const SECONDARY_CHECK = 'hc-api-us-west-2';
 
 const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
 
+/** Any SDK v3 client class. */
+type ClientClass<C> = new (config: { region: string; endpoint: string; credentials: typeof credentials; maxAttempts: number }) => C;
+
+/** A real SDK v3 client of any service pointed at the sandbox (no retries: one call, one request). */
+export function sdkClient<C>(Client: ClientClass<C>, sandbox: Sandbox, region = 'us-east-1'): C {
+  return new Client({ region, endpoint: sandbox.description.controlPlaneUrl, credentials, maxAttempts: 1 });
+}
+
 /** A real SDK v3 Lambda client pointed at the sandbox (no retries, so each call is one request). */
 export function lambdaClient(sandbox: Sandbox, region = 'us-east-1'): LambdaClient {
   return new LambdaClient({ region, endpoint: sandbox.description.controlPlaneUrl, credentials, maxAttempts: 1 });
