@@ -164,9 +164,13 @@ function sampleWindow(timeline: Timeline, phase: SinglePhase): { from: number; t
 }
 
 /**
- * Indices of the samples that started in [from, to) (every sample when `everything`), sorted by
- * start time. Samples are stored in completion order, so a slow failure started early sits
- * after quick successes started later; outages must be read in start order.
+ * Indices of the samples that belong to [from, to) (every sample when `everything`), sorted by
+ * start time. A request belongs to the phase it started in, except a failed one still in flight
+ * at a phase boundary: it belongs to the phase in which it failed, because what failed it is
+ * what happened there (a request sent 2 ms before the injection and answered 500 is the fault's
+ * error, not the baseline's). Each failure is still counted exactly once. Samples are stored in
+ * completion order, so a slow failure started early sits after quick successes started later;
+ * outages must be read in start order.
  */
 function samplesByStart(samples: SampleStore, window: { from: number; to: number }, everything: boolean): Uint32Array {
   const picked = new Uint32Array(samples.length);
@@ -175,7 +179,11 @@ function samplesByStart(samples: SampleStore, window: { from: number; to: number
   let previous = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < samples.length; i++) {
     const start = samples.startAt(i);
-    if (!everything && (start < window.from || start >= window.to)) continue;
+    if (!everything) {
+      const failed = isErrorSample({ status: samples.statusAt(i) });
+      const at = failed ? start + samples.latencyAt(i) : start;
+      if (at < window.from || at >= window.to) continue;
+    }
     if (start < previous) sorted = false;
     previous = start;
     picked[count++] = i;

@@ -141,16 +141,35 @@ describe('error-budget assertion', () => {
   it('counts a request starting exactly at a phase boundary in the phase that begins there', () => {
     const timeline = new TimelineBuilder()
       .standardPhases()
-      .sample({ start: 9_999, status: 500 })
-      .sample({ start: 10_000, status: 500 })
-      .sample({ start: 19_999 })
-      .sample({ start: 20_000, status: 500 })
+      .sample({ start: 9_999, latency: 0, status: 500 })
+      .sample({ start: 10_000, latency: 0, status: 500 })
+      .sample({ start: 19_999, latency: 0 })
+      .sample({ start: 20_000, latency: 0, status: 500 })
       .build(40_000);
 
     const verdict = evaluateErrorBudget(timeline, options({ phase: 'fault', maxErrorRate: 50 }));
 
     expect(verdict.details).to.include({ requests: 2, errors: 1 });
     expect(verdict.status).to.equal('passed');
+  });
+
+  it('counts a failure still in flight at a boundary in the phase where it failed', () => {
+    // Sent 2 ms before the fault went in, answered 500 by the faulted region 8 ms later: the
+    // fault's error, not the baseline's. A success in flight stays with the phase it started in.
+    const timeline = new TimelineBuilder()
+      .standardPhases()
+      .sample({ start: 9_990, latency: 5 })
+      .sample({ start: 9_998, latency: 10, status: 500 })
+      .sample({ start: 9_999, latency: 20 })
+      .sample({ start: 10_005, latency: 5, status: 500 })
+      .build(40_000);
+
+    const baseline = evaluateErrorBudget(timeline, options({ phase: 'baseline', maxErrorRate: 0 }));
+    const fault = evaluateErrorBudget(timeline, options({ phase: 'fault', maxErrorRate: 100 }));
+
+    expect(baseline.details).to.include({ requests: 2, errors: 0 });
+    expect(baseline.status).to.equal('passed');
+    expect(fault.details).to.include({ requests: 2, errors: 2 });
   });
 
   it('passes a rate exactly at the budget, including ones floating point cannot represent', () => {
