@@ -7,7 +7,7 @@ import { LagHistogram } from './lag-histogram.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from './load-engine.ts';
 import { checkLoadPlan, loadTargetsOf, type ResolvedTarget } from './load-plan-check.ts';
 import { createResolverLookup } from './resolver-lookup.ts';
-import type { Sample } from './sample.ts';
+import type { MutableSample, Sample } from './sample.ts';
 
 export interface BuiltinEngineOptions {
   /**
@@ -341,15 +341,7 @@ class LoadRun {
     this.#window[request.loadSeq - this.#base] = undefined;
     this.#completed++;
     const offsetMs = this.#schedule.offsetMs(request.loadSeq);
-    const sample: {
-      start: number;
-      latencyMs: number;
-      status: number;
-      error?: string;
-      region?: string;
-      address?: string;
-      target: string;
-    } = {
+    const sample: MutableSample = {
       start: this.#wallT0 + offsetMs,
       latencyMs: performance.now() - (this.#t0 + offsetMs),
       status,

@@ -1,4 +1,4 @@
-import type { Sample } from './sample.ts';
+import type { MutableSample, Sample } from './sample.ts';
 
 const INITIAL_CAPACITY = 4096;
 const NONE = 0;
@@ -101,15 +101,7 @@ export class SampleStore {
 
   get(i: number): Sample {
     if (i < 0 || i >= this.#length) throw new RangeError(`sample index ${i} outside 0..${this.#length - 1}`);
-    const sample: {
-      start: number;
-      latencyMs: number;
-      status: number;
-      error?: string;
-      region?: string;
-      address?: string;
-      target?: string;
-    } = { start: this.#start[i] ?? 0, latencyMs: this.#latency[i] ?? 0, status: this.#status[i] ?? 0 };
+    const sample: MutableSample = { start: this.#start[i] ?? 0, latencyMs: this.#latency[i] ?? 0, status: this.#status[i] ?? 0 };
     const error = this.#errors.lookup(this.#error[i] ?? NONE);
     const region = this.#regions.lookup(this.#region[i] ?? NONE);
     const address = this.#addresses.lookup(this.#address[i] ?? NONE);

@@ -23,3 +23,6 @@ export interface Sample {
 export function isErrorSample(sample: Pick<Sample, 'status'>): boolean {
   return sample.status === 0 || sample.status >= 400;
 }
+
+/** A Sample being filled in field by field (engines and stores build them this way). */
+export type MutableSample = { -readonly [K in keyof Sample]: Sample[K] };
