@@ -65,15 +65,19 @@ describe('every injector against the sandbox: the fault is observable, and rollb
   /** Every call the injectors made, with the IAM action and resource it needs. */
   const calls: { action: string; resource: string }[] = [];
 
-  before(async () => {
+  // A fresh sandbox for every fault: a fault's tail (a health probe still waiting out the
+  // integration timeout after rollback) must not show up in the next fault's evidence.
+  beforeEach(async () => {
     sandbox = await startSandbox({ topology: DEFAULT_TOPOLOGY });
     environment = sandboxEnvironment(sandbox.description);
     deps = { environment, clients: AwsClients.forEnvironment(environment), defaultService: 'api', onCall: (permission) => calls.push(permission) };
     port = sandbox.description.httpPort;
   });
-  after(async () => {
+  afterEach(async () => {
     deps.clients.destroy();
     await sandbox.close();
+  });
+  after(() => {
     if (process.env['DRDRILL_MEASURE'] === '1') for (const line of measurements) console.log(`      ${line}`);
   });
 
