@@ -424,6 +424,14 @@ export class SandboxState {
     if (patch.searchString !== undefined) config.searchString = patch.searchString;
     if (patch.failureThreshold !== undefined) config.failureThreshold = patch.failureThreshold;
     if (patch.inverted !== undefined) config.inverted = patch.inverted;
+    if (patch.disabled === false && config.disabled) {
+      // Re-enabled: checking resumes from the status Route 53 was reporting (healthy while
+      // disabled), not from per-checker results that went stale while probing was off.
+      for (const checker of check.checkers.values()) {
+        checker.healthy = check.healthy;
+        checker.consecutive = 0;
+      }
+    }
     if (patch.disabled !== undefined) config.disabled = patch.disabled;
     if (patch.childHealthChecks !== undefined) config.childHealthChecks = patch.childHealthChecks;
     if (patch.healthThreshold !== undefined) config.healthThreshold = patch.healthThreshold;
