@@ -1,5 +1,6 @@
 import type { DnsObservation } from '../runner/timeline.ts';
 import { normalizeDnsName } from '../net/dns-name.ts';
+import { deliver, startGridPoller } from './grid-poller.ts';
 import { queryA } from '../net/dns-query.ts';
 import { parseDnsServer } from '../net/dns-server-address.ts';
 
@@ -63,20 +64,12 @@ export function startDnsProber(options: DnsProberOptions): DnsProber {
   for (const resolver of options.resolvers) parseDnsServer(resolver);
   normalizeDnsName(options.name);
 
-  const { name, onObservation, signal } = options;
-  const resolvers = [...new Set(options.resolvers)];
-  const inFlight = new Map<string, Promise<void>>();
-  const cancel = new AbortController();
-  const startedAt = performance.now();
-  let tick = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-
-  const probe = async (resolver: string): Promise<void> => {
+  const { name, onObservation } = options;
+  const probe = async (resolver: string, cancel: AbortSignal): Promise<void> => {
     const at = Date.now();
     let observation: DnsObservation;
     try {
-      const answer = await queryA(resolver, name, { timeoutMs, signal: cancel.signal });
+      const answer = await queryA(resolver, name, { timeoutMs, signal: cancel });
       observation = {
         at,
         resolver,
@@ -87,54 +80,19 @@ export function startDnsProber(options: DnsProberOptions): DnsProber {
         ...(answer.ttl === undefined ? {} : { ttl: answer.ttl }),
       };
     } catch {
-      if (cancel.signal.aborted) return;
+      if (cancel.aborted) return;
       // queryA rejects only on abort or bad input (validated above); record anything else as ERROR
       // rather than kill the prober mid-drill.
       observation = { at, resolver, name, addresses: [], rcode: 'ERROR', latencyMs: Date.now() - at };
     }
-    if (stopped) return;
-    try {
-      onObservation(observation);
-    } catch (error) {
-      // Surface the caller's bug loudly, but outside our bookkeeping so the prober stays consistent.
-      process.nextTick(() => {
-        throw error;
-      });
-    }
+    if (cancel.aborted) return;
+    deliver(onObservation, observation);
   };
-
-  const onTick = (): void => {
-    timer = undefined;
-    if (stopped) return;
-    for (const resolver of resolvers) {
-      if (inFlight.has(resolver)) continue;
-      const running = probe(resolver).finally(() => inFlight.delete(resolver));
-      inFlight.set(resolver, running);
-    }
-    // Next grid point after now: when the loop was blocked past several ticks, skip them rather
-    // than fire a burst.
-    const elapsed = performance.now() - startedAt;
-    tick = Math.max(tick + 1, Math.floor(elapsed / intervalMs) + 1);
-    timer = setTimeout(onTick, Math.max(0, startedAt + tick * intervalMs - performance.now()));
-  };
-
-  const stop = async (): Promise<void> => {
-    if (!stopped) {
-      stopped = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      signal?.removeEventListener('abort', onAbort);
-      cancel.abort();
-    }
-    await Promise.allSettled([...inFlight.values()]);
-  };
-  const onAbort = (): void => void stop();
-
-  if (signal?.aborted) {
-    stopped = true;
-  } else {
-    signal?.addEventListener('abort', onAbort, { once: true });
-    onTick();
-  }
-  return { stop };
+  const poller = startGridPoller({
+    keys: [...new Set(options.resolvers)],
+    intervalMs,
+    poll: probe,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return { stop: poller.stop };
 }

@@ -1,5 +1,6 @@
 import { GetHealthCheckCommand, GetHealthCheckStatusCommand, type Route53Client } from '@aws-sdk/client-route-53';
 import type { HealthObservation } from '../runner/timeline.ts';
+import { deliver, startGridPoller } from './grid-poller.ts';
 import { HealthStatusTracker, type CheckerReport, type HealthCheckRules } from './health-status-tracker.ts';
 
 export interface HealthCheckPollerOptions {
@@ -73,18 +74,12 @@ export function startHealthCheckPoller(options: HealthCheckPollerOptions): Healt
     );
   }
 
-  const { route53, onObservation, signal } = options;
+  const { route53, onObservation } = options;
   const onError = options.onError ?? (() => {});
-  const cancel = new AbortController();
   const trackers = new Map<string, { tracker: HealthStatusTracker; readAt: number }>();
-  const inFlight = new Map<string, Promise<void>>();
-  const startedAt = performance.now();
-  let tick = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
 
-  const readRules = async (id: string): Promise<HealthCheckRules> => {
-    const { HealthCheck } = await route53.send(new GetHealthCheckCommand({ HealthCheckId: id }), { abortSignal: cancel.signal });
+  const readRules = async (id: string, cancel: AbortSignal): Promise<HealthCheckRules> => {
+    const { HealthCheck } = await route53.send(new GetHealthCheckCommand({ HealthCheckId: id }), { abortSignal: cancel });
     const config = HealthCheck?.HealthCheckConfig;
     return {
       requestIntervalMs: (config?.RequestInterval ?? 30) * 1000 * timeScale,
@@ -94,74 +89,37 @@ export function startHealthCheckPoller(options: HealthCheckPollerOptions): Healt
     };
   };
 
-  const emit = (observation: HealthObservation): void => {
-    try {
-      onObservation(observation);
-    } catch (error) {
-      process.nextTick(() => {
-        throw error;
-      });
-    }
-  };
-
-  const poll = async (id: string): Promise<void> => {
+  const poll = async (id: string, cancel: AbortSignal): Promise<void> => {
     try {
       let entry = trackers.get(id);
       if (entry === undefined) {
-        entry = { tracker: new HealthStatusTracker(id, await readRules(id)), readAt: Date.now() };
+        entry = { tracker: new HealthStatusTracker(id, await readRules(id, cancel)), readAt: Date.now() };
         trackers.set(id, entry);
       } else if (Date.now() - entry.readAt >= configRefreshMs) {
-        entry.tracker.updateRules(await readRules(id));
+        entry.tracker.updateRules(await readRules(id, cancel));
         entry.readAt = Date.now();
       }
       const at = Date.now();
-      const status = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }), { abortSignal: cancel.signal });
-      if (stopped) return;
+      const status = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: id }), { abortSignal: cancel });
+      if (cancel.aborted) return;
       const reports: CheckerReport[] = [];
       for (const observation of status.HealthCheckObservations ?? []) {
         const report = observation.StatusReport;
         if (observation.Region === undefined || report?.Status === undefined || report.CheckedTime === undefined) continue;
         reports.push({ region: observation.Region, status: report.Status, checkedAt: report.CheckedTime.getTime() });
       }
-      for (const observation of entry.tracker.ingest(at, reports)) emit(observation);
+      for (const observation of entry.tracker.ingest(at, reports)) deliver(onObservation, observation);
     } catch (error) {
-      if (cancel.signal.aborted) return;
+      if (cancel.aborted) return;
       onError(error, id);
     }
   };
 
-  const firstPolls: Promise<void>[] = [];
-  const onTick = (): void => {
-    timer = undefined;
-    if (stopped) return;
-    for (const id of ids) {
-      if (inFlight.has(id)) continue;
-      const running = poll(id).finally(() => inFlight.delete(id));
-      inFlight.set(id, running);
-      if (tick === 0) firstPolls.push(running);
-    }
-    const elapsed = performance.now() - startedAt;
-    tick = Math.max(tick + 1, Math.floor(elapsed / intervalMs) + 1);
-    timer = setTimeout(onTick, Math.max(0, startedAt + tick * intervalMs - performance.now()));
-  };
-
-  const stop = async (): Promise<void> => {
-    if (!stopped) {
-      stopped = true;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
-      signal?.removeEventListener('abort', onAbort);
-      cancel.abort();
-    }
-    await Promise.allSettled([...inFlight.values()]);
-  };
-  const onAbort = (): void => void stop();
-
-  if (signal?.aborted) {
-    stopped = true;
-  } else {
-    signal?.addEventListener('abort', onAbort, { once: true });
-    onTick();
-  }
-  return { ready: Promise.allSettled(firstPolls).then(() => undefined), stop };
+  const poller = startGridPoller({
+    keys: ids,
+    intervalMs,
+    poll,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  return { ready: poller.firstRound, stop: poller.stop };
 }
