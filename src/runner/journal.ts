@@ -73,6 +73,11 @@ export class Journal {
     return journal;
   }
 
+  /** Opens an existing journal to append to it (recover records what it undid, fsynced as ever). */
+  static async reopen(file: string): Promise<Journal> {
+    return new Journal(file, await open(file, 'a'));
+  }
+
   /** Records the prior state of a fault about to be injected; returns its sequence number. */
   async intent(injector: string, target: string, handle: FaultHandle): Promise<number> {
     const seq = this.#nextSeq++;

@@ -1,7 +1,6 @@
 import { AwsClients } from '../aws/aws-clients.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
-import { openJournals, type JournalState } from './journal.ts';
-import { appendFile } from 'node:fs/promises';
+import { Journal, openJournals, type JournalState } from './journal.ts';
 
 export interface RecoverOptions {
   readonly stateDir: string;
@@ -37,22 +36,24 @@ export async function recover(options: RecoverOptions): Promise<RecoverReport> {
     if (run.environment.kind === 'sandbox' && !(await sandboxReachable(run.environment.endpoint))) {
       // An embedded sandbox dies with its run, and its state with it: there is nothing left to undo.
       log(`${run.runId}: its sandbox (${run.environment.endpoint ?? 'no endpoint'}) is gone, and the fault with it`);
-      await appendFile(journal.file, `${JSON.stringify({ type: 'closed', at: Date.now(), outcome: 'sandbox-gone' })}\n`);
+      await (await Journal.reopen(journal.file)).close('sandbox-gone');
       continue;
     }
     log(`recovering ${run.runId} (${run.drill}, environment ${run.environment.name}): ${journal.pending.length} fault(s) to undo`);
-    const result = await undoJournal(journal, log);
+    const writer = await Journal.reopen(journal.file);
+    const result = await undoJournal(journal, writer, log);
     undone += result.undone;
     failed.push(...result.failed);
-    if (result.failed.length === 0) {
-      await appendFile(journal.file, `${JSON.stringify({ type: 'closed', at: Date.now(), outcome: 'recovered' })}\n`);
-    }
+    // Closed only once everything in it is undone; otherwise the next recover tries again.
+    if (result.failed.length === 0) await writer.close('recovered');
+    else await writer.abandon();
   }
   return { journals: journals.length, undone, skipped, failed };
 }
 
 async function undoJournal(
   journal: JournalState,
+  writer: Journal,
   log: (line: string) => void,
 ): Promise<{ undone: number; failed: RecoverReport['failed'][number][] }> {
   const { environment, defaultService } = journal.run;
@@ -65,10 +66,7 @@ async function undoJournal(
       const injector = injectorFor(intent.injector);
       try {
         const result = await injector.rollback(intent.handle, deps);
-        await appendFile(
-          journal.file,
-          `${JSON.stringify({ type: 'rolled-back', seq: intent.seq, at: Date.now(), requestIds: result.requestIds })}\n`,
-        );
+        await writer.rolledBack(intent.seq, result.requestIds);
         undone++;
         log(`  undone ${intent.target}`);
       } catch (error) {
