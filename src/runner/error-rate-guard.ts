@@ -1,3 +1,4 @@
+import { isErrorSample } from '../load/sample.ts';
 import type { SampleStore } from '../load/sample-store.ts';
 
 export interface ErrorRateGuardOptions {
@@ -31,10 +32,7 @@ export function startErrorRateGuard(options: ErrorRateGuardOptions): { stop(): v
   let fired = false;
 
   const completedAt = (i: number): number => samples.startAt(i) + samples.latencyAt(i);
-  const failed = (i: number): boolean => {
-    const status = samples.statusAt(i);
-    return status === 0 || status >= 400;
-  };
+  const failed = (i: number): boolean => isErrorSample({ status: samples.statusAt(i) });
 
   const check = (): void => {
     const now = Date.now();

@@ -14,6 +14,7 @@ import { collectGitRevision } from '../evidence/git-revision.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
 import { TargetNotFoundError, type PlannedChange } from '../injectors/injector.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from '../load/load-engine.ts';
+import { isErrorSample } from '../load/sample.ts';
 import { SampleStore } from '../load/sample-store.ts';
 import { startDnsProber } from '../observers/dns-prober.ts';
 import { buildSeries } from '../reporters/series.ts';
@@ -322,10 +323,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   outcome ??= verdicts.every((verdict) => verdict.status === 'passed') ? 'passed' : 'failed';
 
   let errors = 0;
-  for (let i = 0; i < timeline.samples.length; i++) {
-    const status = timeline.samples.statusAt(i);
-    if (status === 0 || status >= 400) errors++;
-  }
+  for (let i = 0; i < timeline.samples.length; i++) if (isErrorSample({ status: timeline.samples.statusAt(i) })) errors++;
   const record: RunRecord = {
     schemaVersion: 1,
     runId,
