@@ -1,30 +1,32 @@
 import { TIMED_REVERT_DOCUMENT } from './resolve-topology.ts';
-import type { ResolvedTopology } from './resolve-topology.ts';
+import type { ResolvedDeployment, ResolvedTopology } from './resolve-topology.ts';
 
-/** One deployment's resource ids. */
-export interface DeploymentResources {
-  readonly region: string;
-  readonly role: 'primary' | 'secondary' | 'other';
-  readonly functionName: string;
+/** The resolved deployment fields a person or a drill may need to address a sandbox resource. */
+const DEPLOYMENT_RESOURCE_KEYS = [
+  'region',
+  'role',
+  'functionName',
+  'healthCheckId',
+  'recordHealthCheckId',
+  'arcHealthCheckId',
+  'routingControlArn',
+  'apiId',
+  'apiMappingId',
+  'customDomain',
+  'regionalDomainName',
+  'executeApiHost',
+  'failureFlagParameter',
+  'fisTemplateId',
+  'fisErrorTemplateId',
+  'securityGroupId',
+  'vpcLinkSecurityGroupId',
+  'ingressRuleId',
+] as const satisfies readonly (keyof ResolvedDeployment)[];
+
+/** One deployment's resource ids: the resolved deployment's, so the two cannot drift apart. */
+export type DeploymentResources = Pick<ResolvedDeployment, (typeof DEPLOYMENT_RESOURCE_KEYS)[number]> & {
   readonly functionArn: string;
-  /** The HTTP(S)/TCP check probing the region. */
-  readonly healthCheckId: string;
-  /** The check on the region's failover record (the CALCULATED one when ARC steers the service). */
-  readonly recordHealthCheckId: string;
-  readonly arcHealthCheckId?: string;
-  readonly routingControlArn?: string;
-  readonly apiId: string;
-  readonly apiMappingId: string;
-  readonly customDomain: string;
-  readonly regionalDomainName: string;
-  readonly executeApiHost: string;
-  readonly failureFlagParameter: string;
-  readonly fisTemplateId: string;
-  readonly fisErrorTemplateId: string;
-  readonly securityGroupId?: string;
-  readonly vpcLinkSecurityGroupId?: string;
-  readonly ingressRuleId?: string;
-}
+};
 
 /** Every resource id the sandbox simulates. */
 export interface SandboxResources {
@@ -59,29 +61,19 @@ export function sandboxResources(topology: ResolvedTopology): SandboxResources {
       name: service.name,
       recordName: service.recordName,
       deployments: service.deployments.map((d) => ({
-        region: d.region,
-        role: d.role,
-        functionName: d.functionName,
+        ...definedFields(d, DEPLOYMENT_RESOURCE_KEYS),
         functionArn: functionArn(d.region, topology.accountId, d.functionName),
-        healthCheckId: d.healthCheckId,
-        recordHealthCheckId: d.recordHealthCheckId,
-        ...(d.arcHealthCheckId === undefined ? {} : { arcHealthCheckId: d.arcHealthCheckId }),
-        ...(d.routingControlArn === undefined ? {} : { routingControlArn: d.routingControlArn }),
-        apiId: d.apiId,
-        apiMappingId: d.apiMappingId,
-        customDomain: d.customDomain,
-        regionalDomainName: d.regionalDomainName,
-        executeApiHost: d.executeApiHost,
-        failureFlagParameter: d.failureFlagParameter,
-        fisTemplateId: d.fisTemplateId,
-        fisErrorTemplateId: d.fisErrorTemplateId,
-        ...(d.securityGroupId === undefined ? {} : { securityGroupId: d.securityGroupId }),
-        ...(d.vpcLinkSecurityGroupId === undefined ? {} : { vpcLinkSecurityGroupId: d.vpcLinkSecurityGroupId }),
-        ...(d.ingressRuleId === undefined ? {} : { ingressRuleId: d.ingressRuleId }),
       })),
     })),
     alarms: topology.alarms.map((a) => ({ name: a.name, region: a.region, arn: alarmArn(a.region, topology.accountId, a.name) })),
     automationDocument: TIMED_REVERT_DOCUMENT,
     arcRegion: topology.arcRegion,
   };
+}
+
+/** The named fields of `value` that are set (JSON has no undefined). */
+function definedFields<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Pick<T, K> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (value[key] !== undefined) picked[key] = value[key];
+  return picked as Pick<T, K>;
 }
