@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
+import { useMockedRoute53 } from '../support/mocked-route53.ts';
 import {
   GetHealthCheckCommand,
   GetHealthCheckStatusCommand,
@@ -115,26 +115,14 @@ describe('health status tracker', () => {
 });
 
 describe('health-check poller', () => {
-  // mockClient patches every Route53Client in the process: create it here, restore it after, so
-  // other suites (and the sandbox e2e tests) talk to real servers.
-  let route53: AwsClientStub<Route53Client>;
-  let client: Route53Client;
-  before(() => {
-    route53 = mockClient(Route53Client);
-  });
-  after(() => route53.restore());
-  beforeEach(() => {
-    route53.reset();
-    client = new Route53Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-  });
-  afterEach(() => client.destroy());
+  const route53 = useMockedRoute53();
 
   const statusWith = (status: string, checkedAt: number): { HealthCheckObservations: HealthCheckObservation[] } => ({
     HealthCheckObservations: REGIONS.slice(0, 3).map((Region) => ({ Region: Region as HealthCheckRegion, IPAddress: '127.0.0.1', StatusReport: { Status: status, CheckedTime: new Date(checkedAt) } })),
   });
 
   it('reads the rules with GetHealthCheck and turns polled statuses into checker and overall observations', async () => {
-    route53.on(GetHealthCheckCommand).resolves({
+    route53.stub.on(GetHealthCheckCommand).resolves({
       HealthCheck: {
         Id: 'hc-1',
         CallerReference: 'x',
@@ -143,13 +131,13 @@ describe('health-check poller', () => {
       },
     });
     let call = 0;
-    route53.on(GetHealthCheckStatusCommand).callsFake(() => {
+    route53.stub.on(GetHealthCheckStatusCommand).callsFake(() => {
       call++;
       return call === 1 ? statusWith(OK, 1000) : statusWith(FAIL, 1000 + call);
     });
     const observations: HealthObservation[] = [];
 
-    const poller = startHealthCheckPoller({ route53: client, healthCheckIds: ['hc-1'], intervalMs: 10, onObservation: (o) => observations.push(o) });
+    const poller = startHealthCheckPoller({ route53: route53.client, healthCheckIds: ['hc-1'], intervalMs: 10, onObservation: (o) => observations.push(o) });
     await poller.ready;
     const deadline = Date.now() + 2000;
     while (overall(observations).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -160,14 +148,14 @@ describe('health-check poller', () => {
       [false, 1002],
     ]);
     expect(observations.filter((o) => o.checkerRegion !== undefined).slice(0, 3).map((o) => o.checkerRegion)).to.deep.equal(REGIONS.slice(0, 3).sort());
-    expect(route53.commandCalls(GetHealthCheckCommand)).to.have.length(1);
-    expect(route53.commandCalls(GetHealthCheckStatusCommand)[0]?.args[0].input).to.deep.equal({ HealthCheckId: 'hc-1' });
+    expect(route53.stub.commandCalls(GetHealthCheckCommand)).to.have.length(1);
+    expect(route53.stub.commandCalls(GetHealthCheckStatusCommand)[0]?.args[0].input).to.deep.equal({ HealthCheckId: 'hc-1' });
   });
 
   it('reports failed polls to onError and keeps polling', async () => {
-    route53.on(GetHealthCheckCommand).resolves({ HealthCheck: { Id: 'hc-1', CallerReference: 'x', HealthCheckVersion: 1, HealthCheckConfig: { Type: 'HTTP', FailureThreshold: 1 } } });
+    route53.stub.on(GetHealthCheckCommand).resolves({ HealthCheck: { Id: 'hc-1', CallerReference: 'x', HealthCheckVersion: 1, HealthCheckConfig: { Type: 'HTTP', FailureThreshold: 1 } } });
     let call = 0;
-    route53.on(GetHealthCheckStatusCommand).callsFake(() => {
+    route53.stub.on(GetHealthCheckStatusCommand).callsFake(() => {
       call++;
       if (call === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
       return statusWith(OK, 5);
@@ -176,7 +164,7 @@ describe('health-check poller', () => {
     const observations: HealthObservation[] = [];
 
     const poller = startHealthCheckPoller({
-      route53: client,
+      route53: route53.client,
       healthCheckIds: ['hc-1'],
       intervalMs: 10,
       onObservation: (o) => observations.push(o),
@@ -191,23 +179,23 @@ describe('health-check poller', () => {
   });
 
   it('stops when its signal aborts and records nothing afterwards', async () => {
-    route53.on(GetHealthCheckCommand).resolves({ HealthCheck: { Id: 'hc-1', CallerReference: 'x', HealthCheckVersion: 1, HealthCheckConfig: { Type: 'HTTP' } } });
-    route53.on(GetHealthCheckStatusCommand).resolves(statusWith(OK, 5));
+    route53.stub.on(GetHealthCheckCommand).resolves({ HealthCheck: { Id: 'hc-1', CallerReference: 'x', HealthCheckVersion: 1, HealthCheckConfig: { Type: 'HTTP' } } });
+    route53.stub.on(GetHealthCheckStatusCommand).resolves(statusWith(OK, 5));
     const controller = new AbortController();
     const observations: HealthObservation[] = [];
-    const poller = startHealthCheckPoller({ route53: client, healthCheckIds: ['hc-1'], intervalMs: 10, onObservation: (o) => observations.push(o), signal: controller.signal });
+    const poller = startHealthCheckPoller({ route53: route53.client, healthCheckIds: ['hc-1'], intervalMs: 10, onObservation: (o) => observations.push(o), signal: controller.signal });
     await poller.ready;
 
     controller.abort();
     await poller.stop();
-    const calls = route53.commandCalls(GetHealthCheckStatusCommand).length;
+    const calls = route53.stub.commandCalls(GetHealthCheckStatusCommand).length;
     await new Promise((r) => setTimeout(r, 50));
 
-    expect(route53.commandCalls(GetHealthCheckStatusCommand).length).to.equal(calls);
+    expect(route53.stub.commandCalls(GetHealthCheckStatusCommand).length).to.equal(calls);
   });
 
   it('rejects bad options naming the field', () => {
-    const base = { route53: client, onObservation: () => {} };
+    const base = { route53: route53.client, onObservation: () => {} };
     expect(() => startHealthCheckPoller({ ...base, healthCheckIds: [] })).to.throw(HealthCheckPollerOptionsError, /healthCheckIds must list at least one/);
     expect(() => startHealthCheckPoller({ ...base, healthCheckIds: ['a'], intervalMs: 0 })).to.throw(HealthCheckPollerOptionsError, /intervalMs must be a positive number, got 0/);
     expect(() => startHealthCheckPoller({ ...base, healthCheckIds: ['a'], timeScale: -1 })).to.throw(HealthCheckPollerOptionsError, /timeScale/);
