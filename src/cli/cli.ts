@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { LOAD_CHOICES, type LoadChoice } from '../load/select-engine.ts';
+import { LockHeldError } from '../runner/lock-held-error.ts';
 import { RunDeclinedError } from '../runner/run-declined-error.ts';
 import { EXIT_CODES } from '../runner/run-record.ts';
 import type { CliIo } from './cli-io.ts';
@@ -124,6 +125,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (error instanceof RunDeclinedError) {
       io.err(`drdrill: ${error.message}`);
+      return EXIT_CODES.aborted;
+    }
+    if (error instanceof LockHeldError) {
+      // Another drill owns a target: a guardrail refusing the run, before anything changed.
+      io.err(`drdrill: ${error.message}\nnothing was changed.`);
       return EXIT_CODES.aborted;
     }
     throw error;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationSchema } from './duration.ts';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const hostPort = z
@@ -75,6 +76,30 @@ export const environmentSchema = z.strictObject({
     .optional(),
   /** FIS experiment templates a drill may start by logical name (fis-experiment). */
   experimentTemplates: z.record(nonEmpty, z.strictObject({ region: nonEmpty, id: nonEmpty })).optional(),
+  /**
+   * The dead-man's switch: before each fault's mutating call, an SSM Automation execution of this
+   * runbook (runbooks/drdrill-TimedRevert.yaml) that sleeps until the fault's deadline and then
+   * undoes it, so a fault is reverted even when drdrill dies without a chance to roll back.
+   */
+  deadMansSwitch: z
+    .strictObject({
+      /** Default true. Off only where the runbook cannot be installed; drdrill then warns at every run. */
+      enabled: z.boolean().optional(),
+      /** Name of the installed runbook; default `drdrill-TimedRevert`. */
+      document: nonEmpty.optional(),
+      /** Role the runbook assumes to make the undo call; absent means the permissions of drdrill's caller. */
+      assumeRoleArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN such as "arn:aws:iam::111122223333:role/drdrill-revert"')
+        .optional(),
+      /**
+       * How long after the fault's maximum duration the switch fires. drdrill's own rollback (with
+       * its retries) gets this long first; a switch firing during a healthy rollback would race it.
+       * Default 1 minute.
+       */
+      margin: durationSchema.optional(),
+    })
+    .optional(),
   services: z.record(nonEmpty, serviceEnvironmentSchema).refine((services) => Object.keys(services).length > 0, {
     message: 'expected at least one service',
   }),

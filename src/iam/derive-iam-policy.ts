@@ -3,6 +3,8 @@ import type { Environment } from '../drill/environment.ts';
 import { healthCheckArn } from '../injectors/arns.ts';
 import type { IamPermission } from '../injectors/injector.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
+import { deadMansSwitchPermissions } from '../runner/dead-mans-switch.ts';
+import { lockPermissions } from '../runner/target-lock.ts';
 
 export interface IamStatement {
   readonly Sid: string;
@@ -34,6 +36,10 @@ export function requiredPermissions(drill: Drill, environment: Environment): Exp
       permissions.push({ ...permission, neededBy: `faults[${index}] (${fault.injector})` });
     }
   });
+  // One drill per target at a time: lock parameters in the primary region.
+  for (const permission of lockPermissions(environment.regions.primary, environment.accountId)) permissions.push({ ...permission, neededBy: 'target lock' });
+  // The switch's runbook makes the undo calls with the caller's permissions (or its assumed role's).
+  for (const permission of deadMansSwitchPermissions(environment)) permissions.push({ ...permission, neededBy: "dead-man's switch" });
   // The account guardrail asks STS who the caller is before anything changes (AWS only).
   if (environment.kind === 'aws') permissions.push({ action: 'sts:GetCallerIdentity', resource: '*', neededBy: 'account guardrail' });
   // The health-check observer reads each check's rules and what Route 53's checkers report; the

@@ -86,6 +86,14 @@ export const apiMappingDetach: InjectorDefinition<ApiMappingDetachSpec, ApiMappi
       .reverse();
   },
 
+  revertCalls(handle) {
+    // Re-creating a mapping that is already back fails with ConflictException (its key is taken)
+    // and changes nothing: harmless, though that switch execution then reports Failed.
+    return handle.mappings
+      .map((m) => ({ service: 'apigatewayv2', api: 'CreateApiMapping', region: m.region, request: createMappingRequest(m) }))
+      .reverse();
+  },
+
   permissions(spec, deps) {
     return domainsOf(spec, deps).flatMap(({ region, domainName }) => [
       { action: 'apigateway:GET', resource: apiGatewayArn(region, `/domainnames/${domainName}/apimappings`) },
@@ -151,6 +159,19 @@ async function deleteMapping(deps: InjectorDeps, mapping: DetachedMapping): Prom
   return requestIdsOf(output);
 }
 
+/**
+ * The same API, stage and key; the root mapping (`''`) is sent without a key, as AWS expects.
+ * A type literal rather than the SDK's interface, so it is also a plain `AwsApiCall` request.
+ */
+function createMappingRequest(mapping: DetachedMapping): { DomainName: string; ApiId: string; Stage: string; ApiMappingKey?: string } {
+  return {
+    DomainName: mapping.domainName,
+    ApiId: mapping.apiId,
+    Stage: mapping.stage,
+    ...(mapping.apiMappingKey === '' ? {} : { ApiMappingKey: mapping.apiMappingKey }),
+  };
+}
+
 /** Re-creates the mapping unless an identical one (API, stage, key) is already there: idempotent. */
 async function restoreMapping(deps: InjectorDeps, mapping: DetachedMapping): Promise<{ requestIds: string[]; detail?: string }> {
   const existing = (await listMappings(deps, mapping.region, mapping.domainName)).find(
@@ -158,14 +179,7 @@ async function restoreMapping(deps: InjectorDeps, mapping: DetachedMapping): Pro
   );
   if (existing !== undefined) return { requestIds: [] };
   const output = await awsCall(deps, { action: 'apigateway:POST', resource: apiGatewayArn(mapping.region, `/domainnames/${mapping.domainName}/apimappings`) }, () =>
-    deps.clients.apiGatewayV2(mapping.region).send(
-      new CreateApiMappingCommand({
-        DomainName: mapping.domainName,
-        ApiId: mapping.apiId,
-        Stage: mapping.stage,
-        ...(mapping.apiMappingKey === '' ? {} : { ApiMappingKey: mapping.apiMappingKey }),
-      }),
-    ),
+    deps.clients.apiGatewayV2(mapping.region).send(new CreateApiMappingCommand(createMappingRequest(mapping))),
   );
   return { requestIds: requestIdsOf(output), detail: `api mapping ${mapping.apiMappingId} re-created as ${output.ApiMappingId ?? 'an unknown id'}` };
 }

@@ -59,6 +59,11 @@ export const fisExperiment: InjectorDefinition<FisExperimentSpec, FisExperimentH
     return handle.experiments.map(fisManualUndo).reverse();
   },
 
+  revertCalls() {
+    // FIS stops an experiment at its actions' duration by itself: nothing for a switch to do.
+    return [];
+  },
+
   permissions(spec, deps) {
     return templatesOf(spec, deps).flatMap(({ region, id }) => fisPermissions(deps, region, id));
   },

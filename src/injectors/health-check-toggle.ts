@@ -22,6 +22,8 @@ export type HealthCheckToggleHandle = {
 };
 
 const VERIFY_POLL_MS = 200;
+/** Route 53 is global; its control plane lives in us-east-1. */
+const ROUTE53_REGION = 'us-east-1';
 
 /**
  * `health-check-invert`: Route 53 reports the opposite of what its checkers see, so a healthy
@@ -111,6 +113,14 @@ function toggleInjector<Spec extends HealthCheckInvertSpec | HealthCheckDisableS
     manualUndo(handle) {
       return handle.healthChecks
         .map((t) => `aws route53 update-health-check --health-check-id ${t.healthCheckId} --${t.prior ? '' : 'no-'}${handle.flag.toLowerCase()}`)
+        .reverse();
+    },
+
+    revertCalls(handle) {
+      // Writes only the flag the drill flipped, back to its prior value: a repeat changes nothing
+      // but the check's HealthCheckVersion.
+      return handle.healthChecks
+        .map((t) => ({ service: 'route53', api: 'UpdateHealthCheck', region: ROUTE53_REGION, request: { HealthCheckId: t.healthCheckId, [handle.flag]: t.prior } }))
         .reverse();
     },
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { AwsApiCall } from '../aws/aws-api-call.ts';
 import type { AwsClients } from '../aws/aws-clients.ts';
 import type { Environment } from '../drill/environment.ts';
 
@@ -72,6 +73,14 @@ export interface InjectorDefinition<Spec, Handle extends FaultHandle> {
   describe(handle: Handle): string;
   /** AWS CLI lines that undo the fault by hand, printed when rollback finally fails. */
   manualUndo(handle: Handle): readonly string[];
+  /**
+   * The undo as plain AWS API calls, made in order, for the dead-man's switch: SSM Automation
+   * makes them at the fault's deadline if drdrill is no longer alive to roll back. They restore
+   * the prior state in the handle unconditionally (a switch cannot read first), so each must be
+   * harmless when the fault is already undone. Empty when the service reverts the fault by itself
+   * (an FIS experiment stops at its actions' duration).
+   */
+  revertCalls(handle: Handle, deps: Pick<InjectorDeps, 'environment'>): readonly AwsApiCall[];
   /**
    * Every IAM permission plan, inject, verify and rollback need for this spec, resolved against
    * the environment without calling AWS (for `drdrill iam-policy`).

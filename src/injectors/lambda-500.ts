@@ -5,6 +5,7 @@ import type { InjectorDefinition, InjectorDeps, PlannedChange } from './injector
 import {
   concurrencyManualUndo,
   concurrencyPermissions,
+  concurrencyRevertCall,
   priorConcurrency,
   readReservedConcurrency,
   restoreConcurrency,
@@ -13,7 +14,7 @@ import {
 } from './lambda-concurrency.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
 import { resolveServiceTargets, requiredResource, serviceTargetSchema } from './service-targets.ts';
-import { failureFlag, flagManualUndo, flagPermissions, priorFlag, readParameter, restoreFlag, writeFlag, type FlagTarget } from './ssm-flag.ts';
+import { failureFlag, flagManualUndo, flagPermissions, flagRevertCall, priorFlag, readParameter, restoreFlag, writeFlag, type FlagTarget } from './ssm-flag.ts';
 
 const base = { injector: z.literal('lambda-500'), target: serviceTargetSchema };
 
@@ -132,6 +133,14 @@ export const lambda500: InjectorDefinition<Lambda500Spec, Lambda500Handle> = {
     if (handle.mode === 'throttle') return handle.functions.map(concurrencyManualUndo).reverse();
     if (handle.mode === 'ssm-flag') return handle.flags.map(flagManualUndo).reverse();
     return handle.experiments.map(fisManualUndo).reverse();
+  },
+
+  revertCalls(handle) {
+    // Newest first, as rollback undoes them. FIS stops its experiment at the template's action
+    // duration by itself, so the fis mode needs no switch.
+    if (handle.mode === 'throttle') return handle.functions.map(concurrencyRevertCall).reverse();
+    if (handle.mode === 'ssm-flag') return handle.flags.map(flagRevertCall).reverse();
+    return [];
   },
 
   permissions(spec, deps) {

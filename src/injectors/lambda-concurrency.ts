@@ -3,6 +3,7 @@ import {
   GetFunctionConcurrencyCommand,
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
+import type { AwsApiCall } from '../aws/aws-api-call.ts';
 import { lambdaFunctionArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type IamPermission, type InjectorDeps } from './injector.ts';
@@ -73,6 +74,17 @@ export function concurrencyManualUndo(target: FunctionConcurrency): string {
   return target.prior === null
     ? `aws lambda delete-function-concurrency --region ${target.region} --function-name ${target.functionName}`
     : `aws lambda put-function-concurrency --region ${target.region} --function-name ${target.functionName} --reserved-concurrent-executions ${target.prior}`;
+}
+
+/**
+ * The restore as one call for the dead-man's switch. Both calls are safe when the fault is already
+ * undone: they set the prior reservation again, and DeleteFunctionConcurrency succeeds on a
+ * function with no reservation.
+ */
+export function concurrencyRevertCall(target: FunctionConcurrency): AwsApiCall {
+  return target.prior === null
+    ? { service: 'lambda', api: 'DeleteFunctionConcurrency', region: target.region, request: { FunctionName: target.functionName } }
+    : { service: 'lambda', api: 'PutFunctionConcurrency', region: target.region, request: { FunctionName: target.functionName, ReservedConcurrentExecutions: target.prior } };
 }
 
 export function concurrencyPermissions(deps: Pick<InjectorDeps, 'environment'>, region: string, functionName: string): IamPermission[] {

@@ -5,6 +5,7 @@ import type { InjectorDefinition, InjectorDeps } from './injector.ts';
 import {
   concurrencyManualUndo,
   concurrencyPermissions,
+  concurrencyRevertCall,
   priorConcurrency,
   readReservedConcurrency,
   restoreConcurrency,
@@ -78,6 +79,10 @@ export const lambdaThrottle: InjectorDefinition<LambdaThrottleSpec, LambdaThrott
 
   manualUndo(handle) {
     return [concurrencyManualUndo(handle)];
+  },
+
+  revertCalls(handle) {
+    return [concurrencyRevertCall(handle)];
   },
 
   permissions(spec, deps) {

@@ -105,6 +105,21 @@ export const routingControl: InjectorDefinition<RoutingControlSpec, RoutingContr
       .reverse();
   },
 
+  revertCalls(handle, deps) {
+    // The journaled cluster, as rollback uses; an execution calls one endpoint and cannot try the
+    // next, so it gets the first, as manualUndo does. Setting the prior state again is a no-op.
+    const endpoint = handle.clusterEndpoints[0] ?? deps.environment.arc?.clusterEndpoints[0];
+    return handle.controls
+      .map((c) => ({
+        service: 'route53-recovery-cluster',
+        api: 'UpdateRoutingControlState',
+        region: handle.arcRegion,
+        request: { RoutingControlArn: c.routingControlArn, RoutingControlState: c.prior },
+        ...(endpoint === undefined ? {} : { endpoint }),
+      }))
+      .reverse();
+  },
+
   permissions(spec, deps) {
     return controlArns(spec, deps).flatMap((resource) => [
       { action: 'route53-recovery-cluster:GetRoutingControlState', resource },

@@ -103,6 +103,14 @@ export const sgIngressRevoke: InjectorDefinition<SgIngressRevokeSpec, SgIngressR
       .reverse();
   },
 
+  revertCalls(handle) {
+    // Authorizing a rule that is already back fails with InvalidPermission.Duplicate and adds
+    // nothing: harmless, though that switch execution then reports Failed.
+    return handle.rules
+      .map((rule) => ({ service: 'ec2', api: 'AuthorizeSecurityGroupIngress', region: rule.region, request: { GroupId: rule.groupId, IpPermissions: [ipPermission(rule)] } }))
+      .reverse();
+  },
+
   permissions(spec, deps) {
     return groupsOf(spec, deps).flatMap(({ region, groupId }) => [
       { action: 'ec2:DescribeSecurityGroupRules', resource: '*' },

@@ -1,4 +1,5 @@
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, type ParameterType } from '@aws-sdk/client-ssm';
+import type { AwsApiCall } from '../aws/aws-api-call.ts';
 import { ssmParameterArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetRefusedError, type IamPermission, type InjectorDeps } from './injector.ts';
@@ -98,6 +99,17 @@ export function flagManualUndo(target: FlagTarget): string {
   return target.prior === null
     ? `aws ssm delete-parameter --region ${target.region} --name ${target.name}`
     : `aws ssm put-parameter --region ${target.region} --name ${target.name} --type ${target.prior.type} --overwrite --value '${target.prior.value.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * The restore as one call for the dead-man's switch: overwrite with the prior value and type (a
+ * repeat only bumps the parameter's Version), or delete a parameter the drill created — which
+ * fails harmlessly with ParameterNotFound when it is already gone.
+ */
+export function flagRevertCall(target: FlagTarget): AwsApiCall {
+  return target.prior === null
+    ? { service: 'ssm', api: 'DeleteParameter', region: target.region, request: { Name: target.name } }
+    : { service: 'ssm', api: 'PutParameter', region: target.region, request: { Name: target.name, Value: target.prior.value, Type: target.prior.type, Overwrite: true } };
 }
 
 export function flagPermissions(deps: Pick<InjectorDeps, 'environment'>, region: string, name: string): IamPermission[] {

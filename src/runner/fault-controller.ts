@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FaultHandle, InjectorDeps } from '../injectors/injector.ts';
 import { injectorFor, type FaultSpec } from '../injectors/injector-registry.ts';
+import type { ArmedRevert, DeadMansSwitch } from './dead-mans-switch.ts';
 import type { Journal } from './journal.ts';
 import type { FaultEvent } from './timeline.ts';
 
@@ -11,6 +12,8 @@ interface ActiveFault {
   /** The handle as journaled before the call, replaced by the one `inject` returned once it did. */
   handle: FaultHandle;
   readonly target: string;
+  /** Dead-man's-switch executions that revert this fault if drdrill cannot. */
+  armed: readonly ArmedRevert[];
 }
 
 /** A rollback that failed after every retry, with the commands that undo it by hand. */
@@ -19,12 +22,20 @@ export interface RollbackFailure {
   readonly target: string;
   readonly error: string;
   readonly manualUndo: readonly string[];
+  /** The dead-man's switch still armed for this fault: it reverts the fault at its deadline. */
+  readonly armed: readonly ArmedRevert[];
 }
 
 export interface FaultControllerOptions {
   readonly deps: InjectorDeps;
   readonly journal: Journal;
   readonly onEvent: (event: FaultEvent) => void;
+  /** Server-side reverts armed before each fault; absent (tests, no switch) means none. */
+  readonly deadMansSwitch?: DeadMansSwitch;
+  /** How long after arming the switch reverts a fault (the fault's maximum duration plus a margin). */
+  readonly revertAfterMs?: number;
+  /** Warnings for people: a switch that could not be stopped after a good rollback. */
+  readonly warn?: (line: string) => void;
   /** Attempts per rollback before giving up (with backoff between them). */
   readonly rollbackAttempts?: number;
   readonly rollbackBackoffMs?: number;
@@ -50,21 +61,29 @@ export class FaultController {
     const result = await injector.inject(spec, deps, async (handle) => {
       const target = injector.describe(handle);
       const seq = await journal.intent(injector.kind, target, handle);
-      active = { seq, injector: injector.kind, handle, target };
+      active = { seq, injector: injector.kind, handle, target, armed: [] };
       this.#active.push(active);
+      // Armed after the intent (so recover knows the fault even if arming dies half-way) and
+      // before the mutating call (so no moment exists with the fault in and nothing to revert it).
+      const { deadMansSwitch, revertAfterMs } = this.#options;
+      if (deadMansSwitch !== undefined && revertAfterMs !== undefined) {
+        active.armed = await deadMansSwitch.arm(injector.revertCalls(handle, deps), revertAfterMs);
+        if (active.armed.length > 0) await journal.armed(seq, active.armed);
+      }
     });
     if (active === undefined) throw new Error(`injector ${injector.kind} did not journal its fault before injecting`);
     // Some ids exist only once the call returned (an FIS experiment's): journal the final handle
     // too, so recover undoes exactly what was started.
     active.handle = result.handle;
     await journal.applied(active.seq, result.requestIds, result.handle);
+    const details = [result.detail, describeArmed(active.armed)].filter((part): part is string => part !== undefined);
     onEvent({
       kind: 'inject',
       at: Date.now(),
       injector: injector.kind,
       target: injector.describe(result.handle),
       requestIds: result.requestIds,
-      ...(result.detail === undefined ? {} : { detail: result.detail }),
+      ...(details.length === 0 ? {} : { detail: details.join('; ') }),
     });
   }
 
@@ -112,6 +131,7 @@ export class FaultController {
             ...(result.detail === undefined ? {} : { detail: result.detail }),
           });
           undone = true;
+          await this.#disarm(fault);
         } catch (error) {
           lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
           if (attempt < attempts) await delay(backoffMs * 2 ** (attempt - 1));
@@ -120,9 +140,39 @@ export class FaultController {
       if (!undone) {
         await journal.rollbackFailed(fault.seq, lastError);
         onEvent({ kind: 'rollback-failed', at: Date.now(), injector: fault.injector, target: fault.target, requestIds: [], detail: lastError });
-        failures.push({ injector: fault.injector, target: fault.target, error: lastError, manualUndo: injector.manualUndo(fault.handle) });
+        failures.push({
+          injector: fault.injector,
+          target: fault.target,
+          error: lastError,
+          manualUndo: injector.manualUndo(fault.handle),
+          armed: fault.armed,
+        });
       }
     }
     return failures;
   }
+
+  /**
+   * Stops a rolled-back fault's switch. Failing to is only a warning: the switch would re-apply
+   * the prior state at its deadline, which is the state rollback just restored.
+   */
+  async #disarm(fault: ActiveFault): Promise<void> {
+    if (fault.armed.length === 0 || this.#options.deadMansSwitch === undefined) return;
+    try {
+      await this.#options.deadMansSwitch.disarm(fault.armed);
+      await this.#options.journal.disarmed(fault.seq);
+    } catch (error) {
+      const ids = fault.armed.map((revert) => revert.executionId).join(', ');
+      this.#options.warn?.(
+        `could not stop the dead-man's switch of ${fault.target} (${ids}): ${error instanceof Error ? error.message : String(error)}; ` +
+          'it will set the prior state again at its deadline, which is harmless; "drdrill recover" stops it',
+      );
+    }
+  }
+}
+
+function describeArmed(armed: readonly ArmedRevert[]): string | undefined {
+  if (armed.length === 0) return undefined;
+  const deadline = Math.max(...armed.map((revert) => revert.deadline));
+  return `dead-man's switch armed: ${armed.length} revert(s) at ${new Date(deadline).toISOString()} (${armed.map((revert) => revert.executionId).join(', ')})`;
 }

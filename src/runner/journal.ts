@@ -2,6 +2,7 @@ import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promise
 import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
 import type { FaultHandle } from '../injectors/injector.ts';
+import type { ArmedRevert } from './dead-mans-switch.ts';
 
 /** Where journals live unless `DRDRILL_STATE_DIR` says otherwise: per working copy, git-ignored. */
 export function defaultStateDir(): string {
@@ -41,6 +42,22 @@ export type JournalEntry =
       readonly requestIds: readonly string[];
       readonly handle?: FaultHandle;
     }
+  | {
+      /** The dead-man's switch for a fault is armed: these executions revert it if nobody else does. */
+      readonly type: 'armed';
+      readonly seq: number;
+      readonly at: number;
+      readonly executions: readonly ArmedRevert[];
+    }
+  | { readonly type: 'disarmed'; readonly seq: number; readonly at: number }
+  | {
+      /** Locks taken on the run's targets (SSM parameters), released on close or by recover. */
+      readonly type: 'locked';
+      readonly at: number;
+      readonly region: string;
+      readonly names: readonly string[];
+    }
+  | { readonly type: 'unlocked'; readonly at: number }
   | { readonly type: 'rolled-back'; readonly seq: number; readonly at: number; readonly requestIds: readonly string[] }
   | { readonly type: 'rollback-failed'; readonly seq: number; readonly at: number; readonly error: string }
   | { readonly type: 'closed'; readonly at: number; readonly outcome: string };
@@ -89,6 +106,22 @@ export class Journal {
     await this.#append({ type: 'applied', seq, at: Date.now(), requestIds, ...(handle === undefined ? {} : { handle }) });
   }
 
+  async armed(seq: number, executions: readonly ArmedRevert[]): Promise<void> {
+    await this.#append({ type: 'armed', seq, at: Date.now(), executions });
+  }
+
+  async disarmed(seq: number): Promise<void> {
+    await this.#append({ type: 'disarmed', seq, at: Date.now() });
+  }
+
+  async locked(region: string, names: readonly string[]): Promise<void> {
+    await this.#append({ type: 'locked', at: Date.now(), region, names });
+  }
+
+  async unlocked(): Promise<void> {
+    await this.#append({ type: 'unlocked', at: Date.now() });
+  }
+
   async rolledBack(seq: number, requestIds: readonly string[]): Promise<void> {
     await this.#append({ type: 'rolled-back', seq, at: Date.now(), requestIds });
   }
@@ -121,6 +154,10 @@ export interface JournalState {
   readonly closed: boolean;
   /** Intents not yet rolled back, newest first: the order to undo them in. */
   readonly pending: readonly IntentEntry[];
+  /** Dead-man's-switch executions still armed, with the fault (seq) each belongs to. */
+  readonly armed: readonly (ArmedRevert & { readonly seq: number })[];
+  /** Target locks taken and not yet released. */
+  readonly locks?: { readonly region: string; readonly names: readonly string[] };
 }
 
 /**
@@ -149,7 +186,19 @@ export async function readJournal(file: string): Promise<JournalState> {
     .filter((entry): entry is IntentEntry => entry.type === 'intent' && !undone.has(entry.seq))
     .map((intent) => ({ ...intent, handle: finalHandles.get(intent.seq) ?? intent.handle }))
     .reverse();
-  return { file, run, closed: entries.some((entry) => entry.type === 'closed'), pending };
+  const disarmed = new Set(entries.flatMap((entry) => (entry.type === 'disarmed' ? [entry.seq] : [])));
+  const armed = entries.flatMap((entry) =>
+    entry.type === 'armed' && !disarmed.has(entry.seq) ? entry.executions.map((execution) => ({ ...execution, seq: entry.seq })) : [],
+  );
+  const lastLock = entries.findLast((entry) => entry.type === 'locked' || entry.type === 'unlocked');
+  return {
+    file,
+    run,
+    closed: entries.some((entry) => entry.type === 'closed'),
+    pending,
+    armed,
+    ...(lastLock?.type === 'locked' ? { locks: { region: lastLock.region, names: lastLock.names } } : {}),
+  };
 }
 
 /** Every journal under the state directory whose run did not close. */

@@ -1,6 +1,8 @@
 import { AwsClients } from '../aws/aws-clients.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
+import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { Journal, openJournals, type JournalState } from './journal.ts';
+import { releaseTargetLocks } from './target-lock.ts';
 
 export interface RecoverOptions {
   readonly stateDir: string;
@@ -60,6 +62,7 @@ async function undoJournal(
   const clients = AwsClients.forEnvironment(environment);
   const deps = { environment, clients, defaultService };
   const failed: RecoverReport['failed'][number][] = [];
+  const stillFaulted = new Set<number>();
   let undone = 0;
   try {
     for (const intent of journal.pending) {
@@ -72,7 +75,40 @@ async function undoJournal(
       } catch (error) {
         const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         failed.push({ target: intent.target, error: message, manualUndo: injector.manualUndo(intent.handle) });
+        stillFaulted.add(intent.seq);
         log(`  FAILED ${intent.target}: ${message}`);
+      }
+    }
+    // The switches of undone faults have nothing left to do; those of faults still in stay armed,
+    // the one revert left that does not depend on this machine.
+    const deadMansSwitch = new DeadMansSwitch(deps, journal.run.runId);
+    const bySeq = new Map<number, (typeof journal.armed)[number][]>();
+    for (const revert of journal.armed) {
+      if (!stillFaulted.has(revert.seq)) bySeq.set(revert.seq, [...(bySeq.get(revert.seq) ?? []), revert]);
+    }
+    for (const [seq, reverts] of bySeq) {
+      try {
+        await deadMansSwitch.disarm(reverts);
+        await writer.disarmed(seq);
+        log(`  stopped the dead-man's switch (${reverts.map((revert) => revert.executionId).join(', ')})`);
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        log(`  could not stop the dead-man's switch (${reverts.map((revert) => revert.executionId).join(', ')}): ${message}; it will set the prior state again at its deadline, which is harmless`);
+      }
+    }
+    // Locks go last, and only once every fault is undone: a target still faulted stays locked.
+    const locks = journal.locks;
+    if (locks !== undefined && failed.length === 0) {
+      try {
+        const report = await releaseTargetLocks({ ssm: clients.ssm(locks.region), region: locks.region, names: locks.names, runId: journal.run.runId, deps });
+        await writer.unlocked();
+        if (report.released.length > 0) log(`  released ${report.released.length} target lock(s)`);
+        if (report.notOurs.length > 0) log(`  left ${report.notOurs.length} lock(s) alone: another run holds them now`);
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const manualUndo = locks.names.map((name) => `aws ssm delete-parameter --name ${name} --region ${locks.region}`);
+        failed.push({ target: `target locks ${locks.names.join(', ')}`, error: message, manualUndo });
+        log(`  FAILED to release the target locks: ${message}`);
       }
     }
   } finally {

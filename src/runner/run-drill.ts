@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { evaluateAssertions } from '../assertions/assertion-spec.ts';
 import { checkSteadyState, DEFAULT_STEADY_STATE, type SteadyStateOptions } from '../assertions/steady-state.ts';
@@ -19,9 +19,12 @@ import { SampleStore } from '../load/sample-store.ts';
 import { startDnsProber } from '../observers/dns-prober.ts';
 import { buildSeries } from '../reporters/series.ts';
 import { abortableSleep } from './abortable-sleep.ts';
+import { DeadMansSwitch, deadMansSwitchSettings } from './dead-mans-switch.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
 import { planFaults } from './plan-faults.ts';
 import { Journal } from './journal.ts';
+import { LockHeldError } from './lock-held-error.ts';
+import { acquireTargetLocks, lockTargets, type TargetLocks } from './target-lock.ts';
 import { checkAccountGuardrails } from './account-guardrails.ts';
 import { startErrorRateGuard } from './error-rate-guard.ts';
 import { RunDeclinedError } from './run-declined-error.ts';
@@ -66,6 +69,9 @@ export interface DrillRun {
   readonly samples: SampleStore;
   readonly rollbackFailures: readonly RollbackFailure[];
 }
+
+/** A lock outlives everything else a run can do by this much (slow rollbacks, retries). */
+const LOCK_SLACK_MS = 5 * 60_000;
 
 /** Margin on top of the planned phases before the load engine stops by itself regardless. */
 const LOAD_SLACK_MS = 10_000;
@@ -124,6 +130,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   };
 
   let journal: Journal | undefined;
+  let locks: TargetLocks | undefined;
   let controller: FaultController | undefined;
   let outcome: RunOutcome | undefined;
   let reason: string | undefined;
@@ -141,6 +148,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     probeIntervalMs: drill.probes.dnsInterval,
   };
   let faultDeadline: NodeJS.Timeout | undefined;
+  const maxFaultMs = drill.guardrails.maxFaultDuration ?? drill.phases.verifyTimeout + drill.phases.recovery + 60_000;
 
   try {
     // Preflight: the right account, then every target read live. A missing target is bad input,
@@ -173,7 +181,30 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       environment,
       defaultService: drill.service,
     });
-    controller = new FaultController({ deps, journal, onEvent: onFault });
+    locks = await lockTheTargets(journal, planned, {
+      runId,
+      drill: drill.name,
+      owner: operator !== undefined && 'arn' in operator ? operator.arn : `${userInfo().username}@${hostname()}`,
+      // Held until the last revert anyone could make: the run's phases, the longest the fault may
+      // stay, and the dead-man's switch after it, with room for a slow rollback.
+      ttlMs: drill.phases.baseline + maxFaultMs + deadMansSwitchSettings(environment).marginMs + drill.phases.settle + LOCK_SLACK_MS,
+      deps,
+      environment,
+      clients,
+    });
+    const deadMansSwitch = new DeadMansSwitch(deps, runId);
+    if (!deadMansSwitch.settings.enabled) {
+      log(`WARNING         the dead-man's switch is off in environment "${environment.name}": if drdrill is killed, its faults stay in until "drdrill recover"`);
+    }
+    controller = new FaultController({
+      deps,
+      journal,
+      onEvent: onFault,
+      deadMansSwitch,
+      // The runner's own deadline comes first; the switch only steps in once that (and rollback) had its chance.
+      revertAfterMs: maxFaultMs + deadMansSwitch.settings.marginMs,
+      warn: (line) => log(`WARNING         ${line}`),
+    });
 
     const loadPlan = buildLoadPlan(drill, environment, options.runDir);
     loadDone = options.engine
@@ -233,7 +264,6 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
         throw new SteadyStateError(`the steady state did not hold before injection, so nothing was injected: ${steady.observed}`);
       }
       mark('fault');
-      const maxFaultMs = drill.guardrails.maxFaultDuration ?? drill.phases.verifyTimeout + drill.phases.recovery + 60_000;
       faultDeadline = setTimeout(
         () => guardrailStop.abort(new Error(`the fault reached its maximum duration of ${maxFaultMs} ms`)),
         maxFaultMs,
@@ -256,7 +286,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       }
     }
   } catch (error) {
-    if (error instanceof InvalidInputError || error instanceof RunDeclinedError) {
+    if (error instanceof InvalidInputError || error instanceof RunDeclinedError || error instanceof LockHeldError) {
       guard?.stop();
       stopObservers.abort();
       await Promise.all([loadDone, prober?.stop(), poller?.stop()]);
@@ -281,8 +311,13 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       } catch (error) {
         log(`could not read targets back after rollback: ${describeReason(error)}`);
       }
-      if (rollbackFailures.length === 0) await journal.close(outcome ?? 'rolled-back');
-      else await journal.abandon();
+      if (rollbackFailures.length === 0) {
+        await releaseLocks(locks, journal, log);
+        await journal.close(outcome ?? 'rolled-back');
+      } else {
+        // A target still faulted stays locked: no other drill should start on it. recover releases it.
+        await journal.abandon();
+      }
     }
   }
 
@@ -316,9 +351,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   ];
   if (rollbackFailures.length > 0) {
     outcome = 'rollback-failed';
-    reason = rollbackFailures
-      .map((failure) => `${failure.target}: ${failure.error}\n  undo by hand:\n${failure.manualUndo.map((line) => `    ${line}`).join('\n')}`)
-      .join('\n');
+    reason = rollbackFailures.map(describeRollbackFailure).join('\n');
   }
   outcome ??= verdicts.every((verdict) => verdict.status === 'passed') ? 'passed' : 'failed';
 
@@ -472,6 +505,66 @@ function snapshotOf(changes: readonly PlannedChange[]): StateSnapshot {
   return { at: Date.now(), items: changes.map((change) => ({ target: change.target, field: change.field, value: change.from })) };
 }
 
+
+/**
+ * Takes the targets' locks, journaling their names first (so recover can release them whatever
+ * happens next). A refusal closes the journal, since the run never started: nothing to recover.
+ */
+async function lockTheTargets(
+  journal: Journal,
+  planned: readonly PlannedChange[],
+  options: {
+    readonly runId: string;
+    readonly drill: string;
+    readonly owner: string;
+    readonly ttlMs: number;
+    readonly deps: Parameters<typeof acquireTargetLocks>[0]['deps'];
+    readonly environment: Environment;
+    readonly clients: AwsClients;
+  },
+): Promise<TargetLocks> {
+  // One region for every run's locks, or runs would not see each other's.
+  const region = options.environment.regions.primary;
+  const targets = planned.map((change) => change.target);
+  await journal.locked(region, [...lockTargets(targets).keys()]);
+  try {
+    return await acquireTargetLocks({
+      ssm: options.clients.ssm(region),
+      region,
+      targets,
+      holder: { runId: options.runId, drill: options.drill, owner: options.owner },
+      ttlMs: options.ttlMs,
+      deps: options.deps,
+    });
+  } catch (error) {
+    // acquireTargetLocks released whatever it had taken before failing.
+    await journal.unlocked();
+    await journal.close(error instanceof LockHeldError ? 'refused: target locked' : 'refused: could not lock the targets');
+    throw error;
+  }
+}
+
+async function releaseLocks(locks: TargetLocks | undefined, journal: Journal, log: (line: string) => void): Promise<void> {
+  if (locks === undefined) return;
+  try {
+    await locks.release();
+    await journal.unlocked();
+  } catch (error) {
+    // The journal keeps the names: recover releases them, and they expire in any case.
+    log(`WARNING         could not release the target locks (${locks.names.join(', ')}): ${describeReason(error)}; "drdrill recover" releases them`);
+  }
+}
+
+function describeRollbackFailure(failure: RollbackFailure): string {
+  const lines = [`${failure.target}: ${failure.error}`, '  undo by hand:', ...failure.manualUndo.map((line) => `    ${line}`)];
+  if (failure.armed.length > 0) {
+    const deadline = new Date(Math.max(...failure.armed.map((revert) => revert.deadline))).toISOString();
+    lines.push(
+      `  the dead-man's switch still reverts it at ${deadline} unless stopped (${failure.armed.map((r) => `${r.executionId} in ${r.region}`).join(', ')})`,
+    );
+  }
+  return lines.join('\n');
+}
 
 function describeReason(reason: unknown): string {
   if (reason instanceof Error) return reason.message;

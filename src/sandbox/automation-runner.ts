@@ -1,23 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import type { AwsApiCall } from '../aws/aws-api-call.ts';
 import { AwsServiceError } from './aws-errors.ts';
 import { parseIsoDuration } from './iso-duration.ts';
 import { TIMED_REVERT_DOCUMENT } from './resolve-topology.ts';
-
-/** One AWS API call the runbook's second step makes (aws:executeAwsApi). */
-export interface AwsApiCall {
-  /** boto3-style service name: lambda, route53, ssm, apigatewayv2, ec2, route53-recovery-cluster, cloudwatch, fis. */
-  readonly service: string;
-  /** Operation name, e.g. DeleteFunctionConcurrency. */
-  readonly api: string;
-  readonly region: string;
-  readonly request: Readonly<Record<string, unknown>>;
-}
 
 export type AutomationStatus = 'Pending' | 'InProgress' | 'Success' | 'Cancelling' | 'Cancelled' | 'Failed';
 
 export interface AutomationStep {
   readonly name: string;
-  readonly action: 'aws:sleep' | 'aws:executeAwsApi';
+  readonly action: 'aws:sleep' | 'aws:executeScript';
   status: 'Pending' | 'InProgress' | 'Success' | 'Cancelled' | 'Failed';
   startTime?: number;
   endTime?: number;
@@ -74,7 +65,7 @@ export class AutomationRunner {
       if (values.length !== 1) throw invalidParameters(`${name}: expected one value, got ${values.length}`);
       return values[0];
     };
-    const known = new Set(['Delay', 'Service', 'Api', 'Request', 'Region', 'AutomationAssumeRole']);
+    const known = new Set(['Delay', 'Service', 'Api', 'Request', 'Region', 'Endpoint', 'AutomationAssumeRole']);
     const unknown = Object.keys(parameters).filter((k) => !known.has(k));
     if (unknown.length > 0) throw invalidParameters(`unknown parameter(s) ${unknown.join(', ')}; expected ${[...known].join(', ')}`);
     const delayText = single('Delay', true) ?? '';
@@ -94,7 +85,16 @@ export class AutomationRunner {
       throw invalidParameters(`Request: ${JSON.stringify(requestText)} is not JSON`);
     }
     if (typeof request !== 'object' || request === null || Array.isArray(request)) throw invalidParameters('Request: expected a JSON object');
-    const call: AwsApiCall = { service, api, region: single('Region', false) ?? region, request: request as Record<string, unknown> };
+    const endpoint = single('Endpoint', false);
+    // The sandbox's promise is that nothing leaves the machine: a runbook may only call loopback.
+    if (endpoint !== undefined && !isLoopbackUrl(endpoint)) throw invalidParameters(`Endpoint: ${JSON.stringify(endpoint)} is not an http(s) URL on 127.0.0.0/8 or localhost`);
+    const call: AwsApiCall = {
+      service,
+      api,
+      region: single('Region', false) ?? region,
+      request: request as Record<string, unknown>,
+      ...(endpoint === undefined ? {} : { endpoint }),
+    };
 
     const execution: AutomationExecution = {
       id: randomUUID(),
@@ -105,7 +105,7 @@ export class AutomationRunner {
       startTime: Date.now(),
       steps: [
         { name: 'sleep', action: 'aws:sleep', status: 'InProgress', startTime: Date.now() },
-        { name: 'revert', action: 'aws:executeAwsApi', status: 'Pending' },
+        { name: 'revert', action: 'aws:executeScript', status: 'Pending' },
       ],
     };
     this.#executions.set(execution.id, execution);
@@ -178,6 +178,15 @@ export class AutomationRunner {
     revert.endTime = Date.now();
     execution.endTime = Date.now();
     this.#options.onChange(execution);
+  }
+}
+
+function isLoopbackUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && (url.hostname === 'localhost' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname));
+  } catch {
+    return false;
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
+import { TIMED_REVERT_RUNBOOK } from '../aws/timed-revert-runbook.ts';
 import type {
   ProbedHealthCheckType,
   ResolverClient,
@@ -34,8 +35,8 @@ export const API_GATEWAY_ZONE_IDS: Readonly<Record<string, string>> = {
   'eu-central-1': 'Z1U9ULNL0V5AJ3',
 };
 
-/** The name of the SSM Automation runbook the sandbox ships. */
-export const TIMED_REVERT_DOCUMENT = 'drdrill-TimedRevert';
+/** The name of the SSM Automation runbook the sandbox ships: the one drdrill's switch starts. */
+export const TIMED_REVERT_DOCUMENT = TIMED_REVERT_RUNBOOK;
 
 /** A deployment with every id filled in. */
 export interface ResolvedDeployment extends SandboxDeployment {

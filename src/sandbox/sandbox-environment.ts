@@ -61,6 +61,8 @@ export function sandboxEnvironment(description: SandboxDescription): Environment
     dnsResolvers: [dnsServer],
     loadResolver: dnsServer,
     arc: { region: resources.arcRegion, clusterEndpoints: [description.arcClusterEndpoint] },
+    // The sandbox runs Route 53 time fast; its switch margin is the AWS minute, scaled the same way.
+    deadMansSwitch: { margin: 60_000 * topology.timeScale },
     experimentTemplates,
     services,
   };

@@ -1,4 +1,4 @@
-import type { AwsApiCall } from './automation-runner.ts';
+import type { AwsApiCall } from '../aws/aws-api-call.ts';
 
 /** boto3 service name → SDK v3 package and client class (the services the sandbox speaks). */
 const CLIENTS: Readonly<Record<string, readonly [string, string]>> = {
@@ -26,7 +26,7 @@ type CommandConstructor = new (input: object) => unknown;
 
 /**
  * Makes one AWS API call against the sandbox's control plane with the real SDK v3 client, the
- * way `aws:executeAwsApi` calls boto3: service by name, API by operation name, request as given.
+ * way the runbook's `aws:executeScript` step calls boto3 (runbooks/drdrill-TimedRevert.yaml): service by name, API by operation name, request as given.
  *
  * @returns the SDK's output without `$metadata`.
  * @throws UnsupportedAwsApiError for a service or operation the SDK does not know; the SDK's own
@@ -42,7 +42,7 @@ export async function invokeAwsApi(endpoint: string, call: AwsApiCall): Promise<
   if (Client === undefined || Command === undefined) throw new UnsupportedAwsApiError(`${call.service} has no API "${call.api}"`);
   const client = new Client({
     region: call.region,
-    endpoint,
+    endpoint: call.endpoint ?? endpoint,
     credentials: { accessKeyId: 'drdrill-automation', secretAccessKey: 'sandbox' },
     maxAttempts: 1,
   });

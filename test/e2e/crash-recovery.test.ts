@@ -1,11 +1,11 @@
 import { GetFunctionConcurrencyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { readdir, readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SandboxDescription } from '../../src/sandbox/sandbox-handle.ts';
 import { tempDir } from './e2e-kit.ts';
+import { journalEntries } from './journal-kit.ts';
 import { DRDRILL, runDrdrill, seededRandom, startSandboxProcess, stopProcess } from './process-kit.ts';
 
 const RUNS = 20;
@@ -34,18 +34,8 @@ async function snapshot(description: SandboxDescription): Promise<Record<string,
 
 /** Where in the run the kill landed, read back from the journal it left. */
 async function killedWhere(stateDir: string): Promise<'before-journal' | 'before-injection' | 'fault-in' | 'rolled-back'> {
-  let names: string[] = [];
-  try {
-    names = await readdir(path.join(stateDir, 'journal'));
-  } catch {
-    return 'before-journal';
-  }
-  const [name] = names;
-  if (name === undefined) return 'before-journal';
-  const types = (await readFile(path.join(stateDir, 'journal', name), 'utf8'))
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => (JSON.parse(line) as { type: string }).type);
+  const types = (await journalEntries(stateDir)).map((entry) => entry.type);
+  if (types.length === 0) return 'before-journal';
   if (types.includes('rolled-back')) return 'rolled-back';
   if (types.includes('intent')) return 'fault-in';
   return 'before-injection';

@@ -110,11 +110,16 @@ describe('the demo drill on the sandbox', function () {
     const concurrency = sandbox.events().filter((e) => e.type === 'function-concurrency');
     expect(concurrency.map((e) => (e.type === 'function-concurrency' ? e.reservedConcurrency : 'x'))).to.deep.equal([0, null]);
     const journal = await readFile(path.join(stateDir, 'journal', `${record.runId}.ndjson`), 'utf8');
+    // Locked before the fault, the switch armed before the mutating call, both undone after rollback.
     expect(journal.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type)).to.deep.equal([
       'run',
+      'locked',
       'intent',
+      'armed',
       'applied',
       'rolled-back',
+      'disarmed',
+      'unlocked',
       'closed',
     ]);
   });

@@ -38,8 +38,12 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): 
 }
 
 /** Runs the CLI to completion and returns its exit code and combined output. */
-export async function runDrdrill(args: readonly string[], timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [...DRDRILL, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runDrdrill(
+  args: readonly string[],
+  timeoutMs = 60_000,
+  env?: Readonly<Record<string, string>>,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [...DRDRILL, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(env === undefined ? {} : { env: { ...process.env, ...env } }) });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

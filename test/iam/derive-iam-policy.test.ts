@@ -33,9 +33,44 @@ describe('deriving the IAM policy a drill needs', () => {
           Resource: ['arn:aws:route53:::healthcheck/hc-api-east', 'arn:aws:route53:::healthcheck/hc-api-west'],
         },
         { Sid: 'DrdrillRoute532', Effect: 'Allow', Action: ['route53:GetHostedZone'], Resource: ['arn:aws:route53:::hostedzone/Z123'] },
+        // The dead-man's switch: stop (and tag) its executions in both regions...
+        {
+          Sid: 'DrdrillSsm1',
+          Effect: 'Allow',
+          Action: ['ssm:AddTagsToResource', 'ssm:StopAutomationExecution'],
+          Resource: ['arn:aws:ssm:us-east-1:111122223333:automation-execution/*', 'arn:aws:ssm:us-west-2:111122223333:automation-execution/*'],
+        },
+        // ...the target lock, in the primary region only...
+        {
+          Sid: 'DrdrillSsm2',
+          Effect: 'Allow',
+          Action: ['ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter'],
+          Resource: ['arn:aws:ssm:us-east-1:111122223333:parameter/drdrill/locks/*'],
+        },
+        // ...and starting the switch's runbook.
+        {
+          Sid: 'DrdrillSsm3',
+          Effect: 'Allow',
+          Action: ['ssm:StartAutomationExecution'],
+          Resource: [
+            'arn:aws:ssm:us-east-1:111122223333:automation-execution/*',
+            'arn:aws:ssm:us-east-1:111122223333:document/drdrill-TimedRevert',
+            'arn:aws:ssm:us-west-2:111122223333:automation-execution/*',
+            'arn:aws:ssm:us-west-2:111122223333:document/drdrill-TimedRevert',
+          ],
+        },
         { Sid: 'DrdrillSts1', Effect: 'Allow', Action: ['sts:GetCallerIdentity'], Resource: ['*'] },
       ],
     });
+  });
+
+  it("leaves out the dead-man's switch when the environment turns it off, and adds iam:PassRole for its assumed role", () => {
+    const drill = validateDrill({ ...baseDrill, faults: [{ injector: 'lambda-throttle', target: { region: 'primary' } }] });
+    const actions = (environment: typeof awsEnvironment): string[] => requiredPermissions(drill, environment).map((p) => p.action);
+    expect(actions({ ...awsEnvironment, deadMansSwitch: { enabled: false } })).to.not.include('ssm:StartAutomationExecution');
+    const role = 'arn:aws:iam::111122223333:role/drdrill-revert';
+    const withRole = requiredPermissions(drill, { ...awsEnvironment, deadMansSwitch: { assumeRoleArn: role } });
+    expect(withRole.filter((p) => p.action === 'iam:PassRole').map((p) => p.resource)).to.deep.equal([role]);
   });
 
   it('covers every injector kind with service-scoped resources, and wildcards only where AWS has no resource-level permission', () => {
@@ -57,7 +92,7 @@ describe('deriving the IAM policy a drill needs', () => {
     const wildcards = policy.Statement.filter((s) => s.Resource.includes('*')).flatMap((s) => s.Action);
     expect(wildcards).to.deep.equal(['ec2:DescribeSecurityGroupRules', 'fis:ListExperiments', 'sts:GetCallerIdentity']);
     const grants = (action: string) => policy.Statement.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
-    expect(grants('ssm:PutParameter')).to.deep.equal(['arn:aws:ssm:us-east-1:111122223333:parameter/failure/api']);
+    expect(grants('ssm:PutParameter')).to.deep.equal(['arn:aws:ssm:us-east-1:111122223333:parameter/drdrill/locks/*', 'arn:aws:ssm:us-east-1:111122223333:parameter/failure/api']);
     expect(grants('route53:UpdateHealthCheck')).to.deep.equal(['arn:aws:route53:::healthcheck/hc-api-east', 'arn:aws:route53:::healthcheck/hc-api-west']);
     expect(grants('apigateway:DELETE')).to.deep.equal(['arn:aws:apigateway:us-east-1::/domainnames/service2.east.example.com/apimappings/*']);
     expect(grants('ec2:RevokeSecurityGroupIngress')).to.deep.equal(['arn:aws:ec2:us-east-1:111122223333:security-group/sg-service2east']);

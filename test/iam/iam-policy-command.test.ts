@@ -32,6 +32,13 @@ describe('drdrill iam-policy', function () {
       'route53:GetHealthCheck',
       'route53:GetHealthCheckStatus',
       'route53:GetHostedZone',
+      // The lock and the dead-man's switch.
+      'ssm:AddTagsToResource',
+      'ssm:DeleteParameter',
+      'ssm:GetParameter',
+      'ssm:PutParameter',
+      'ssm:StartAutomationExecution',
+      'ssm:StopAutomationExecution',
     ]);
     const groupId = sandbox.description.resources.services.find((s) => s.name === 'service2')?.deployments.find((d) => d.role === 'primary')?.securityGroupId;
     const revoke = policy.Statement.find((s) => s.Action.includes('ec2:RevokeSecurityGroupIngress'));
