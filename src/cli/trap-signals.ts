@@ -3,25 +3,52 @@ import type { CliIo } from './cli-io.ts';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Turns SIGINT, SIGTERM and SIGHUP into an abort of the run, so the runner rolls back before
- * exiting. A second signal does not kill the process mid-rollback: it only says what is going on,
- * because leaving a fault behind is worse than a slow exit.
+ * Turns SIGINT, SIGTERM and SIGHUP — and uncaught exceptions and unhandled rejections — into an
+ * abort of the run, so the runner rolls back before exiting. A second signal does not kill the
+ * process mid-rollback: it only says what is going on, because leaving a fault behind is worse
+ * than a slow exit.
+ *
+ * An uncaught exception would otherwise end the process on the spot with every fault still in.
+ * Whatever threw (a timer in a drill file, an observer's callback), the runner's own loop is
+ * usually intact and can still roll back; if it is not, the journal and the dead-man's switch are
+ * what remain.
  */
 export function trapSignals(io: CliIo): { readonly signal: AbortSignal; release(): void } {
   const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals): void => {
+  const stop = (why: string, announce: string, again: string): void => {
     if (!controller.signal.aborted) {
-      io.err(`\n${name} received: stopping the drill and rolling back every fault…`);
-      controller.abort(new Error(`${name} received`));
+      io.err(announce);
+      controller.abort(new Error(why));
     } else {
-      io.err(`${name} received again: still rolling back; drdrill exits as soon as every fault is undone.`);
+      io.err(again);
     }
   };
+  const onSignal = (name: NodeJS.Signals): void =>
+    stop(
+      `${name} received`,
+      `\n${name} received: stopping the drill and rolling back every fault…`,
+      `${name} received again: still rolling back; drdrill exits as soon as every fault is undone.`,
+    );
+  const onCrash = (kind: string) => (error: unknown): void => {
+    const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    const short = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    stop(
+      `${kind}: ${short}`,
+      `\n${kind}: ${text}\nstopping the drill and rolling back every fault…`,
+      `${kind} during rollback: ${text}\nstill rolling back.`,
+    );
+  };
+  const onUncaught = onCrash('uncaught exception');
+  const onUnhandled = onCrash('unhandled promise rejection');
   for (const name of SIGNALS) process.on(name, onSignal);
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUnhandled);
   return {
     signal: controller.signal,
     release: () => {
       for (const name of SIGNALS) process.off(name, onSignal);
+      process.off('uncaughtException', onUncaught);
+      process.off('unhandledRejection', onUnhandled);
     },
   };
 }
