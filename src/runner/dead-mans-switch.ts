@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { StartAutomationExecutionCommand, StopAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import type { AwsApiCall } from '../aws/aws-api-call.ts';
 import { TIMED_REVERT_RUNBOOK } from '../aws/timed-revert-runbook.ts';
@@ -83,6 +84,9 @@ export class DeadMansSwitch {
                 ...(call.endpoint === undefined ? {} : { Endpoint: [call.endpoint] }),
                 ...(settings.assumeRoleArn === undefined ? {} : { AutomationAssumeRole: [settings.assumeRoleArn] }),
               },
+              // An SDK retry after a lost response then returns this execution instead of starting a
+              // second one that nobody would know to stop.
+              ClientToken: randomUUID(),
               // So an operator can list what a run left armed: aws ssm describe-automation-executions.
               Tags: [{ Key: 'drdrill:run-id', Value: this.#runId }],
             }),

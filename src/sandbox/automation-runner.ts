@@ -42,6 +42,8 @@ export interface AutomationRunnerOptions {
 export class AutomationRunner {
   readonly #executions = new Map<string, AutomationExecution>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** ClientToken → the execution it started and the request that started it. */
+  readonly #byClientToken = new Map<string, { readonly execution: AutomationExecution; readonly request: string }>();
   readonly #options: AutomationRunnerOptions;
 
   constructor(options: AutomationRunnerOptions) {
@@ -50,9 +52,33 @@ export class AutomationRunner {
 
   /**
    * @throws AwsServiceError AutomationDefinitionNotFoundException for another document,
-   *   InvalidAutomationExecutionParametersException for missing or malformed parameters.
+   *   InvalidAutomationExecutionParametersException for missing or malformed parameters,
+   *   IdempotentParameterMismatch for a ClientToken reused with another request.
    */
-  start(region: string, documentName: string, parameters: Readonly<Record<string, readonly string[]>>): AutomationExecution {
+  start(
+    region: string,
+    documentName: string,
+    parameters: Readonly<Record<string, readonly string[]>>,
+    clientToken?: string,
+  ): AutomationExecution {
+    // Idempotency as AWS has it: a retried start (same token, same request) is the same execution,
+    // so an SDK retry after a lost response cannot leave a second, untracked revert behind.
+    const request = JSON.stringify([region, documentName, parameters]);
+    if (clientToken !== undefined) {
+      const earlier = this.#byClientToken.get(clientToken.toLowerCase());
+      if (earlier !== undefined) {
+        if (earlier.request !== request) {
+          throw new AwsServiceError('IdempotentParameterMismatch', 400, `ClientToken ${clientToken} was already used with different parameters`);
+        }
+        return earlier.execution;
+      }
+    }
+    const execution = this.#start(region, documentName, parameters);
+    if (clientToken !== undefined) this.#byClientToken.set(clientToken.toLowerCase(), { execution, request });
+    return execution;
+  }
+
+  #start(region: string, documentName: string, parameters: Readonly<Record<string, readonly string[]>>): AutomationExecution {
     if (documentName !== TIMED_REVERT_DOCUMENT) {
       throw new AwsServiceError('AutomationDefinitionNotFoundException', 400, `Automation definition ${documentName}:$DEFAULT not found (the sandbox ships ${TIMED_REVERT_DOCUMENT})`);
     }

@@ -81,7 +81,12 @@ export function createSsmApi(state: SandboxState): AwsServiceHandler {
         mutating: true,
         run: (input, request) => {
           const reader = new InputReader(input);
-          const execution = state.automation.start(request.scope.region, reader.string('DocumentName'), reader.optionalStringListMap('Parameters') ?? {});
+          const execution = state.automation.start(
+            request.scope.region,
+            reader.string('DocumentName'),
+            reader.optionalStringListMap('Parameters') ?? {},
+            reader.optionalString('ClientToken'),
+          );
           return { AutomationExecutionId: execution.id };
         },
       },

@@ -150,6 +150,22 @@ describe('sandbox control plane beyond Route 53 and Lambda (through the real SDK
       );
       expect((await rejectionOf(ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: 'nope' })))).name).to.equal('AutomationExecutionNotFoundException');
     });
+    it('StartAutomationExecution is idempotent per ClientToken, and its Endpoint may only be loopback', async () => {
+      const token = '7f1c2a9e-0d4b-4c55-9a57-6c1b1d1e2f30';
+      const parameters = { Delay: ['PT1H'], Service: ['lambda'], Api: ['DeleteFunctionConcurrency'], Request: ['{"FunctionName":"api-handler"}'] };
+      const first = await ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'drdrill-TimedRevert', Parameters: parameters, ClientToken: token }));
+      // A retry after a lost response: the same execution, not a second revert nobody tracks.
+      const retry = await ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'drdrill-TimedRevert', Parameters: parameters, ClientToken: token.toUpperCase() }));
+      expect(retry.AutomationExecutionId).to.equal(first.AutomationExecutionId);
+      const reused = ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'drdrill-TimedRevert', Parameters: { ...parameters, Delay: ['PT2H'] }, ClientToken: token }));
+      expect((await rejectionOf(reused)).name).to.equal('IdempotentParameterMismatch');
+      await ssm.send(new StopAutomationExecutionCommand({ AutomationExecutionId: first.AutomationExecutionId }));
+
+      const offMachine = ssm.send(
+        new StartAutomationExecutionCommand({ DocumentName: 'drdrill-TimedRevert', Parameters: { ...parameters, Endpoint: ['https://example.com'] } }),
+      );
+      expect((await rejectionOf(offMachine)).name).to.equal('InvalidAutomationExecutionParametersException');
+    });
   });
 
   describe('Lambda configuration', () => {
