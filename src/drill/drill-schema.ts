@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { assertionSchema } from '../assertions/assertion-spec.ts';
 import { faultSchema } from '../injectors/injector-registry.ts';
 import { durationSchema } from './duration.ts';
+import { alarmPollIntervalSchema, stopAlarmSchema } from './stop-alarm.ts';
 
 /** Upper bound on offered load: drdrill proves failover, it is not a stress tester. */
 const MAX_RATE = 10_000;
@@ -85,8 +86,25 @@ export const drillSchema = z.strictObject({
         .optional(),
       /** Longest a fault may stay in, whatever else happens; default: verifyTimeout + recovery + 1 minute. */
       maxFaultDuration: durationSchema.optional(),
+      /**
+       * CloudWatch alarms that stop the drill: one already in ALARM before injection refuses the run
+       * (nothing is injected); one entering ALARM during the run aborts it and rolls back. `region`
+       * is "primary" (default), "secondary" or a literal AWS region.
+       */
+      stopOnAlarms: z
+        .array(stopAlarmSchema, { error: 'expected a list of alarms such as [{ name: "api-5xx", region: "primary" }]' })
+        .min(1, 'expected at least one alarm')
+        .optional(),
+      /**
+       * How often the stop alarms are read (100 ms to 60 s). CloudWatch DescribeAlarms is rate-limited
+       * per account and region, and that quota is shared with consoles, dashboards and other tools,
+       * so the guard makes one call per region per interval, never overlapping. 1 s polling leaves
+       * about a second for the abort and the rollback inside the 2 s stop target.
+       */
+      alarmPollInterval: alarmPollIntervalSchema.default(1000),
     })
-    .default({}),
+    // prefault, not default: an omitted block is parsed like `{}`, so its fields get their defaults.
+    .prefault({}),
   faults: z.array(faultSchema).min(1, 'expected at least one fault'),
   assertions: z.array(assertionSchema).min(1, 'expected at least one assertion'),
 });

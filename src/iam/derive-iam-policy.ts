@@ -3,6 +3,7 @@ import type { Environment } from '../drill/environment.ts';
 import { healthCheckArn } from '../injectors/arns.ts';
 import type { IamPermission } from '../injectors/injector.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
+import { stopAlarmPermissions } from '../runner/alarm-guard.ts';
 import { deadMansSwitchPermissions } from '../runner/dead-mans-switch.ts';
 import { lockPermissions } from '../runner/target-lock.ts';
 
@@ -36,6 +37,9 @@ export function requiredPermissions(drill: Drill, environment: Environment): Exp
       permissions.push({ ...permission, neededBy: `faults[${index}] (${fault.injector})` });
     }
   });
+  for (const permission of stopAlarmPermissions(drill.guardrails.stopOnAlarms ?? [], environment)) {
+    permissions.push({ ...permission, neededBy: 'guardrails.stopOnAlarms' });
+  }
   // One drill per target at a time: lock parameters in the primary region.
   for (const permission of lockPermissions(environment.regions.primary, environment.accountId)) permissions.push({ ...permission, neededBy: 'target lock' });
   // The switch's runbook makes the undo calls with the caller's permissions (or its assumed role's).

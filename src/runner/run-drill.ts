@@ -27,6 +27,9 @@ import { LockHeldError } from './lock-held-error.ts';
 import { acquireTargetLocks, lockTargets, type TargetLocks } from './target-lock.ts';
 import { checkAccountGuardrails } from './account-guardrails.ts';
 import { startErrorRateGuard } from './error-rate-guard.ts';
+import { checkAlarmsClear, startAlarmGuard } from './alarm-guard.ts';
+import { AlarmInAlarmError } from './alarm-in-alarm-error.ts';
+import { StopAlarmNotFoundError } from './stop-alarm-not-found-error.ts';
 import { RunDeclinedError } from './run-declined-error.ts';
 import { SteadyStateError } from './steady-state-error.ts';
 import { newRunId } from './run-id.ts';
@@ -141,6 +144,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   let poller: { stop(): Promise<void> } | undefined;
   let steadyStateVerdict: Verdict | undefined;
   let guard: { stop(): void } | undefined;
+  let alarmGuard: { stop(): Promise<void> } | undefined;
   // Filled in preflight; the fallback serves a run refused before it got that far.
   let context: AssertionContext = {
     primaryRegion: environment.regions.primary,
@@ -170,6 +174,18 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     for (const change of planned) log(`plan            ${change.target}: ${change.field} ${change.from} → ${change.to}`);
     before = snapshotOf(planned);
     context = await assertionContext(drill, environment, clients, log);
+    const stopOnAlarms = drill.guardrails.stopOnAlarms;
+    if (stopOnAlarms !== undefined) {
+      try {
+        for (const reading of await checkAlarmsClear({ clients, environment, alarms: stopOnAlarms, signal })) {
+          log(`stop alarm      "${reading.alarm.name}" in ${reading.alarm.region}: ${reading.state}`);
+        }
+      } catch (error) {
+        // A misspelt alarm is bad input; one already in ALARM is a guardrail refusing the run (below).
+        if (error instanceof StopAlarmNotFoundError) throw new InvalidInputError(options.file, error.problems);
+        throw error;
+      }
+    }
     if (options.confirm !== undefined && !(await options.confirm(planned, environment))) {
       throw new RunDeclinedError('the plan was not confirmed; nothing was changed');
     }
@@ -248,6 +264,19 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       });
     }
 
+    if (stopOnAlarms !== undefined) {
+      // Watches the baseline too: an alarm that trips before injection stops the run before it.
+      alarmGuard = startAlarmGuard({
+        clients,
+        environment,
+        alarms: stopOnAlarms,
+        intervalMs: drill.guardrails.alarmPollInterval,
+        onBreach: (why) => guardrailStop.abort(new Error(why)),
+        onError: (error) => log(`alarm guard     ${error.message}`),
+        signal: stopObservers.signal,
+      });
+    }
+
     const mark = (phase: PhaseName): void => {
       timeline.phases.push({ phase, at: Date.now() });
       log(`phase           ${phase}`);
@@ -263,6 +292,8 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
         steadyStateVerdict = steady;
         throw new SteadyStateError(`the steady state did not hold before injection, so nothing was injected: ${steady.observed}`);
       }
+      // Read once more right before injecting: the guard's last poll may be up to an interval old.
+      if (stopOnAlarms !== undefined) await checkAlarmsClear({ clients, environment, alarms: stopOnAlarms, signal });
       mark('fault');
       faultDeadline = setTimeout(
         () => guardrailStop.abort(new Error(`the fault reached its maximum duration of ${maxFaultMs} ms`)),
@@ -289,12 +320,12 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     if (error instanceof InvalidInputError || error instanceof RunDeclinedError || error instanceof LockHeldError) {
       guard?.stop();
       stopObservers.abort();
-      await Promise.all([loadDone, prober?.stop(), poller?.stop()]);
+      await Promise.all([loadDone, prober?.stop(), poller?.stop(), alarmGuard?.stop()]);
       clients.destroy();
       throw error;
     }
     outcome = 'aborted';
-    reason = error instanceof SteadyStateError ? error.message : `drill failed: ${error instanceof Error ? error.message : String(error)}`;
+    reason = error instanceof SteadyStateError || error instanceof AlarmInAlarmError ? error.message : `drill failed: ${error instanceof Error ? error.message : String(error)}`;
     log(reason);
   } finally {
     clearTimeout(faultDeadline);
@@ -337,7 +368,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
   guard?.stop();
   stopObservers.abort();
-  const [loadSummary] = await Promise.all([loadDone, prober?.stop(), poller?.stop()]);
+  const [loadSummary] = await Promise.all([loadDone, prober?.stop(), poller?.stop(), alarmGuard?.stop()]);
   clients.destroy();
   timeline.endedAt = Date.now();
   for (const note of loadSummary?.notes ?? []) log(`load            ${note}`);

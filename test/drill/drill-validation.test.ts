@@ -1,18 +1,7 @@
 import { expect } from 'chai';
 import { InvalidInputError } from '../../src/drill/invalid-input-error.ts';
 import { validateDrill, validateEnvironment } from '../../src/drill/load-drill.ts';
-
-/** A valid drill to break one field at a time. */
-function validDrill(): Record<string, unknown> {
-  return {
-    name: 'primary-lambda-throttle',
-    service: 'api',
-    load: { rate: 50 },
-    phases: { baseline: '3s', recovery: '8s', settle: '8s' },
-    faults: [{ injector: 'lambda-throttle', target: { region: 'primary' } }],
-    assertions: [{ assertion: 'dns-convergence', within: '6s' }],
-  };
-}
+import { validDrill } from './valid-drill.ts';
 
 function problemsOf(value: unknown): readonly string[] {
   try {
