@@ -1,11 +1,11 @@
 import { CreateApiMappingCommand, DeleteApiMappingCommand, GetApiMappingsCommand, type ApiMapping } from '@aws-sdk/client-apigatewayv2';
-import pWaitFor from 'p-wait-for';
 import { z } from 'zod';
 import { apiGatewayArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type InjectorDefinition, type InjectorDeps, type PlannedChange } from './injector.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
 import { requiredResource, resolveServiceTargets, serviceTargetSchema } from './service-targets.ts';
+import { waitUntil } from '../util/wait-until.ts';
 
 /**
  * Detaches the API mappings of a service's API Gateway custom domain in one region: the custom
@@ -60,7 +60,7 @@ export const apiMappingDetach: InjectorDefinition<ApiMappingDetachSpec, ApiMappi
 
   async verify(handle, deps, signal) {
     for (const mapping of handle.mappings) {
-      await pWaitFor(async () => (await listMappings(deps, mapping.region, mapping.domainName)).every((m) => m.ApiMappingId !== mapping.apiMappingId), {
+      await waitUntil(async () => (await listMappings(deps, mapping.region, mapping.domainName)).every((m) => m.ApiMappingId !== mapping.apiMappingId), {
         interval: VERIFY_POLL_MS,
         signal,
       });

@@ -7,10 +7,10 @@ import {
   type Experiment,
   type ExperimentSummary,
 } from '@aws-sdk/client-fis';
-import pWaitFor from 'p-wait-for';
 import { fisExperimentArn, fisTemplateArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type IamPermission, type InjectorDeps } from './injector.ts';
+import { waitUntil } from '../util/wait-until.ts';
 
 /**
  * One FIS experiment a drill starts. `experimentId` is null in the journal (it is written before
@@ -97,7 +97,7 @@ export async function getExperiment(deps: InjectorDeps, region: string, id: stri
 
 /** Resolves once the experiment runs; rejects if FIS ended it first (with FIS's reason). */
 export async function waitUntilRunning(deps: InjectorDeps, run: FisRun, signal: AbortSignal): Promise<void> {
-  await pWaitFor(
+  await waitUntil(
     async () => {
       const id = run.experimentId ?? (await findExperiment(deps, run))?.id;
       if (id === undefined) return false;
@@ -139,12 +139,12 @@ export async function stopExperiment(deps: InjectorDeps, run: FisRun): Promise<{
     }
   }
   let ended: Experiment = before;
-  await pWaitFor(
+  await waitUntil(
     async () => {
       ended = await getExperiment(deps, run.region, id);
       return ENDED.has(ended.state?.status ?? '');
     },
-    { interval: POLL_MS, timeout: { milliseconds: STOP_WAIT_MS, message: `FIS experiment ${id} did not stop within ${STOP_WAIT_MS / 1000} s` } },
+    { interval: POLL_MS, timeout: STOP_WAIT_MS, timeoutMessage: `FIS experiment ${id} did not stop within ${STOP_WAIT_MS / 1000} s` },
   );
   return { requestIds, detail: `experiment ${id} ${ended.state?.status ?? 'stopped'}` };
 }

@@ -1,11 +1,11 @@
 import { GetHealthCheckCommand, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
-import pWaitFor from 'p-wait-for';
 import { z } from 'zod';
 import { healthCheckArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type InjectorDefinition, type InjectorDeps } from './injector.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
 import { resolveServiceTargets, serviceTargetSchema } from './service-targets.ts';
+import { waitUntil } from '../util/wait-until.ts';
 
 /** The health-check flag a toggle flips: `Inverted` forces failover, `Disabled` does not. */
 type Flag = 'Inverted' | 'Disabled';
@@ -91,7 +91,7 @@ function toggleInjector<Spec extends HealthCheckInvertSpec | HealthCheckDisableS
 
     async verify(handle, deps, signal) {
       for (const target of handle.healthChecks) {
-        await pWaitFor(async () => readFlag(deps, target.healthCheckId, handle.flag), { interval: VERIFY_POLL_MS, signal });
+        await waitUntil(async () => readFlag(deps, target.healthCheckId, handle.flag), { interval: VERIFY_POLL_MS, signal });
       }
     },
 

@@ -1,4 +1,3 @@
-import pWaitFor from 'p-wait-for';
 import { z } from 'zod';
 import { fisManualUndo, fisPermissions, newFisRun, refuseIfTemplateActive, startExperiment, stopExperiment, waitUntilRunning, type FisRun } from './fis-run.ts';
 import type { InjectorDefinition, InjectorDeps, PlannedChange } from './injector.ts';
@@ -15,6 +14,7 @@ import {
 import { applyInOrder, undoInReverse } from './multi-target.ts';
 import { resolveServiceTargets, requiredResource, serviceTargetSchema } from './service-targets.ts';
 import { failureFlag, flagManualUndo, flagPermissions, flagRevertCall, priorFlag, readParameter, restoreFlag, writeFlag, type FlagTarget } from './ssm-flag.ts';
+import { waitUntil } from '../util/wait-until.ts';
 
 const base = { injector: z.literal('lambda-500'), target: serviceTargetSchema };
 
@@ -106,11 +106,11 @@ export const lambda500: InjectorDefinition<Lambda500Spec, Lambda500Handle> = {
   async verify(handle, deps, signal) {
     if (handle.mode === 'throttle') {
       for (const f of handle.functions) {
-        await pWaitFor(async () => (await readReservedConcurrency(deps, f.region, f.functionName)) === 0, { interval: VERIFY_POLL_MS, signal });
+        await waitUntil(async () => (await readReservedConcurrency(deps, f.region, f.functionName)) === 0, { interval: VERIFY_POLL_MS, signal });
       }
     } else if (handle.mode === 'ssm-flag') {
       for (const f of handle.flags) {
-        await pWaitFor(async () => (await readParameter(deps, f.region, f.name))?.value === f.flag, { interval: VERIFY_POLL_MS, signal });
+        await waitUntil(async () => (await readParameter(deps, f.region, f.name))?.value === f.flag, { interval: VERIFY_POLL_MS, signal });
       }
     } else {
       for (const run of handle.experiments) await waitUntilRunning(deps, run, signal);

@@ -1,4 +1,3 @@
-import pWaitFor from 'p-wait-for';
 import { z } from 'zod';
 import { logicalRegionSchema } from '../drill/logical-region.ts';
 import type { InjectorDefinition, InjectorDeps } from './injector.ts';
@@ -12,6 +11,7 @@ import {
   throttleFunction,
 } from './lambda-concurrency.ts';
 import { resolveServiceTarget } from './resolve-target.ts';
+import { waitUntil } from '../util/wait-until.ts';
 
 export const lambdaThrottleSpecSchema = z.strictObject({
   injector: z.literal('lambda-throttle'),
@@ -63,7 +63,7 @@ export const lambdaThrottle: InjectorDefinition<LambdaThrottleSpec, LambdaThrott
   },
 
   async verify(handle, deps, signal) {
-    await pWaitFor(async () => (await readReservedConcurrency(deps, handle.region, handle.functionName)) === 0, {
+    await waitUntil(async () => (await readReservedConcurrency(deps, handle.region, handle.functionName)) === 0, {
       interval: VERIFY_POLL_MS,
       signal,
     });

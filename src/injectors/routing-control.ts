@@ -3,12 +3,12 @@ import {
   UpdateRoutingControlStateCommand,
   type RoutingControlState,
 } from '@aws-sdk/client-route53-recovery-cluster';
-import pWaitFor from 'p-wait-for';
 import { z } from 'zod';
 import { awsCall, isAwsError, isThrottling, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type InjectorDefinition, type InjectorDeps } from './injector.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
 import { requiredResource, resolveServiceTargets, serviceTargetSchema } from './service-targets.ts';
+import { waitUntil } from '../util/wait-until.ts';
 
 /**
  * Sets a service's Route 53 ARC routing control in one region (default `Off`: traffic leaves
@@ -77,7 +77,7 @@ export const routingControl: InjectorDefinition<RoutingControlSpec, RoutingContr
 
   async verify(handle, deps, signal) {
     for (const control of handle.controls) {
-      await pWaitFor(async () => (await readState(deps, handle, control.routingControlArn)) === control.state, { interval: VERIFY_POLL_MS, signal });
+      await waitUntil(async () => (await readState(deps, handle, control.routingControlArn)) === control.state, { interval: VERIFY_POLL_MS, signal });
     }
   },
 

@@ -5,13 +5,13 @@ import {
   type IpPermission,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import pWaitFor from 'p-wait-for';
 import { z } from 'zod';
 import { securityGroupArn, securityGroupRuleArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type InjectorDefinition, type InjectorDeps, type PlannedChange } from './injector.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
 import { requiredResource, resolveServiceTargets, serviceTargetSchema } from './service-targets.ts';
+import { waitUntil } from '../util/wait-until.ts';
 
 /**
  * Revokes ingress rules of the security group guarding a service's backend (the ALB behind the
@@ -81,7 +81,7 @@ export const sgIngressRevoke: InjectorDefinition<SgIngressRevokeSpec, SgIngressR
 
   async verify(handle, deps, signal) {
     for (const rule of handle.rules) {
-      await pWaitFor(async () => (await describeRules(deps, rule.region, rule.groupId)).every((r) => !samePermission(r, rule)), {
+      await waitUntil(async () => (await describeRules(deps, rule.region, rule.groupId)).every((r) => !samePermission(r, rule)), {
         interval: VERIFY_POLL_MS,
         signal,
       });

@@ -4,7 +4,7 @@ import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import pWaitFor from 'p-wait-for';
+import { waitUntil } from '../../src/util/wait-until.ts';
 import type { SandboxDescription } from '../../src/sandbox/sandbox-handle.ts';
 import { tempDir } from './e2e-kit.ts';
 import { journalEntries } from './journal-kit.ts';
@@ -72,7 +72,7 @@ describe("the dead-man's switch", function () {
       { stdio: 'ignore' },
     );
     // Kill it once both faults are in, with both switches armed: the worst moment to die.
-    await pWaitFor(async () => (await journalEntries(stateDir)).filter((entry) => entry.type === 'applied').length === 2, {
+    await waitUntil(async () => (await journalEntries(stateDir)).filter((entry) => entry.type === 'applied').length === 2, {
       interval: 20,
       timeout: 30_000,
     });
@@ -91,7 +91,7 @@ describe("the dead-man's switch", function () {
 
     // Nothing of drdrill is alive now; only the sandbox's automation can undo the fault.
     let restoredAt = 0;
-    await pWaitFor(
+    await waitUntil(
       async () => {
         const state = await faultState(sandbox.description);
         if (state.concurrency !== before.concurrency || state.inverted !== before.inverted) return false;
