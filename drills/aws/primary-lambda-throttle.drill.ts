@@ -13,6 +13,11 @@ export const drill = defineDrill({
   load: { rate: 20, timeout: '5s' },
   phases: { baseline: '1m', recovery: '4m', settle: '4m', verifyTimeout: '1m' },
   probes: { dnsInterval: '1s' },
+  guardrails: {
+    // Your alarm on the secondary's 5xx rate: if the region taking over starts failing, stop.
+    stopOnAlarms: [{ name: 'api-5xx-rate', region: 'secondary' }],
+    maxFaultDuration: '6m',
+  },
   faults: [{ injector: 'lambda-throttle', target: { region: 'primary' } }],
   assertions: [
     { assertion: 'dns-convergence', within: '2m' },

@@ -23,6 +23,9 @@ export const environment = defineEnvironment({
   // The built-in load engine resolves through this server for every new connection; without it,
   // the system resolver (and its cache) decides when clients see failover.
   loadResolver: '1.1.1.1:53',
+  // The dead-man's switch: install runbooks/drdrill-TimedRevert.yaml in both regions first (see
+  // the README). The role lets the runbook make the undo call whoever started the drill.
+  deadMansSwitch: { assumeRoleArn: 'arn:aws:iam::123456789012:role/drdrill-timed-revert', margin: '1m' },
   services: {
     api: {
       // The custom domain clients use; your API should answer with a header naming its region.
