@@ -84,6 +84,10 @@ const DRILL_CASES: readonly Case[] = [
   { title: 'error rate above 100%', path: ['assertions', 0], value: { assertion: 'error-budget', maxErrorRate: 150 }, says: /assertions\[0\]\.maxErrorRate: / },
   { title: 'guardrail rate above 100%', path: ['guardrails'], value: { stopOnErrorRate: { maxErrorRate: 101 } }, says: /guardrails\.stopOnErrorRate\.maxErrorRate: expected a percentage from 0 to 100/ },
   { title: 'misspelt top-level field', path: ['assertion'], value: [], says: /\(top level\): unknown field "assertion"/ },
+  { title: 'stop alarms as one name', path: ['guardrails'], value: { stopOnAlarms: 'api-5xx' }, says: /guardrails\.stopOnAlarms: expected a list of alarms/ },
+  { title: 'stop alarm without a name', path: ['guardrails'], value: { stopOnAlarms: [{ region: 'primary' }] }, says: /guardrails\.stopOnAlarms\[0\]\.name: / },
+  { title: 'alarm poll every 10 ms', path: ['guardrails'], value: { alarmPollInterval: '10ms' }, says: /guardrails\.alarmPollInterval: / },
+  { title: 'max fault duration in parsecs', path: ['guardrails'], value: { maxFaultDuration: '2 parsecs' }, says: /guardrails\.maxFaultDuration: expected a duration/ },
 ];
 
 const ENVIRONMENT_CASES: readonly Case[] = [
@@ -96,6 +100,9 @@ const ENVIRONMENT_CASES: readonly Case[] = [
   { title: 'missing secondary function', path: ['services', 'api', 'functions', 'secondary'], value: undefined, says: /services\.api\.functions\.secondary: required/ },
   { title: 'bad security group id', path: ['services', 'api', 'securityGroups'], value: { primary: 'alb', secondary: 'sg-1' }, says: /services\.api\.securityGroups\.primary: expected a security group id/ },
   { title: 'no services', path: ['services'], value: {}, says: /services: expected at least one service/ },
+  { title: 'switch role that is not a role ARN', path: ['deadMansSwitch'], value: { assumeRoleArn: 'drdrill-revert' }, says: /deadMansSwitch\.assumeRoleArn: expected an IAM role ARN/ },
+  { title: 'switch margin in parsecs', path: ['deadMansSwitch'], value: { margin: '1 parsec' }, says: /deadMansSwitch\.margin: expected a duration/ },
+  { title: 'switch enabled as text', path: ['deadMansSwitch'], value: { enabled: 'yes' }, says: /deadMansSwitch\.enabled: .*expected boolean/ },
 ];
 
 describe('the bad-input corpus', function () {
