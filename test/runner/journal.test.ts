@@ -52,6 +52,27 @@ describe('Journal', () => {
     expect(state.pending.map((intent) => intent.handle)).to.deep.equal([{ experimentId: 'EXP123' }]);
   });
 
+  it("owes the dead-man's-switch executions not yet disarmed, and the locks not yet released", async () => {
+    const journal = await create('run-armed');
+    await journal.locked('us-east-1', ['/drdrill/locks/a', '/drdrill/locks/b']);
+    const first = await journal.intent('lambda-throttle', 'a', { prior: null });
+    await journal.armed(first, [{ executionId: 'exec-1', region: 'us-east-1', deadline: 1000, call: 'lambda.DeleteFunctionConcurrency' }]);
+    const second = await journal.intent('health-check-invert', 'b', { prior: false });
+    await journal.armed(second, [{ executionId: 'exec-2', region: 'us-west-2', deadline: 2000, call: 'route53.UpdateHealthCheck' }]);
+    await journal.rolledBack(first, []);
+    await journal.disarmed(first);
+    await journal.abandon();
+
+    const state = await readJournal(journal.file);
+    expect(state.armed.map((revert) => [revert.seq, revert.executionId])).to.deep.equal([[second, 'exec-2']]);
+    expect(state.locks).to.deep.equal({ region: 'us-east-1', names: ['/drdrill/locks/a', '/drdrill/locks/b'] });
+
+    const reopened = await Journal.reopen(journal.file);
+    await reopened.unlocked();
+    await reopened.abandon();
+    expect((await readJournal(journal.file)).locks).to.equal(undefined);
+  });
+
   it('lists only runs that did not close', async () => {
     const done = await create('run-done');
     await done.close('passed');
