@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsApiCall } from '../aws/aws-api-call.ts';
+import { TIMED_REVERT_PARAMETERS } from '../aws/timed-revert-runbook.ts';
 import { AwsServiceError } from './aws-errors.ts';
 import { parseIsoDuration } from './iso-duration.ts';
 import { TIMED_REVERT_DOCUMENT } from './resolve-topology.ts';
@@ -91,7 +92,7 @@ export class AutomationRunner {
       if (values.length !== 1) throw invalidParameters(`${name}: expected one value, got ${values.length}`);
       return values[0];
     };
-    const known = new Set(['Delay', 'Service', 'Api', 'Request', 'Region', 'Endpoint', 'AutomationAssumeRole']);
+    const known: ReadonlySet<string> = new Set(TIMED_REVERT_PARAMETERS);
     const unknown = Object.keys(parameters).filter((k) => !known.has(k));
     if (unknown.length > 0) throw invalidParameters(`unknown parameter(s) ${unknown.join(', ')}; expected ${[...known].join(', ')}`);
     const delayText = single('Delay', true) ?? '';
