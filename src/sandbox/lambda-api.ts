@@ -3,8 +3,8 @@ import { AwsServiceError } from './aws-errors.ts';
 import { renderJsonError } from './rest-json.ts';
 import { functionArn } from './sandbox-resources.ts';
 import type { FunctionState, SandboxState } from './sandbox-state.ts';
-import { matchRoute } from './service-handler.ts';
-import type { AwsOperationResult, AwsRequest, AwsResponse, AwsServiceHandler, OperationRoute } from './service-handler.ts';
+import { createRestJsonService } from './rest-json-service.ts';
+import type { AwsOperationResult, AwsRequest, AwsServiceHandler, OperationRoute } from './service-handler.ts';
 
 interface Context {
   readonly state: SandboxState;
@@ -29,37 +29,16 @@ const ROUTES: readonly OperationRoute<Context>[] = [
  * concurrency, per region (the region comes from the request's SigV4 scope, as on AWS).
  */
 export function createLambdaApi(state: SandboxState): AwsServiceHandler {
-  return {
+  return createRestJsonService({
     signingName: 'lambda',
-    handle(request: AwsRequest): AwsResponse {
-      const match = matchRoute(ROUTES, request.method, request.path);
-      const operation = match?.route.operation ?? 'Unknown';
-      const mutating = match?.route.mutating ?? false;
-      try {
-        if (match === undefined) {
-          throw new AwsServiceError(
-            'UnknownOperationException',
-            400,
-            `The drdrill sandbox does not support the Lambda operation ${request.method} ${request.path}`,
-          );
-        }
-        const result = match.route.run({ state, request }, match.params);
-        return { ...result, headers: { 'content-type': 'application/json' }, operation, mutating };
-      } catch (error) {
-        if (!(error instanceof AwsServiceError)) throw error;
-        return {
-          status: error.status,
-          headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': error.code },
-          body: renderJsonError(error),
-          operation,
-          mutating,
-          errorCode: error.code,
-        };
-      }
-    },
-  };
+    serviceName: 'Lambda',
+    // The handlers read the sandbox state too, so each route is handed it along with the request.
+    routes: ROUTES.map((route) => ({ ...route, run: (context, params) => route.run({ state, request: context.request }, params) })),
+    unknownOperationCode: 'UnknownOperationException',
+    unknownOperationStatus: 400,
+    renderError: renderJsonError,
+  });
 }
-
 
 const FULL_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([^:]+)(?::([^:]+))?$/;
 const PARTIAL_ARN = /^(\d{12}):function:([^:]+)(?::([^:]+))?$/;

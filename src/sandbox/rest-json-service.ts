@@ -16,10 +16,14 @@ export interface RestJsonServiceOptions {
   readonly routes: readonly OperationRoute<RestJsonContext>[];
   /** Error code for a request no route matches. */
   readonly unknownOperationCode: string;
+  /** HTTP status for a request no route matches; default 404. */
+  readonly unknownOperationStatus?: number;
+  /** The error body; default `{"message": …}` plus the error's fields. */
+  readonly renderError?: (error: AwsServiceError) => string;
 }
 
 /**
- * A REST-JSON service (API Gateway v2, FIS): method + path pick the operation; errors carry the
+ * A REST-JSON service (API Gateway v2, FIS, Lambda): method + path pick the operation; errors carry the
  * code in `x-amzn-ErrorType` and `{"message": …}` (plus service fields) in the body.
  */
 export function createRestJsonService(options: RestJsonServiceOptions): AwsServiceHandler {
@@ -33,7 +37,7 @@ export function createRestJsonService(options: RestJsonServiceOptions): AwsServi
         if (match === undefined) {
           throw new AwsServiceError(
             options.unknownOperationCode,
-            404,
+            options.unknownOperationStatus ?? 404,
             `The drdrill sandbox does not support the ${options.serviceName} operation ${request.method} ${request.path}`,
           );
         }
@@ -44,7 +48,7 @@ export function createRestJsonService(options: RestJsonServiceOptions): AwsServi
         return {
           status: error.status,
           headers: { 'content-type': 'application/json', 'x-amzn-ErrorType': error.code },
-          body: JSON.stringify({ message: error.message, ...error.fields }),
+          body: options.renderError?.(error) ?? JSON.stringify({ message: error.message, ...error.fields }),
           operation,
           mutating,
           errorCode: error.code,
