@@ -9,6 +9,7 @@ import { evaluateRegionShare, regionShareName, regionShareOptions } from './regi
 import { evaluateRto, rtoName, rtoOptions } from './rto.ts';
 import { checkSteadyState, steadyStateName, steadyStateOptions } from './steady-state.ts';
 import type { Verdict } from './verdict.ts';
+import { describeError } from '../util/describe-error.ts';
 
 /** One assertion in a drill, told apart by its `assertion` field. */
 export const assertionSchema = z.discriminatedUnion('assertion', [
@@ -117,7 +118,7 @@ function erroredVerdict(spec: AssertionSpec, error: unknown): Verdict {
     assertion: String((spec as { assertion?: unknown }).assertion),
     name: spec.name ?? fallbackName,
     status: 'errored',
-    observed: `the assertion could not be evaluated: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    observed: `the assertion could not be evaluated: ${describeError(error)}`,
     // The generated name states the expectation in words, which is the best we still have.
     expected: fallbackName,
   };

@@ -1,4 +1,5 @@
 import type { CliIo } from './cli-io.ts';
+import { describeError } from '../util/describe-error.ts';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -31,7 +32,7 @@ export function trapSignals(io: CliIo): { readonly signal: AbortSignal; release(
     );
   const onCrash = (kind: string) => (error: unknown): void => {
     const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-    const short = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const short = describeError(error);
     stop(
       `${kind}: ${short}`,
       `\n${kind}: ${text}\nstopping the drill and rolling back every fault…`,

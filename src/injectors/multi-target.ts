@@ -1,3 +1,4 @@
+import { describeError } from '../util/describe-error.ts';
 /**
  * Raised when a fault with several targets failed part-way. The targets already changed were
  * rolled back, newest first, before this was thrown; the message says what happened to each.
@@ -37,7 +38,7 @@ export async function applyInOrder<T>(targets: readonly T[], step: TargetStep<T>
           outcomes.push(`${step.label(done)}: NOT restored (${undoError instanceof Error ? undoError.message : String(undoError)})`);
         }
       }
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const reason = describeError(error);
       throw new PartialInjectionError(
         `fault failed on target ${index + 1} of ${targets.length} (${step.label(target)}): ${reason}. ` +
           `Rolled back in reverse order: ${outcomes.join('; ')}`,
@@ -62,7 +63,7 @@ export async function undoInReverse<T>(targets: readonly T[], step: Pick<TargetS
       if (result.detail !== undefined) details.push(result.detail);
     } catch (error) {
       firstError ??= error;
-      failures.push(`${step.label(target)}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      failures.push(`${step.label(target)}: ${describeError(error)}`);
     }
   }
   if (failures.length > 0) {

@@ -5,6 +5,7 @@ import { TIMED_REVERT_RUNBOOK } from '../aws/timed-revert-runbook.ts';
 import type { Environment } from '../drill/environment.ts';
 import { awsCall, isAwsError } from '../injectors/aws-call.ts';
 import type { IamPermission, InjectorDeps } from '../injectors/injector.ts';
+import { describeError } from '../util/describe-error.ts';
 
 /** One armed revert: an SSM Automation execution that will make one undo call at `deadline`. */
 export interface ArmedRevert {
@@ -140,7 +141,7 @@ export function isoDelay(afterMs: number, timeScale: number): string {
 }
 
 function armFailureMessage(error: unknown, region: string, document: string): string {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const detail = describeError(error);
   if (isAwsError(error, 'AutomationDefinitionNotFoundException', 'InvalidDocument')) {
     return (
       `cannot arm the dead-man's switch: runbook "${document}" is not installed in ${region}. Install it with ` +

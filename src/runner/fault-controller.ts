@@ -4,6 +4,7 @@ import { injectorFor, type FaultSpec } from '../injectors/injector-registry.ts';
 import type { ArmedRevert, DeadMansSwitch } from './dead-mans-switch.ts';
 import type { Journal } from './journal.ts';
 import type { FaultEvent } from './timeline.ts';
+import { describeError } from '../util/describe-error.ts';
 
 /** A fault that went in (or may have: its intent is journaled), waiting to be undone. */
 interface ActiveFault {
@@ -133,7 +134,7 @@ export class FaultController {
           undone = true;
           await this.#disarm(fault);
         } catch (error) {
-          lastError = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+          lastError = describeError(error);
           if (attempt < attempts) await delay(backoffMs * 2 ** (attempt - 1));
         }
       }

@@ -2,7 +2,8 @@ import { AwsClients } from '../aws/aws-clients.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
 import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { Journal, openJournals, type JournalState } from './journal.ts';
-import { releaseTargetLocks } from './target-lock.ts';
+import { lockDeleteCommand, releaseTargetLocks } from './target-lock.ts';
+import { describeError } from '../util/describe-error.ts';
 
 export interface RecoverOptions {
   readonly stateDir: string;
@@ -73,7 +74,7 @@ async function undoJournal(
         undone++;
         log(`  undone ${intent.target}`);
       } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const message = describeError(error);
         failed.push({ target: intent.target, error: message, manualUndo: injector.manualUndo(intent.handle) });
         stillFaulted.add(intent.seq);
         log(`  FAILED ${intent.target}: ${message}`);
@@ -92,7 +93,7 @@ async function undoJournal(
         await writer.disarmed(seq);
         log(`  stopped the dead-man's switch (${reverts.map((revert) => revert.executionId).join(', ')})`);
       } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const message = describeError(error);
         log(`  could not stop the dead-man's switch (${reverts.map((revert) => revert.executionId).join(', ')}): ${message}; it will set the prior state again at its deadline, which is harmless`);
       }
     }
