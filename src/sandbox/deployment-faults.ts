@@ -1,5 +1,5 @@
 import { flagIsVisible } from './failure-flag.ts';
-import type { ResolvedDeployment, ResolvedService } from './resolve-topology.ts';
+import type { ResolvedDeployment } from './resolve-topology.ts';
 import { functionArn } from './sandbox-resources.ts';
 import type { SandboxState } from './sandbox-state.ts';
 
@@ -29,7 +29,7 @@ const INTERNAL_ERROR = JSON.stringify({ message: 'Internal Server Error' });
  * custom domain's mapping, the VPC link to the backend, Lambda's throttle, the FIS extension,
  * then the function's own failure-lambda flag.
  */
-export function deploymentFaults(state: SandboxState, service: ResolvedService, d: ResolvedDeployment): readonly ActiveFault[] {
+export function deploymentFaults(state: SandboxState, d: ResolvedDeployment): readonly ActiveFault[] {
   const faults: ActiveFault[] = [];
   const domain = state.apiGateway.findDomain(d.region, d.customDomain);
   const mapped = domain !== undefined && [...domain.mappings.values()].some((m) => m.apiId === d.apiId);

@@ -179,7 +179,7 @@ export function handleRegionalRequest(state: SandboxState, tracker: InvocationTr
     return;
   }
   const { service, deployment } = route;
-  const faults = deploymentFaults(state, service, deployment).filter((f) => f.effect.kind !== 'forbidden');
+  const faults = deploymentFaults(state, deployment).filter((f) => f.effect.kind !== 'forbidden');
   const invoke = (index: number): void => {
     const fault = faults[index];
     if (fault === undefined) {

@@ -658,7 +658,7 @@ export class SandboxState {
     for (const service of this.topology.services) {
       for (const d of service.deployments) {
         const key = `${service.name}|${d.region}`;
-        const current = new Map(deploymentFaults(this, service, d).map((f) => [f.fault, f.detail]));
+        const current = new Map(deploymentFaults(this, d).map((f) => [f.fault, f.detail]));
         const previous = this.#faults.get(key) ?? new Map<string, string>();
         for (const [fault, detail] of current) {
           if (!previous.has(fault)) this.#events.append({ at: now, type: 'fault', region: d.region, service: service.name, fault, active: true, detail });

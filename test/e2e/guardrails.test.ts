@@ -10,7 +10,7 @@ import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { captureIo, onlyRunDir, tempDir } from './e2e-kit.ts';
 import { journalEntries } from './journal-kit.ts';
-import { DRDRILL, startSandboxProcess, stopProcess } from './process-kit.ts';
+import { DRDRILL, startSandboxProcess } from './process-kit.ts';
 
 describe('guardrails', function () {
   this.timeout(60_000);

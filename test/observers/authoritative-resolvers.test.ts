@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { useMockedRoute53 } from '../support/mocked-route53.ts';
-import { GetHostedZoneCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { authoritativeResolvers, NoDelegationSetError } from '../../src/observers/authoritative-resolvers.ts';
 
 describe('authoritative resolvers from the delegation set', () => {

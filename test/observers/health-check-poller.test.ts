@@ -3,7 +3,6 @@ import { useMockedRoute53 } from '../support/mocked-route53.ts';
 import {
   GetHealthCheckCommand,
   GetHealthCheckStatusCommand,
-  Route53Client,
   type HealthCheckObservation,
   type HealthCheckRegion,
 } from '@aws-sdk/client-route-53';
