@@ -106,8 +106,8 @@ async function undoJournal(
         if (report.released.length > 0) log(`  released ${report.released.length} target lock(s)`);
         if (report.notOurs.length > 0) log(`  left ${report.notOurs.length} lock(s) alone: another run holds them now`);
       } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-        const manualUndo = locks.names.map((name) => `aws ssm delete-parameter --name ${name} --region ${locks.region}`);
+        const message = describeError(error);
+        const manualUndo = locks.names.map((name) => lockDeleteCommand(name, locks.region));
         failed.push({ target: `target locks ${locks.names.join(', ')}`, error: message, manualUndo });
         log(`  FAILED to release the target locks: ${message}`);
       }

@@ -12,14 +12,14 @@ import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { collectGitRevision } from '../evidence/git-revision.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
-import { TargetNotFoundError, type PlannedChange } from '../injectors/injector.ts';
+import { TargetNotFoundError, type InjectorDeps, type PlannedChange } from '../injectors/injector.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from '../load/load-engine.ts';
 import { isErrorSample } from '../load/sample.ts';
 import { SampleStore } from '../load/sample-store.ts';
 import { startDnsProber } from '../observers/dns-prober.ts';
 import { buildSeries } from '../reporters/series.ts';
 import { abortableSleep } from './abortable-sleep.ts';
-import { DeadMansSwitch, deadMansSwitchSettings } from './dead-mans-switch.ts';
+import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
 import { planFaults } from './plan-faults.ts';
 import { Journal } from './journal.ts';
@@ -197,18 +197,16 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       environment,
       defaultService: drill.service,
     });
+    const deadMansSwitch = new DeadMansSwitch(deps, runId);
     locks = await lockTheTargets(journal, planned, {
       runId,
       drill: drill.name,
       owner: operator !== undefined && 'arn' in operator ? operator.arn : `${userInfo().username}@${hostname()}`,
       // Held until the last revert anyone could make: the run's phases, the longest the fault may
       // stay, and the dead-man's switch after it, with room for a slow rollback.
-      ttlMs: drill.phases.baseline + maxFaultMs + deadMansSwitchSettings(environment).marginMs + drill.phases.settle + LOCK_SLACK_MS,
+      ttlMs: drill.phases.baseline + maxFaultMs + deadMansSwitch.settings.marginMs + drill.phases.settle + LOCK_SLACK_MS,
       deps,
-      environment,
-      clients,
     });
-    const deadMansSwitch = new DeadMansSwitch(deps, runId);
     if (!deadMansSwitch.settings.enabled) {
       log(`WARNING         the dead-man's switch is off in environment "${environment.name}": if drdrill is killed, its faults stay in until "drdrill recover"`);
     }
@@ -549,18 +547,17 @@ async function lockTheTargets(
     readonly drill: string;
     readonly owner: string;
     readonly ttlMs: number;
-    readonly deps: Parameters<typeof acquireTargetLocks>[0]['deps'];
-    readonly environment: Environment;
-    readonly clients: AwsClients;
+    readonly deps: Pick<InjectorDeps, 'environment' | 'clients'>;
   },
 ): Promise<TargetLocks> {
   // One region for every run's locks, or runs would not see each other's.
-  const region = options.environment.regions.primary;
+  const { environment, clients } = options.deps;
+  const region = environment.regions.primary;
   const targets = planned.map((change) => change.target);
   await journal.locked(region, [...lockTargets(targets).keys()]);
   try {
     return await acquireTargetLocks({
-      ssm: options.clients.ssm(region),
+      ssm: clients.ssm(region),
       region,
       targets,
       holder: { runId: options.runId, drill: options.drill, owner: options.owner },

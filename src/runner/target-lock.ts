@@ -208,7 +208,7 @@ export async function acquireTargetLocks(options: AcquireTargetLocksOptions): Pr
       throw new AggregateError(
         [error, releaseError],
         `${messageOf(error)}; then releasing the locks this run had already taken failed (${messageOf(releaseError)}). ` +
-          `They expire at ${expiresAt}; to free them sooner: ${acquired.map((name) => deleteCommand(name, region)).join('; ')}`,
+          `They expire at ${expiresAt}; to free them sooner: ${acquired.map((name) => lockDeleteCommand(name, region)).join('; ')}`,
       );
     }
     throw error;
@@ -381,7 +381,7 @@ function heldMessage(target: string, name: string, region: string, holder: Targe
     `on host ${holder.host} as pid ${holder.pid}, since ${holder.acquiredAt}, until ${holder.expiresAt} ` +
     `(lock ${name} in ${region}). Wait for that run to finish. If it is dead, run "drdrill recover" on ${holder.host} ` +
     `to undo its faults and release its locks; only once nothing of it is left to undo, delete the lock by hand: ` +
-    deleteCommand(name, region)
+    lockDeleteCommand(name, region)
   );
 }
 
@@ -390,11 +390,12 @@ function malformedMessage(target: string, name: string, region: string, current:
   return (
     `${target}: the lock parameter ${name} in ${region} exists but does not hold a drdrill lock (${current.problem ?? 'unreadable'}): ` +
     `${JSON.stringify(shown)}. drdrill does not take over what it cannot read, since something else may rely on it. ` +
-    `Inspect it with aws ssm get-parameter --name ${name} --region ${region}, and if nothing needs it: ${deleteCommand(name, region)}`
+    `Inspect it with aws ssm get-parameter --name ${name} --region ${region}, and if nothing needs it: ${lockDeleteCommand(name, region)}`
   );
 }
 
-function deleteCommand(name: string, region: string): string {
+/** The AWS CLI line that frees a lock by hand. */
+export function lockDeleteCommand(name: string, region: string): string {
   return `aws ssm delete-parameter --name ${name} --region ${region}`;
 }
 

@@ -40,11 +40,11 @@ describe('the target lock', function () {
   });
 
   it('refuses a second drill on the same target, naming the run that holds it, and is released by the first', async () => {
-    const [stateA, outA, stateB, outB] = await Promise.all(['lock-a', 'lock-a-out', 'lock-b', 'lock-b-out'].map((prefix) => tempDir(prefix)));
-    dirs.push(stateA as string, outA as string, stateB as string, outB as string);
+    const [stateA, outA, stateB, outB] = await Promise.all([tempDir('lock-a'), tempDir('lock-a-out'), tempDir('lock-b'), tempDir('lock-b-out')]);
+    dirs.push(stateA, outA, stateB, outB);
     const first = spawn(
       process.execPath,
-      [...DRDRILL, 'run', 'test/fixtures/drills/long-hold.drill.ts', '--sandbox-url', sandbox.description.controlPlaneUrl, '--state-dir', stateA as string, '--out', outA as string],
+      [...DRDRILL, 'run', 'test/fixtures/drills/long-hold.drill.ts', '--sandbox-url', sandbox.description.controlPlaneUrl, '--state-dir', stateA, '--out', outA],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const lines = createInterface({ input: first.stdout });
@@ -67,9 +67,9 @@ describe('the target lock', function () {
       '--sandbox-url',
       sandbox.description.controlPlaneUrl,
       '--state-dir',
-      stateB as string,
+      stateB,
       '--out',
-      outB as string,
+      outB,
     ]);
     expect(second.code, second.output).to.equal(3);
     expect(second.output).to.include(held?.runId ?? '(no holder)');
