@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadEnvironment, validateEnvironment } from '../drill/load-drill.ts';
+import { defaultStateDir } from '../runner/journal.ts';
 import type { Sandbox, SandboxDescription } from '../sandbox/sandbox-handle.ts';
 import { sandboxEnvironment } from '../sandbox/sandbox-environment.ts';
 import { startSandbox } from '../sandbox/start-sandbox.ts';
@@ -16,10 +17,10 @@ export interface ResolvedEnvironment {
  * `--env sandbox` (the default) starts an embedded sandbox, or attaches to a running one with
  * `--sandbox-url`; any other name loads `drills/environments/<name>.ts` (or a path).
  */
-export async function resolveEnvironment(name: string, sandboxUrl: string | undefined): Promise<ResolvedEnvironment> {
+export async function resolveEnvironment(name: string, sandboxUrl: string | undefined, stateDir?: string): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
     if (sandboxUrl !== undefined) return { environment: await attachSandbox(sandboxUrl) };
-    const embedded = await startSandbox();
+    const embedded = await startSandbox({ evidenceKeyFile: sandboxEvidenceKeyFile(stateDir) });
     return { environment: sandboxEnvironment(embedded.description), embedded };
   }
   const file = /[/\\]|\.ts$/.test(name) ? name : path.join('drills', 'environments', `${name}.ts`);
@@ -37,4 +38,12 @@ async function attachSandbox(url: string): Promise<Environment> {
     throw new InvalidInputError('--sandbox-url', [`no sandbox answered at ${url} (${message}); start one with "drdrill sandbox up"`]);
   }
   return sandboxEnvironment(description);
+}
+
+/**
+ * Where embedded and standalone sandboxes keep their evidence signing key, so a bundle signed by
+ * one verifies with the next.
+ */
+export function sandboxEvidenceKeyFile(stateDir: string = defaultStateDir()): string {
+  return path.join(stateDir, 'sandbox', 'evidence-key.pem');
 }
