@@ -55,12 +55,14 @@ describe('drdrill verify names exactly what was done to a KMS-signed bundle', fu
   const problems = (text: string): string[] => text.split('\n').slice(1).map((line) => line.trim());
   const envelopeOf = async (dir: string): Promise<DsseEnvelope> => JSON.parse(await readFile(join(dir, ATTESTATION_FILE), 'utf8')) as DsseEnvelope;
 
-  it('accepts the untouched bundle, naming the KMS key ARN that signed it', async () => {
+  it('accepts the untouched bundle, naming the KMS key ARN that signed it, which the HTML report shows too', async () => {
     const { code, text } = await verify(pristine);
     expect(code, text).to.equal(0);
     expect(keyArn).to.match(/^arn:aws:kms:us-east-1:111122223333:key\//);
     expect(text).to.contain(`signed by ${keyArn}`);
     expect(text).to.contain('6 files match the signed attestation');
+    const html = await readFile(join(pristine, 'index.html'), 'utf8');
+    expect(html).to.contain(`<dt>Signed by</dt><dd>${keyArn} (AWS KMS key, ECDSA_SHA_256)</dd>`);
   });
 
   it('a byte of run.json changed: exit 1, "changed: run.json" and nothing else', async () => {
