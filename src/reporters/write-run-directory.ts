@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { describeError } from '../util/describe-error.ts';
-import type { EvidenceSignature, EvidenceSigner, SignerIdentity } from '../evidence/evidence-signer.ts';
+import type { EvidenceSignature, EvidenceSigner } from '../evidence/evidence-signer.ts';
 import { MANIFEST_FILE, buildManifest } from '../evidence/manifest.ts';
 import { attestBundle } from '../evidence/sign-bundle.ts';
 import { ATTESTATION_FILE } from '../evidence/statement.ts';
@@ -109,40 +109,12 @@ export async function writeRunDirectory(
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
   const redact = createRedactor(options.env ?? process.env);
-  const signer = options.signer;
-  const identity = signer === undefined ? { reason: options.unsignedReason ?? 'no signer was configured' } : await identify(signer);
-  let signature: EvidenceSignature = 'reason' in identity ? { status: 'unsigned', reason: identity.reason } : { status: 'signed', ...identity };
-  let safe = redactDeep(withSignature(record, signature), redact);
-  const writers: [string, (temp: string) => Promise<void>][] = [
-    ...renderedFiles(safe, redact),
-    [RUN_FILES.samples, (temp) => pipeline(Readable.from(redactChunks(samplesCsv(samples), redact)), createGzip(), createWriteStream(temp))],
-  ];
-  const results = await Promise.allSettled(writers.map(([file, write]) => writeAtomic(join(root, file), write)));
-  const failures = results.flatMap((result, index) =>
-    result.status === 'rejected' ? [{ file: writers[index]?.[0] ?? '?', error: result.reason as unknown }] : [],
-  );
-  const files = writers.map(([file]) => join(root, file));
-  // Sealed even when a file failed: the manifest then vouches for exactly what is there.
-  try {
-    await sealRunDirectory(root);
-    files.push(join(root, RUN_FILES.manifest));
-  } catch (error) {
-    failures.push({ file: RUN_FILES.manifest, error });
-  }
-  if (signer !== undefined && signature.status === 'signed') {
-    try {
-      await attestBundle(root, safe, signer, signature);
-      files.push(join(root, RUN_FILES.attestation));
-    } catch (error) {
-      signature = { status: 'unsigned', reason: `${signer.label} could not sign: ${describeError(error)}` };
-      safe = redactDeep(withSignature(record, signature), redact);
-      // The reports said who signs; now they must say nobody did.
-      for (const [file, write] of renderedFiles(safe, redact)) {
-        await writeAtomic(join(root, file), write).catch((reason: unknown) => failures.push({ file, error: reason }));
-      }
-      await sealRunDirectory(root).catch((reason: unknown) => failures.push({ file: RUN_FILES.manifest, error: reason }));
-    }
-  }
+  const { signer } = options;
+  const intended = signer === undefined ? unsigned(options.unsignedReason ?? 'no signer was configured') : await intendedSignature(signer);
+  const failures: WriteFailure[] = [];
+  const files = await writeBundle(root, redactDeep(withSignature(record, intended), redact), samples, redact, failures);
+  const signature = signer === undefined || intended.status !== 'signed' ? intended : await signOrDisown(root, record, redact, signer, intended, failures);
+  if (signature.status === 'signed') files.push(join(root, RUN_FILES.attestation));
   if (options.historyRoot !== undefined) {
     try {
       await writeHistoryIndex(options.historyRoot, redact);
@@ -154,12 +126,68 @@ export async function writeRunDirectory(
   return { files, signature };
 }
 
-async function identify(signer: EvidenceSigner): Promise<SignerIdentity | { readonly reason: string }> {
+type WriteFailure = { readonly file: string; readonly error: unknown };
+
+/**
+ * Renders and writes every file of the (already redacted) record, each attempted even when
+ * another fails, then seals the manifest over what is there. Failures land in `failures`.
+ */
+async function writeBundle(root: string, safe: RunRecord, samples: SampleStore, redact: Redactor, failures: WriteFailure[]): Promise<string[]> {
+  const writers: [string, (temp: string) => Promise<void>][] = [
+    ...renderedFiles(safe, redact),
+    [RUN_FILES.samples, (temp) => pipeline(Readable.from(redactChunks(samplesCsv(samples), redact)), createGzip(), createWriteStream(temp))],
+  ];
+  const results = await Promise.allSettled(writers.map(([file, write]) => writeAtomic(join(root, file), write)));
+  results.forEach((result, index) => {
+    if (result.status === 'rejected') failures.push({ file: writers[index]?.[0] ?? '?', error: result.reason as unknown });
+  });
+  const files = writers.map(([file]) => join(root, file));
+  // Sealed even when a file failed: the manifest then vouches for exactly what is there.
   try {
-    return await signer.identify();
+    await sealRunDirectory(root);
+    files.push(join(root, RUN_FILES.manifest));
   } catch (error) {
-    return { reason: `${signer.label} cannot sign: ${describeError(error)}` };
+    failures.push({ file: RUN_FILES.manifest, error });
   }
+  return files;
+}
+
+/**
+ * Signs the sealed bundle. When the signer fails now, the reports already name its key, so
+ * they are rendered again saying nobody signed, and the manifest resealed over them.
+ */
+async function signOrDisown(
+  root: string,
+  record: RunRecord,
+  redact: Redactor,
+  signer: EvidenceSigner,
+  intended: EvidenceSignature & { readonly status: 'signed' },
+  failures: WriteFailure[],
+): Promise<EvidenceSignature> {
+  try {
+    await attestBundle(root, redactDeep(withSignature(record, intended), redact), signer, intended);
+    return intended;
+  } catch (error) {
+    const signature = unsigned(`${signer.label} could not sign: ${describeError(error)}`);
+    for (const [file, write] of renderedFiles(redactDeep(withSignature(record, signature), redact), redact)) {
+      await writeAtomic(join(root, file), write).catch((reason: unknown) => failures.push({ file, error: reason }));
+    }
+    await sealRunDirectory(root).catch((reason: unknown) => failures.push({ file: RUN_FILES.manifest, error: reason }));
+    return signature;
+  }
+}
+
+/** Who will sign, asked before anything is rendered; a signer that cannot say makes the run unsigned. */
+async function intendedSignature(signer: EvidenceSigner): Promise<EvidenceSignature> {
+  try {
+    return { status: 'signed', ...(await signer.identify()) };
+  } catch (error) {
+    return unsigned(`${signer.label} cannot sign: ${describeError(error)}`);
+  }
+}
+
+function unsigned(reason: string): EvidenceSignature {
+  return { status: 'unsigned', reason };
 }
 
 /** The record with who signs it, or why nobody does. */
