@@ -1,14 +1,19 @@
 import { expect } from 'chai';
 import { createHash, generateKeyPairSync, verify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { GetPublicKeyCommand, KMSClient, KMSServiceException, SignCommand } from '@aws-sdk/client-kms';
 import { kmsSigner } from '../../src/evidence/kms-signer.ts';
 
 const ARN = 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 describe('kmsSigner against KMS answers the sandbox does not give', () => {
-  const kms = mockClient(KMSClient);
+  // Mocking the class mocks every KMSClient: only while this suite runs, never at load time.
+  let kms: AwsClientStub<KMSClient>;
+  before(() => {
+    kms = mockClient(KMSClient);
+  });
+  after(() => kms.restore());
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const publicKeyAnswer = {
     KeyId: ARN,
@@ -24,7 +29,7 @@ describe('kmsSigner against KMS answers the sandbox does not give', () => {
     // Like KMS: a DIGEST is signed as given, not hashed again.
     const secret = Buffer.from(privateKey.export({ format: 'jwk' }).d ?? '', 'base64url');
     kms.on(SignCommand).callsFake((input: { Message: Uint8Array }) => ({ KeyId: ARN, Signature: p256.sign(input.Message, secret, { prehash: false, format: 'der' }), SigningAlgorithm: 'ECDSA_SHA_256' }));
-    const signer = kmsSigner(kms as unknown as KMSClient, 'alias/audit');
+    const signer = kmsSigner(new KMSClient({ region: 'eu-west-1' }), 'alias/audit');
     expect(await signer.identify()).to.deep.equal({ signer: 'aws-kms', keyId: ARN, algorithm: 'ECDSA_SHA_256' });
     const message = Buffer.from('DSSEv1 1 t 2 {}');
     const signature = await signer.sign(message);
@@ -38,7 +43,7 @@ describe('kmsSigner against KMS answers the sandbox does not give', () => {
 
   it('refuses a key that is not an ECC_NIST_P256 signing key, naming what it is', async () => {
     kms.on(GetPublicKeyCommand).resolves({ ...publicKeyAnswer, KeySpec: 'RSA_2048', SigningAlgorithms: ['RSASSA_PSS_SHA_256'] });
-    await kmsSigner(kms as unknown as KMSClient, 'alias/rsa').identify().then(
+    await kmsSigner(new KMSClient({ region: 'eu-west-1' }), 'alias/rsa').identify().then(
       () => expect.fail('identified an RSA key'),
       (error: Error) => expect(error.message).to.equal('KMS key alias/rsa is RSA_2048 for SIGN_VERIFY; expected an ECC_NIST_P256 key for SIGN_VERIFY with ECDSA_SHA_256'),
     );
@@ -47,7 +52,7 @@ describe('kmsSigner against KMS answers the sandbox does not give', () => {
   it('says which call failed and why when kms:Sign is denied', async () => {
     kms.on(GetPublicKeyCommand).resolves(publicKeyAnswer);
     kms.on(SignCommand).rejects(new KMSServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'User is not authorized to perform: kms:Sign' }));
-    await kmsSigner(kms as unknown as KMSClient, 'alias/audit').sign(Buffer.from('x')).then(
+    await kmsSigner(new KMSClient({ region: 'eu-west-1' }), 'alias/audit').sign(Buffer.from('x')).then(
       () => expect.fail('signed without permission'),
       (error: Error) => expect(error.message).to.equal(`KMS Sign with ${ARN} failed: AccessDeniedException: User is not authorized to perform: kms:Sign`),
     );
