@@ -10,7 +10,7 @@ import { IN_TOTO_PAYLOAD_TYPE, preAuthEncoding, type DsseEnvelope } from '../../
 import { kmsSigner } from '../../src/evidence/kms-signer.ts';
 import { MANIFEST_FILE } from '../../src/evidence/manifest.ts';
 import { ATTESTATION_FILE } from '../../src/evidence/statement.ts';
-import { writeRunDirectory } from '../../src/reporters/write-run-directory.ts';
+import { readRunRecord, writeRunDirectory } from '../../src/reporters/write-run-directory.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { captureIo } from '../e2e/e2e-kit.ts';
@@ -31,7 +31,8 @@ describe('drdrill verify names exactly what was done to a KMS-signed bundle', fu
     kms = sdkClient(KMSClient, sandbox);
     root = await mkdtemp(join(tmpdir(), 'drdrill-tamper-'));
     pristine = join(root, 'pristine');
-    const written = await writeRunDirectory(pristine, buildFixtureRunRecord(), buildFixtureSamples(), { signer: kmsSigner(kms, 'alias/drdrill-evidence') });
+    const evidence = { operator: { arn: 'arn:aws:iam::111122223333:role/game-day', account: '111122223333', userId: 'AROAEXAMPLE:alice' }, gitRevision: 'a'.repeat(40) };
+    const written = await writeRunDirectory(pristine, buildFixtureRunRecord({ evidence }), buildFixtureSamples(), { signer: kmsSigner(kms, 'alias/drdrill-evidence') });
     if (written.signature.status !== 'signed') expect.fail(`fixture bundle unsigned: ${written.signature.reason}`);
     keyArn = written.signature.keyId;
   });
@@ -63,6 +64,45 @@ describe('drdrill verify names exactly what was done to a KMS-signed bundle', fu
     expect(text).to.contain('6 files match the signed attestation');
     const html = await readFile(join(pristine, 'index.html'), 'utf8');
     expect(html).to.contain(`<dt>Signed by</dt><dd>${keyArn} (AWS KMS key, ECDSA_SHA_256)</dd>`);
+  });
+
+  it('signs an in-toto Statement v1 whose subjects are every file (sha256sum agrees) and whose predicate is the run', async () => {
+    const envelope = await envelopeOf(pristine);
+    expect(envelope.payloadType).to.equal('application/vnd.in-toto+json');
+    expect(envelope.signatures.map((s) => s.keyid)).to.deep.equal([keyArn]);
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')) as {
+      _type: string;
+      subject: { name: string; digest: { sha256: string } }[];
+      predicateType: string;
+      predicate: Record<string, unknown>;
+    };
+    expect(statement._type).to.equal('https://in-toto.io/Statement/v1');
+    expect(statement.predicateType).to.equal('https://drdrill.dev/attestation/drill-run/v1');
+    const files = ['index.html', 'junit.xml', 'manifest.sha256', 'run.json', 'samples.csv.gz', 'summary.md'];
+    const sums = spawnSync('sha256sum', files, { cwd: pristine, encoding: 'utf8' }).stdout.trim().split('\n').map((line) => ({ name: line.slice(66), digest: { sha256: line.slice(0, 64) } }));
+    expect(statement.subject).to.deep.equal(sums);
+    const record = await readRunRecord(pristine);
+    expect(record.evidence?.operator).to.have.property('arn', 'arn:aws:iam::111122223333:role/game-day');
+    expect(statement.predicate).to.deep.include({
+      runId: record.runId,
+      drill: { name: record.drill.name, file: record.drill.file },
+      environment: record.environment,
+      operator: record.evidence?.operator,
+      tool: record.tool,
+      gitRevision: 'a'.repeat(40),
+      startedAt: new Date(record.startedAt).toISOString(),
+      endedAt: new Date(record.endedAt).toISOString(),
+      approvals: [],
+      notes: [],
+    });
+    expect(record.verdicts.map((v) => v.status)).to.include.members(['passed', 'failed']);
+    expect(statement.predicate['verdict']).to.deep.include({
+      outcome: record.outcome,
+      exitCode: record.exitCode,
+      passed: record.verdicts.filter((v) => v.status === 'passed').length,
+      failed: record.verdicts.filter((v) => v.status === 'failed').length,
+      errored: record.verdicts.filter((v) => v.status === 'errored').length,
+    });
   });
 
   it('a byte of run.json changed: exit 1, "changed: run.json" and nothing else', async () => {
