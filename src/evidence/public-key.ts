@@ -55,7 +55,7 @@ export async function readPemKey(path: string): Promise<PemKey> {
   const curve = publicKey.asymmetricKeyType === 'ec' ? publicKey.asymmetricKeyDetails?.namedCurve : undefined;
   if (curve !== 'prime256v1') {
     throw new KeyFileError(
-      `${path} holds a ${publicKey.asymmetricKeyType ?? 'unknown'}${curve === undefined ? '' : ` ${curve}`} key; expected an EC P-256 key ` +
+      `${path} holds a key of type ${publicKey.asymmetricKeyType ?? 'unknown'}${curve === undefined ? '' : ` (curve ${curve})`}; expected an EC P-256 key ` +
         `(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out key.pem)`,
     );
   }
