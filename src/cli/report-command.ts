@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { environmentSigner } from '../evidence/environment-signer.ts';
-import type { EvidenceSigner } from '../evidence/evidence-signer.ts';
+import type { EvidenceSigner, SignerIdentity } from '../evidence/evidence-signer.ts';
 import { listBundleFiles, ManifestError, manifestText } from '../evidence/manifest.ts';
 import { pemSigner } from '../evidence/pem-signer.ts';
 import { readPemKey } from '../evidence/public-key.ts';
 import { createRedactor, redactDeep } from '../evidence/redact-secrets.ts';
 import { signStatement, writeAttestation } from '../evidence/sign-bundle.ts';
 import type { Subject } from '../evidence/statement.ts';
-import { verifyBundle } from '../evidence/verify-bundle.ts';
+import { verifyBundle, type TrustedKey } from '../evidence/verify-bundle.ts';
 import { writeAtomic } from '../reporters/atomic-write.ts';
 import { readRunRecord, renderedTexts, RUN_FILES, RunRecordReadError } from '../reporters/write-run-directory.ts';
 import type { RunRecord } from '../runner/run-record.ts';
@@ -33,61 +33,96 @@ const DERIVED: readonly string[] = [RUN_FILES.junit, RUN_FILES.html, RUN_FILES.s
  */
 export async function reportCommand(dir: string, options: TrustOptions, io: CliIo): Promise<number> {
   const root = resolve(dir);
-  let record: RunRecord;
   try {
-    record = await readRunRecord(root);
-  } catch (error) {
-    if (error instanceof RunRecordReadError) {
-      io.err(`drdrill report: ${error.message}`);
-      return REPORT_EXIT.badInput;
-    }
-    throw error;
-  }
-  const trust = await resolveTrust(options);
-  try {
-    let check;
+    const record = await readRecord(root);
+    const trust = await resolveTrust(options);
     try {
-      check = await verifyBundle(root, trust.trusted);
-    } catch (error) {
-      if (!(error instanceof ManifestError)) throw error;
-      io.err(`drdrill report: ${error.message}`);
-      return REPORT_EXIT.badInput;
+      const verified = await verifiedSubjects(root, trust.trusted);
+      const { signer, identity } = await resignerFor(options, trust, verified.keyId, root);
+      await rerenderAndResign(root, record, verified.subjects, signer, identity);
+      io.out(`re-rendered ${DERIVED.join(', ')} in ${root} from ${RUN_FILES.record}; re-signed by ${identity.keyId}`);
+      return REPORT_EXIT.ok;
+    } finally {
+      await trust.close();
     }
-    if (!check.intact || !check.signature.ok) {
-      io.err(`drdrill report: ${root} does not verify, so nothing was re-rendered or re-signed:`);
-      for (const line of bundleProblems(check)) io.err(`  ${line}`);
-      return REPORT_EXIT.tampered;
-    }
-    const signer = await resignerFor(options, trust);
-    const identity = await signer?.identify().catch(() => undefined);
-    if (signer === undefined || identity?.keyId !== check.signature.keyId) {
-      io.err(
-        `drdrill report: ${root} is signed by ${check.signature.keyId}; re-rendering changes ${DERIVED.join(', ')}, so it must be re-signed by that key, ` +
-          `which is not at hand (${signer === undefined ? 'no private key' : `${signer.label} is ${identity?.keyId ?? 'unusable'}`}). Pass --key <private-key.pem> or the --env that signed it. Nothing was written.`,
-      );
-      return REPORT_EXIT.badInput;
-    }
-    const redact = createRedactor();
-    const rendered = renderedTexts(redactDeep(record, redact), redact)
-      .filter(([file]) => DERIVED.includes(file))
-      .map(([file, render]) => [file, render()] as const);
-    const subjects = await resubject(root, new Map(check.signature.subjects.map((s) => [s.name, s.digest.sha256])), new Map(rendered));
-    const envelope = await signStatement(record, subjects.subjects, signer, identity);
-    for (const [file, text] of [...rendered, [RUN_FILES.manifest, subjects.manifest] as const]) {
-      await writeAtomic(resolve(root, file), (temp) => writeFile(temp, text, 'utf8'));
-    }
-    await writeAttestation(root, envelope);
-    io.out(`re-rendered ${DERIVED.join(', ')} in ${root} from ${RUN_FILES.record}; re-signed by ${identity.keyId}`);
-    return REPORT_EXIT.ok;
-  } finally {
-    await trust.close();
+  } catch (error) {
+    if (!(error instanceof ReportRefusal)) throw error;
+    for (const [index, line] of error.lines.entries()) io.err(index === 0 ? `drdrill report: ${line}` : `  ${line}`);
+    return error.exitCode;
   }
 }
 
-/** The key that can re-sign: a private `--key` file, else the environment's signer. */
-async function resignerFor(options: TrustOptions, trust: Trust): Promise<EvidenceSigner | undefined> {
-  if (options.key !== undefined) return (await readPemKey(options.key)).privateKey === undefined ? undefined : pemSigner(options.key);
-  return trust.environment === undefined || trust.clients === undefined ? undefined : environmentSigner(trust.environment, trust.clients);
+/** Why `report` wrote nothing: the lines to print and the exit code. */
+class ReportRefusal extends Error {
+  override readonly name = 'ReportRefusal';
+  constructor(
+    readonly exitCode: number,
+    readonly lines: readonly string[],
+  ) {
+    super(lines.join('; '));
+  }
+}
+
+async function readRecord(root: string): Promise<RunRecord> {
+  try {
+    return await readRunRecord(root);
+  } catch (error) {
+    if (error instanceof RunRecordReadError) throw new ReportRefusal(REPORT_EXIT.badInput, [error.message]);
+    throw error;
+  }
+}
+
+/** The signed subjects and signing key of a bundle that verifies completely; anything less refuses. */
+async function verifiedSubjects(root: string, trusted: TrustedKey): Promise<{ readonly keyId: string; readonly subjects: readonly Subject[] }> {
+  let check;
+  try {
+    check = await verifyBundle(root, trusted);
+  } catch (error) {
+    if (error instanceof ManifestError) throw new ReportRefusal(REPORT_EXIT.badInput, [error.message]);
+    throw error;
+  }
+  if (!check.intact || !check.signature.ok) {
+    throw new ReportRefusal(REPORT_EXIT.tampered, [`${root} does not verify, so nothing was re-rendered or re-signed:`, ...bundleProblems(check)]);
+  }
+  return { keyId: check.signature.keyId, subjects: check.signature.subjects };
+}
+
+/**
+ * The signer that signed the bundle: a private `--key` file, else the environment's signer,
+ * and only when it is the same key; re-rendered reports must not go out under another name.
+ */
+async function resignerFor(options: TrustOptions, trust: Trust, keyId: string, root: string): Promise<{ readonly signer: EvidenceSigner; readonly identity: SignerIdentity }> {
+  const signer =
+    options.key !== undefined
+      ? (await readPemKey(options.key)).privateKey === undefined
+        ? undefined
+        : pemSigner(options.key)
+      : trust.environment === undefined || trust.clients === undefined
+        ? undefined
+        : environmentSigner(trust.environment, trust.clients);
+  const identity = await signer?.identify().catch(() => undefined);
+  if (signer === undefined || identity === undefined || identity.keyId !== keyId) {
+    const why = signer === undefined ? 'no private key' : `${signer.label} is ${identity?.keyId ?? 'unusable'}`;
+    throw new ReportRefusal(REPORT_EXIT.badInput, [
+      `${root} is signed by ${keyId}; re-rendering changes ${DERIVED.join(', ')}, so it must be re-signed by that key, which is not at hand (${why}). ` +
+        'Pass --key <private-key.pem> or the --env that signed it. Nothing was written.',
+    ]);
+  }
+  return { signer, identity };
+}
+
+/** Renders, hashes and signs in memory first, so a signer that fails leaves the bundle as it was. */
+async function rerenderAndResign(root: string, record: RunRecord, subjects: readonly Subject[], signer: EvidenceSigner, identity: SignerIdentity): Promise<void> {
+  const redact = createRedactor();
+  const rendered = renderedTexts(redactDeep(record, redact), redact)
+    .filter(([file]) => DERIVED.includes(file))
+    .map(([file, render]) => [file, render()] as const);
+  const next = await resubject(root, new Map(subjects.map((s) => [s.name, s.digest.sha256])), new Map(rendered));
+  const envelope = await signStatement(record, next.subjects, signer, identity);
+  for (const [file, text] of [...rendered, [RUN_FILES.manifest, next.manifest] as const]) {
+    await writeAtomic(resolve(root, file), (temp) => writeFile(temp, text, 'utf8'));
+  }
+  await writeAttestation(root, envelope);
 }
 
 /** The new manifest and subjects: verified digests for files kept, fresh ones for files re-rendered. */
