@@ -1,4 +1,5 @@
 import { errorForK6Code } from './k6-error-code.ts';
+import { K6FastPointReader, matches, type SampleTags } from './k6-fast-point.ts';
 import { parseK6Time } from './k6-time.ts';
 import type { Sample } from './sample.ts';
 
@@ -42,16 +43,6 @@ const DROPPED = 'dropped_iterations';
 const MAX_BAD_EXAMPLES = 5;
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
-/** The tags of a point that make up a sample (k6 tag names: status, error_code, region, address, target, name). */
-interface SampleTags {
-  status?: string | undefined;
-  errorCode?: string | undefined;
-  region?: string | undefined;
-  address?: string | undefined;
-  target?: string | undefined;
-  name?: string | undefined;
-}
-
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
@@ -92,6 +83,8 @@ export class K6NdjsonParser {
   readonly #metricSet = new Set<string>();
   /** Reused for every point: the tags a sample is made of. */
   readonly #tags: SampleTags = {};
+  readonly #fast: K6FastPointReader;
+  #sampleDeclared = false;
 
   constructor(options: K6NdjsonOptions) {
     this.#onSample = options.onSample;
@@ -100,10 +93,12 @@ export class K6NdjsonParser {
     this.#droppedKey = Buffer.from(`${DROPPED}"`);
     this.#defaultTarget = options.defaultTarget;
     this.#fallbackTags = this.#sampleMetric !== DRDRILL_METRIC;
+    this.#fast = new K6FastPointReader(this.#sampleMetric);
   }
 
   /** Reads every complete line in `chunk` (plus what was left of the previous chunk). */
   push(chunk: Buffer): void {
+    this.#fast.newBuffer();
     let start = 0;
     if (this.#skipping) {
       const newline = chunk.indexOf(NEWLINE);
@@ -166,16 +161,16 @@ export class K6NdjsonParser {
     }
     // The top-level "metric" key comes first in k6's current output and last in older output;
     // a tag named "metric" could sit in between, so look at the first match, else the last.
-    let at = buffer.indexOf(METRIC_KEY, start);
+    let at = matches(buffer, start + 1, end, METRIC_KEY) ? start + 1 : buffer.indexOf(METRIC_KEY, start);
     if (at === -1 || at >= end) {
       this.#ignored++;
       return;
     }
     if (at !== start + 1) at = buffer.lastIndexOf(METRIC_KEY, end - METRIC_KEY.length);
     const nameAt = at + METRIC_KEY.length;
-    if (startsWith(buffer, nameAt, end, this.#sampleMetricKey)) {
-      this.#interesting(buffer, start, end, 'sample');
-    } else if (startsWith(buffer, nameAt, end, this.#droppedKey)) {
+    if (matches(buffer, nameAt, end, this.#sampleMetricKey)) {
+      this.#interesting(buffer, start, end, 'sample', at === start + 1);
+    } else if (matches(buffer, nameAt, end, this.#droppedKey)) {
       this.#interesting(buffer, start, end, 'dropped');
     } else if (isMetricDeclaration(buffer, start, end)) {
       // Metric declarations are rare (one per metric): read the name for the stats.
@@ -184,9 +179,14 @@ export class K6NdjsonParser {
     }
   }
 
-  #interesting(buffer: Buffer, start: number, end: number, kind: 'sample' | 'dropped'): void {
+  /** `metricFirst`: the line is known to start with `{"metric":"<sample metric>"`. */
+  #interesting(buffer: Buffer, start: number, end: number, kind: 'sample' | 'dropped', metricFirst = false): void {
+    if (kind === 'sample' && this.#fast.read(buffer, start, end, this.#tags, metricFirst)) {
+      if (!this.#sampleDeclared) this.#declare(this.#sampleMetric);
+      this.#emit(this.#fast.endMs, this.#fast.value, this.#tags);
+      return;
+    }
     const text = buffer.toString('utf8', start, end);
-    if (kind === 'sample' && this.#fastSample(text)) return;
     let line: PointLine;
     try {
       line = JSON.parse(text) as PointLine;
@@ -223,87 +223,6 @@ export class K6NdjsonParser {
     this.#emit(endMs, data.value, tags);
   }
 
-  /**
-   * Reads a sample Point laid out as k6 writes it (`data` = time, value, tags with plain string
-   * values) without JSON.parse, which is most of the cost when every line is a sample. Returns
-   * false, having emitted nothing, for anything else (escapes, other layouts, bad values): the
-   * caller then parses the line in full.
-   */
-  #fastSample(text: string): boolean {
-    const isPoint = text.startsWith('"type":"Point"', 1) || text.startsWith('","type":"Point"', 11 + this.#sampleMetric.length);
-    // Any escape sequence in the line means JSON.parse must decode it.
-    if (!isPoint || text.includes('\\')) return false;
-    const timeAt = text.indexOf('"time":"');
-    const valueAt = text.indexOf('"value":');
-    const tagsAt = text.indexOf('"tags":');
-    if (timeAt === -1 || valueAt === -1 || tagsAt === -1 || timeAt > tagsAt || valueAt > tagsAt) return false;
-    const timeEnd = text.indexOf('"', timeAt + 8);
-    if (timeEnd === -1) return false;
-    let valueEnd = valueAt + 8;
-    while (valueEnd < text.length) {
-      const code = text.charCodeAt(valueEnd);
-      if (code === 44 /* , */ || code === 125 /* } */) break;
-      valueEnd++;
-    }
-    const value = Number(text.slice(valueAt + 8, valueEnd));
-    if (valueEnd === valueAt + 8 || !Number.isFinite(value)) return false;
-    let endMs: number;
-    try {
-      endMs = parseK6Time(text.slice(timeAt + 8, timeEnd));
-    } catch {
-      return false;
-    }
-    const tags = this.#tags;
-    tags.status = tags.errorCode = tags.region = tags.address = tags.target = tags.name = undefined;
-    let at = tagsAt + 7;
-    if (text.startsWith('null', at)) {
-      this.#declare(this.#sampleMetric);
-      this.#emit(endMs, value, tags);
-      return true;
-    }
-    if (text.charCodeAt(at) !== 123 /* { */) return false;
-    at++;
-    if (text.charCodeAt(at) !== 125 /* } */) {
-      for (;;) {
-        if (text.charCodeAt(at) !== 34 /* " */) return false;
-        const keyEnd = text.indexOf('"', at + 1);
-        if (keyEnd === -1 || text.charCodeAt(keyEnd + 1) !== 58 /* : */ || text.charCodeAt(keyEnd + 2) !== 34) return false;
-        const valueStart = keyEnd + 3;
-        const valueClose = text.indexOf('"', valueStart);
-        if (valueClose === -1) return false;
-        // An escape in a key or value means JSON.parse must decode it.
-        if (text.charCodeAt(keyEnd - 1) === 92 /* \ */ || text.charCodeAt(valueClose - 1) === 92) return false;
-        // Only the tags a sample needs are sliced out; keys are recognised by length, then text.
-        const keyStart = at + 1;
-        switch (keyEnd - keyStart) {
-          case 4:
-            if (text.startsWith('name', keyStart)) tags.name = text.slice(valueStart, valueClose);
-            break;
-          case 6:
-            if (text.startsWith('status', keyStart)) tags.status = text.slice(valueStart, valueClose);
-            else if (text.startsWith('region', keyStart)) tags.region = text.slice(valueStart, valueClose);
-            else if (text.startsWith('target', keyStart)) tags.target = text.slice(valueStart, valueClose);
-            break;
-          case 7:
-            if (text.startsWith('address', keyStart)) tags.address = text.slice(valueStart, valueClose);
-            break;
-          case 10:
-            if (text.startsWith('error_code', keyStart)) tags.errorCode = text.slice(valueStart, valueClose);
-            break;
-          default:
-            break;
-        }
-        const next = text.charCodeAt(valueClose + 1);
-        if (next === 125 /* } */) break;
-        if (next !== 44 /* , */) return false;
-        at = valueClose + 2;
-      }
-    }
-    this.#declare(this.#sampleMetric);
-    this.#emit(endMs, value, tags);
-    return true;
-  }
-
   #emit(endMs: number, latencyMs: number, tags: SampleTags): void {
     const status = Number(tags.status);
     const sample: { start: number; latencyMs: number; status: number; error?: string; region?: string; address?: string; target?: string } = {
@@ -325,6 +244,7 @@ export class K6NdjsonParser {
   }
 
   #declare(name: string): void {
+    if (name === this.#sampleMetric) this.#sampleDeclared = true;
     if (this.#metricSet.has(name)) return;
     this.#metricSet.add(name);
     this.#metrics.push(name);
@@ -347,11 +267,6 @@ const METRIC_ENVELOPE = Buffer.from('{"type":"Metric"');
 
 /** k6 writes `type` first in Metric envelopes (both formats), so a prefix check suffices. */
 function isMetricDeclaration(buffer: Buffer, start: number, end: number): boolean {
-  return startsWith(buffer, start, end, METRIC_ENVELOPE);
+  return matches(buffer, start, end, METRIC_ENVELOPE);
 }
 
-function startsWith(buffer: Buffer, at: number, end: number, expected: Buffer): boolean {
-  if (at + expected.length > end) return false;
-  for (let i = 0; i < expected.length; i++) if (buffer[at + i] !== expected[i]) return false;
-  return true;
-}
