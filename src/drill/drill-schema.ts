@@ -6,6 +6,8 @@ import { alarmPollIntervalSchema, stopAlarmSchema } from './stop-alarm.ts';
 
 /** Upper bound on offered load: drdrill proves failover, it is not a stress tester. */
 const MAX_RATE = 10_000;
+/** k6 processes one drill may start (each takes a core's worth of work at high rates). */
+const MAX_K6_INSTANCES = 64;
 
 export const loadSchema = z.strictObject({
   /** Requests per second, offered at a constant rate whatever the API does (open model). */
@@ -37,6 +39,16 @@ export const loadSchema = z.strictObject({
   dnsTtl: z.enum(['honour', 'ignore']).default('ignore'),
   /** k6 thresholds, passed through when k6 runs the load, e.g. `{ http_req_failed: ['rate<0.05'] }`. */
   thresholds: z.record(z.string(), z.array(z.string())).optional(),
+  /** How k6 runs the load (ignored by the built-in engine). */
+  k6: z
+    .strictObject({
+      /**
+       * k6 processes sharing the load, each running one execution segment, so the arrival rate is
+       * split exactly; their samples merge into one timeline. Also k6-operator's parallelism.
+       */
+      instances: z.number().int('expected a whole number of k6 instances').min(1, 'expected at least 1 k6 instance').max(MAX_K6_INSTANCES).default(1),
+    })
+    .optional(),
 });
 
 export const phasesSchema = z.strictObject({

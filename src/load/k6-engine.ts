@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createGzip, type Gzip } from 'node:zlib';
 import { findK6, type K6Binary } from './k6-binary.ts';
 import { describeK6Exit, type K6ExitKind } from './k6-exit.ts';
+import { executionSegments, runK6Instances, type ExecutionSegment, type K6Instance } from './k6-instances.ts';
 import { K6NdjsonParser } from './k6-ndjson.ts';
 import type { LoadEngine, LoadPlan, LoadSummary, RampStage } from './load-engine.ts';
 import { checkLoadPlan, loadTargetsOf, type ResolvedTarget } from './load-plan-check.ts';
@@ -70,6 +71,9 @@ export class K6RunError extends Error {
  *   outcome `aborted`. Reaching `plan.maxRequests` samples stops k6 the same way, as `completed`.
  * - k6 resolves names with the system resolver: `plan.resolver` cannot be given to it (it is passed
  *   as DRDRILL_RESOLVER for scripts and stand-ins that can use it, and noted in the summary).
+ * - `plan.k6Instances` > 1 starts that many k6 processes at once, each with `--execution-segment`
+ *   and the shared `--execution-segment-sequence`, so k6 splits the arrival rate exactly; their
+ *   samples reach `onSample` as one stream and each keeps its own files (`k6-output-2.ndjson.gz`, …).
  */
 export function createK6Engine(options: K6EngineOptions = {}): LoadEngine {
   return {
@@ -79,7 +83,11 @@ export function createK6Engine(options: K6EngineOptions = {}): LoadEngine {
       const targets = loadTargetsOf(plan);
       const binary = options.binary ?? (await findK6(options.env === undefined ? {} : { env: options.env }));
       if (signal.aborted) return { engine: ENGINE_NAME, sent: 0, completed: 0, maxSchedulingLagMs: 0, outcome: 'aborted' };
-      return new K6Run(plan, targets, binary, options, onSample, signal).start();
+      const instances = plan.k6Instances ?? 1;
+      if (instances === 1) return new K6Run(plan, targets, binary, options, onSample, signal).start();
+      return runK6Instances(executionSegments(instances), plan.maxRequests, onSample, signal, (segment, deliver, shared) =>
+        new K6Run(plan, targets, binary, options, deliver, shared, segment),
+      );
     },
   };
 }
@@ -119,14 +127,15 @@ function clipRamp(ramp: readonly RampStage[], durationMs: number): RampStage[] {
   return clipped;
 }
 
-/** One k6 process. */
-class K6Run {
+/** One k6 process (of the whole test, or of one execution segment). */
+class K6Run implements K6Instance {
   readonly #plan: LoadPlan;
   readonly #targets: readonly ResolvedTarget[];
   readonly #binary: K6Binary;
   readonly #options: K6EngineOptions;
   readonly #onSample: (sample: Sample) => void;
   readonly #signal: AbortSignal;
+  readonly #segment: ExecutionSegment | undefined;
   readonly #parser: K6NdjsonParser;
   readonly #evidence: string[] = [];
   readonly #notes: string[] = [];
@@ -148,7 +157,9 @@ class K6Run {
     options: K6EngineOptions,
     onSample: (sample: Sample) => void,
     signal: AbortSignal,
+    segment?: ExecutionSegment,
   ) {
+    this.#segment = segment;
     this.#plan = plan;
     this.#targets = targets;
     this.#binary = binary;
@@ -171,8 +182,8 @@ class K6Run {
     let summaryFile: string | undefined;
     if (runDir !== undefined) {
       mkdirSync(runDir, { recursive: true });
-      summaryFile = join(runDir, 'k6-summary.json');
-      const rawFile = join(runDir, 'k6-output.ndjson.gz');
+      summaryFile = join(runDir, this.#fileName('k6-summary', '.json'));
+      const rawFile = join(runDir, this.#fileName('k6-output', '.ndjson.gz'));
       this.#gzip = createGzip({ level: 6 });
       const sink = createWriteStream(rawFile);
       this.#gzip.pipe(sink);
@@ -183,13 +194,14 @@ class K6Run {
           resolve();
         });
       });
-      const stderrFile = join(runDir, 'k6-stderr.log');
+      const stderrFile = join(runDir, this.#fileName('k6-stderr', '.log'));
       this.#stderr = createWriteStream(stderrFile);
       this.#evidence.push(rawFile, summaryFile, stderrFile);
     }
     const script = this.#options.script ?? DEFAULT_K6_SCRIPT;
     const inputs = k6ScriptEnv(this.#plan, this.#targets, this.#options, summaryFile);
     const args = ['run', '--quiet', '--no-color', '--no-usage-report', '--address=', '--out', 'json=-'];
+    if (this.#segment !== undefined) args.push('--execution-segment', this.#segment.segment, '--execution-segment-sequence', this.#segment.sequence);
     for (const [key, value] of Object.entries(inputs)) args.push('-e', `${key}=${value}`);
     args.push(script);
 
@@ -232,6 +244,16 @@ class K6Run {
 
   readonly #onAbort = (): void => this.#stop('aborted');
 
+  /** The whole test has enough samples (several instances count together). */
+  stopAtLimit(): void {
+    this.#stop('max-requests');
+  }
+
+  /** `k6-output.ndjson.gz` for a whole test, `k6-output-2.ndjson.gz` for the second segment's process. */
+  #fileName(stem: string, extension: string): string {
+    return this.#segment === undefined ? `${stem}${extension}` : `${stem}-${this.#segment.index + 1}${extension}`;
+  }
+
   #deliver(sample: Sample): void {
     if (this.#stopReason === 'sample-error') return;
     try {
@@ -241,7 +263,7 @@ class K6Run {
       this.#stop('sample-error');
       return;
     }
-    if (this.#parser.stats.samples >= this.#plan.maxRequests) this.#stop('max-requests');
+    if (this.#segment === undefined && this.#parser.stats.samples >= this.#plan.maxRequests) this.#stop('max-requests');
   }
 
   /** Asks k6 to stop (SIGINT: it flushes its output), then kills it if it does not. */

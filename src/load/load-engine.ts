@@ -43,6 +43,11 @@ export interface LoadPlan {
    * engine passes them to k6 (exit 99 when crossed); the built-in engine ignores them.
    */
   readonly thresholds?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * k6 processes to split the load between (execution segments), default 1; their samples are
+   * delivered as one stream. The built-in engine ignores it.
+   */
+  readonly k6Instances?: number;
 }
 
 /** One stage of a ramping arrival rate. */

@@ -460,6 +460,7 @@ function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | 
     ...(ramp === undefined ? {} : { ramp }),
     ...(runDir === undefined ? {} : { runDir }),
     ...(drill.load.thresholds === undefined ? {} : { thresholds: drill.load.thresholds }),
+    ...(drill.load.k6 === undefined || drill.load.k6.instances === 1 ? {} : { k6Instances: drill.load.k6.instances }),
     ...(extraServices.length === 0
       ? {}
       : {
