@@ -6,6 +6,7 @@ import { RunDeclinedError } from '../runner/run-declined-error.ts';
 import { EXIT_CODES } from '../runner/run-record.ts';
 import type { CliIo } from './cli-io.ts';
 import { iamPolicyCommand } from './iam-policy-command.ts';
+import { k6OperatorCommand } from './k6-operator-command.ts';
 import { listCommand } from './list-command.ts';
 import { planCommand } from './plan-command.ts';
 import { recoverCommand } from './recover-command.ts';
@@ -23,6 +24,7 @@ commands:
   verify <run-dir>      check an evidence bundle's signature and every file; names what was tampered with
   list [dir]            list the drills under a folder (default drills/), validating each
   iam-policy <drill.ts> print the least-privilege IAM policy (JSON) the drill needs in --env
+  k6-operator <drill.ts> print a k6-operator TestRun (YAML) offering the drill's load from a cluster
   recover               undo what interrupted runs left behind (safe to repeat)
   sandbox up            run the two-region sandbox standalone; prints its endpoints as JSON
 
@@ -32,6 +34,8 @@ options:
   --out <dir>           where reports go (default: reports)
   --state-dir <dir>     where run journals go (default: .drdrill, or $DRDRILL_STATE_DIR)
   --load <engine>       run: auto (k6 when installed, else builtin), k6 or builtin
+  --namespace <ns>      k6-operator: the namespace of the TestRun and its ConfigMap
+  --claim <pvc>         k6-operator: volume claim the runners write NDJSON to (default <drill>-results)
   --yes, -y             run: change an AWS account without asking (the plan is still printed)
   --force               recover: also undo runs whose process still seems alive
   --key <pem>           verify, report: trust this EC P-256 key (public, or private to re-sign) instead of --env's
@@ -60,6 +64,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         key: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
         load: { type: 'string', default: 'auto' },
+        namespace: { type: 'string' },
+        claim: { type: 'string' },
         'control-plane-port': { type: 'string' },
         'dns-port': { type: 'string' },
         'http-port': { type: 'string' },
@@ -103,6 +109,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const [file] = rest;
         if (file === undefined || rest.length > 1) throw new InvalidInputError('drdrill iam-policy', ['expected exactly one drill file']);
         return await iamPolicyCommand({ file, env: values.env, ...(sandboxUrl === undefined ? {} : { sandboxUrl }) }, io);
+      }
+      case 'k6-operator': {
+        const [file] = rest;
+        if (file === undefined || rest.length > 1) throw new InvalidInputError('drdrill k6-operator', ['expected exactly one drill file']);
+        return await k6OperatorCommand(
+          {
+            file,
+            env: values.env,
+            ...(sandboxUrl === undefined ? {} : { sandboxUrl }),
+            ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+            ...(values.claim === undefined ? {} : { claim: values.claim }),
+          },
+          io,
+        );
       }
       case 'recover':
         return await recoverCommand({ force: values.force, ...(stateDir === undefined ? {} : { stateDir }) }, io);

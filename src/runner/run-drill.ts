@@ -427,7 +427,8 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   return { record, samples: timeline.samples, rollbackFailures };
 }
 
-function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | undefined): LoadPlan {
+/** The load a drill offers in an environment: rate, duration and bounds from its phases, each service's URL. */
+export function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | undefined): LoadPlan {
   const urlOf = (serviceName: string): { url: string; regionHeader: string } => {
     const service = environment.services[serviceName];
     if (service === undefined) {
