@@ -67,6 +67,8 @@ const DRILL_CASES: readonly Case[] = [
   { title: 'timeout in parsecs', path: ['load', 'timeout'], value: '5 parsecs', says: /load\.timeout: expected a duration .*"5 parsecs"/ },
   { title: 'keepAlive as text', path: ['load', 'keepAlive'], value: 'yes', says: /load\.keepAlive: .*expected boolean/ },
   { title: 'unknown load field', path: ['load', 'rps'], value: 5, says: /load: unknown field "rps"/ },
+  { title: 'no k6 instances', path: ['load', 'k6'], value: { instances: 0 }, says: /load\.k6\.instances: expected at least 1 k6 instance/ },
+  { title: 'half a k6 instance', path: ['load', 'k6'], value: { instances: 1.5 }, says: /load\.k6\.instances: expected a whole number of k6 instances/ },
   { title: 'missing phases', path: ['phases'], value: undefined, says: /phases: required/ },
   { title: 'missing baseline', path: ['phases', 'baseline'], value: undefined, says: /phases\.baseline: required/ },
   { title: 'negative duration', path: ['phases', 'recovery'], value: -1000, says: /phases\.recovery: expected a duration/ },
