@@ -222,18 +222,36 @@ type AllTags = Record<keyof SampleTags, string | undefined>;
 class RecentTags {
   static readonly SIZE = 4;
   readonly #bytes: Buffer[] = [];
+  readonly #views: DataView[] = [];
   readonly #tags: Readonly<AllTags>[] = [];
   #next = 0;
+  #viewBuffer: Buffer | undefined;
+  #view: DataView | undefined;
 
   find(buffer: Buffer, at: number, end: number): Readonly<AllTags> | undefined {
-    for (let i = 0; i < this.#bytes.length; i++) if (matches(buffer, at, end, this.#bytes[i]!)) return this.#tags[i];
+    const view = this.#viewOf(buffer);
+    for (let i = 0; i < this.#bytes.length; i++) {
+      const known = this.#bytes[i]!;
+      if (at + known.length <= end && sameBytes(view, at, this.#views[i]!, known.length)) return this.#tags[i];
+    }
     return undefined;
+  }
+
+  /** A DataView of the buffer being read (one per buffer), for comparing four bytes at a time. */
+  #viewOf(buffer: Buffer): DataView {
+    if (this.#viewBuffer !== buffer) {
+      this.#viewBuffer = buffer;
+      this.#view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    }
+    return this.#view!;
   }
 
   remember(buffer: Buffer, at: number, tagsEnd: number, tags: SampleTags): void {
     const slot = this.#next;
     this.#next = (slot + 1) % RecentTags.SIZE;
-    this.#bytes[slot] = Buffer.from(buffer.subarray(at, tagsEnd));
+    const copy = Buffer.from(buffer.subarray(at, tagsEnd));
+    this.#bytes[slot] = copy;
+    this.#views[slot] = new DataView(copy.buffer, copy.byteOffset, copy.length);
     this.#tags[slot] = {
       status: tags.status,
       errorCode: tags.errorCode,
@@ -243,6 +261,14 @@ class RecentTags {
       name: tags.name,
     };
   }
+}
+
+/** Whether `length` bytes at `at` in `view` equal the first `length` of `known`, compared four at a time. */
+function sameBytes(view: DataView, at: number, known: DataView, length: number): boolean {
+  let i = 0;
+  for (; i + 4 <= length; i += 4) if (view.getUint32(at + i) !== known.getUint32(i)) return false;
+  for (; i < length; i++) if (view.getUint8(at + i) !== known.getUint8(i)) return false;
+  return true;
 }
 
 /** The tags a sample is made of, as indexes into the reader's caches. */

@@ -11,8 +11,20 @@ class StringTable {
   readonly #values: string[] = [''];
   readonly #indexes = new Map<string, number>();
 
+  /** The last value interned and its index: consecutive samples mostly repeat a value. */
+  #lastValue: string | undefined;
+  #lastIndex = NONE;
+
   intern(value: string | undefined): number {
     if (value === undefined) return NONE;
+    if (value === this.#lastValue) return this.#lastIndex;
+    const index = this.#lookupOrAdd(value);
+    this.#lastValue = value;
+    this.#lastIndex = index;
+    return index;
+  }
+
+  #lookupOrAdd(value: string): number {
     const known = this.#indexes.get(value);
     if (known !== undefined) return known;
     const index = this.#values.length;
