@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.ts';
+import { boundedDuration } from './bounded-duration.ts';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const hostPort = z
@@ -97,7 +97,7 @@ export const environmentSchema = z.strictObject({
        * its retries) gets this long first; a switch firing during a healthy rollback would race it.
        * Default 1 minute.
        */
-      margin: durationSchema.optional(),
+      margin: boundedDuration({ min: 0 }).optional(),
     })
     .optional(),
   services: z.record(nonEmpty, serviceEnvironmentSchema).refine((services) => Object.keys(services).length > 0, {

@@ -21,6 +21,7 @@ import { buildSeries } from '../reporters/series.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
+import { drillReferenceProblems } from './drill-references.ts';
 import { planFaults } from './plan-faults.ts';
 import { Journal } from './journal.ts';
 import { LockHeldError } from './lock-held-error.ts';
@@ -103,12 +104,10 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     { once: true },
   );
   const runId = options.runId ?? newRunId(drill.name);
+  // Every reference checked, and two faults on one target refused, before any call at all.
+  const problems = drillReferenceProblems(drill, environment);
   const service = environment.services[drill.service];
-  if (service === undefined) {
-    throw new InvalidInputError(options.file, [
-      `service: "${drill.service}" is not defined in environment "${environment.name}" (it defines: ${Object.keys(environment.services).join(', ')})`,
-    ]);
-  }
+  if (problems.length > 0 || service === undefined) throw new InvalidInputError(options.file, problems);
 
   const calls: ControlPlaneCallRecord[] = [];
   const clients = AwsClients.forEnvironment(environment, (call) => calls.push(call));
