@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadEnvironment, validateEnvironment } from '../drill/load-drill.ts';
+import type { ProcessIdentity } from '../runner/process-identity.ts';
 import type { Sandbox, SandboxDescription } from '../sandbox/sandbox-handle.ts';
 import { sandboxEnvironment } from '../sandbox/sandbox-environment.ts';
 import { startSandbox } from '../sandbox/start-sandbox.ts';
@@ -10,6 +11,8 @@ export interface ResolvedEnvironment {
   readonly environment: Environment;
   /** The embedded sandbox this run started, to be closed when the run ends. */
   readonly embedded?: Sandbox;
+  /** The process a sandbox environment's state lives in, for the journal (see recover). */
+  readonly sandboxProcess?: ProcessIdentity;
 }
 
 /**
@@ -18,15 +21,20 @@ export interface ResolvedEnvironment {
  */
 export async function resolveEnvironment(name: string, sandboxUrl: string | undefined): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
-    if (sandboxUrl !== undefined) return { environment: await attachSandbox(sandboxUrl) };
+    const attached = sandboxUrl === undefined ? undefined : await attachSandbox(sandboxUrl);
+    if (attached !== undefined) return { environment: sandboxEnvironment(attached), ...processOf(attached) };
     const embedded = await startSandbox();
-    return { environment: sandboxEnvironment(embedded.description), embedded };
+    return { environment: sandboxEnvironment(embedded.description), embedded, ...processOf(embedded.description) };
   }
   const file = /[/\\]|\.ts$/.test(name) ? name : path.join('drills', 'environments', `${name}.ts`);
   return { environment: validateEnvironment(await loadEnvironment(file), file) };
 }
 
-async function attachSandbox(url: string): Promise<Environment> {
+function processOf(description: SandboxDescription): Pick<ResolvedEnvironment, 'sandboxProcess'> {
+  return description.process === undefined ? {} : { sandboxProcess: description.process };
+}
+
+async function attachSandbox(url: string): Promise<SandboxDescription> {
   let description: SandboxDescription;
   try {
     const response = await fetch(new URL('/_sandbox/describe', url), { signal: AbortSignal.timeout(5000) });
@@ -36,5 +44,5 @@ async function attachSandbox(url: string): Promise<Environment> {
     const message = error instanceof Error ? error.message : String(error);
     throw new InvalidInputError('--sandbox-url', [`no sandbox answered at ${url} (${message}); start one with "drdrill sandbox up"`]);
   }
-  return sandboxEnvironment(description);
+  return description;
 }

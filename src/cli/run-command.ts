@@ -10,6 +10,7 @@ import { renderConsoleSummary } from '../reporters/console-summary.ts';
 import { writeRunDirectory } from '../reporters/write-run-directory.ts';
 import { defaultStateDir } from '../runner/journal.ts';
 import { runDrill } from '../runner/run-drill.ts';
+import { prepareStateDir } from '../runner/state-dir.ts';
 import { EXIT_CODES, type RunRecord } from '../runner/run-record.ts';
 import { writeAtomic } from '../reporters/atomic-write.ts';
 import { renderJunit } from '../reporters/junit.ts';
@@ -45,6 +46,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   }
   const drills: LoadedDrill[] = [];
   for (const file of options.files) drills.push(await loadDrill(file));
+  const stateDir = options.stateDir ?? defaultStateDir();
+  await prepareStateDir(stateDir);
 
   const resolved = await resolveEnvironment(options.env, options.sandboxUrl);
   const signals = trapSignals(io);
@@ -71,7 +74,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           engineNote: selected.note,
           runId,
           runDir: dir,
-          stateDir: options.stateDir ?? defaultStateDir(),
+          stateDir,
+          ...(resolved.sandboxProcess === undefined ? {} : { sandboxProcess: resolved.sandboxProcess }),
           signal: signals.signal,
           ...(resolved.environment.kind === 'aws' ? { confirm: confirmPlan(options.yes ?? false, io) } : {}),
           log: (line) => io.out(`  ${elapsed()} ${line}`),

@@ -23,6 +23,7 @@ import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
 import { drillReferenceProblems } from './drill-references.ts';
 import { planFaults } from './plan-faults.ts';
+import type { ProcessIdentity } from './process-identity.ts';
 import { Journal } from './journal.ts';
 import { LockHeldError } from './lock-held-error.ts';
 import { acquireTargetLocks, lockTargets, type TargetLocks } from './target-lock.ts';
@@ -52,6 +53,8 @@ export interface RunDrillOptions {
   readonly engine: LoadEngine;
   /** Where journals live (see `defaultStateDir`). */
   readonly stateDir: string;
+  /** For a sandbox environment: the process its state lives in, journaled for recover. */
+  readonly sandboxProcess?: ProcessIdentity;
   /** Aborts the run (Ctrl-C, SIGTERM, a guardrail); faults are still rolled back. */
   readonly signal: AbortSignal;
   /** Progress lines for people; the CLI prints them. */
@@ -195,6 +198,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       file: options.file,
       environment,
       defaultService: drill.service,
+      ...(options.sandboxProcess === undefined ? {} : { sandboxProcess: options.sandboxProcess }),
     });
     const deadMansSwitch = new DeadMansSwitch(deps, runId);
     locks = await lockTheTargets(journal, planned, {
