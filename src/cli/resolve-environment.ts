@@ -21,8 +21,10 @@ export interface ResolvedEnvironment {
  */
 export async function resolveEnvironment(name: string, sandboxUrl: string | undefined): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
-    const attached = sandboxUrl === undefined ? undefined : await attachSandbox(sandboxUrl);
-    if (attached !== undefined) return { environment: sandboxEnvironment(attached), ...processOf(attached) };
+    if (sandboxUrl !== undefined) {
+      const attached = await attachSandbox(sandboxUrl);
+      return { environment: attached.environment, ...processOf(attached.description) };
+    }
     const embedded = await startSandbox();
     return { environment: sandboxEnvironment(embedded.description), embedded, ...processOf(embedded.description) };
   }
@@ -34,15 +36,31 @@ function processOf(description: SandboxDescription): Pick<ResolvedEnvironment, '
   return description.process === undefined ? {} : { sandboxProcess: description.process };
 }
 
-async function attachSandbox(url: string): Promise<SandboxDescription> {
-  let description: SandboxDescription;
+async function attachSandbox(url: string): Promise<{ environment: Environment; description: SandboxDescription }> {
+  let answer: unknown;
   try {
     const response = await fetch(new URL('/_sandbox/describe', url), { signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    description = (await response.json()) as SandboxDescription;
+    answer = await response.json();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new InvalidInputError('--sandbox-url', [`no sandbox answered at ${url} (${message}); start one with "drdrill sandbox up"`]);
+    throw new InvalidInputError('--sandbox-url', [`--sandbox-url: no sandbox answered at ${url} (${message}); start one with "drdrill sandbox up"`]);
   }
-  return description;
+  // Something answered, but it may be a regional endpoint or the edge rather than the control plane.
+  const notControlPlane = (why: string): InvalidInputError =>
+    new InvalidInputError('--sandbox-url', [
+      `--sandbox-url: ${url} answered, but not as a sandbox control plane (${why}); expected the "controlPlaneUrl" that "drdrill sandbox up" prints`,
+    ]);
+  if (!isDescription(answer)) throw notControlPlane('its /_sandbox/describe is not a sandbox description');
+  try {
+    return { environment: sandboxEnvironment(answer), description: answer };
+  } catch (error) {
+    throw notControlPlane(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function isDescription(value: unknown): value is SandboxDescription {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof SandboxDescription, unknown>>;
+  return typeof candidate.controlPlaneUrl === 'string' && typeof candidate.topology === 'object' && typeof candidate.resources === 'object' && Array.isArray(candidate.regions);
 }

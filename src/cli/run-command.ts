@@ -10,7 +10,7 @@ import { renderConsoleSummary } from '../reporters/console-summary.ts';
 import { writeRunDirectory } from '../reporters/write-run-directory.ts';
 import { defaultStateDir } from '../runner/journal.ts';
 import { runDrill } from '../runner/run-drill.ts';
-import { prepareStateDir } from '../runner/state-dir.ts';
+import { prepareFolder } from '../runner/run-folders.ts';
 import { EXIT_CODES, type RunRecord } from '../runner/run-record.ts';
 import { writeAtomic } from '../reporters/atomic-write.ts';
 import { renderJunit } from '../reporters/junit.ts';
@@ -47,7 +47,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const drills: LoadedDrill[] = [];
   for (const file of options.files) drills.push(await loadDrill(file));
   const stateDir = options.stateDir ?? defaultStateDir();
-  await prepareStateDir(stateDir);
+  await prepareFolder('--state-dir', stateDir, 'the run journals');
+  await prepareFolder('--out', options.out, 'the reports');
 
   const resolved = await resolveEnvironment(options.env, options.sandboxUrl);
   const signals = trapSignals(io);

@@ -103,6 +103,10 @@ export const environmentSchema = z.strictObject({
   services: z.record(nonEmpty, serviceEnvironmentSchema).refine((services) => Object.keys(services).length > 0, {
     message: 'expected at least one service',
   }),
+}).refine((environment) => environment.kind !== 'sandbox' || environment.endpoint !== undefined, {
+  // Without it the SDK clients would go to real AWS endpoints with whatever credentials the shell has.
+  message: 'required for kind "sandbox": the control-plane URL "drdrill sandbox up" prints, e.g. "http://127.0.0.1:4566"',
+  path: ['endpoint'],
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { describeError } from '../util/describe-error.ts';
-import { requireStateDir } from './state-dir.ts';
+import { requireStateDir } from './run-folders.ts';
 import type { FaultHandle } from '../injectors/injector.ts';
 import type { ArmedRevert } from './dead-mans-switch.ts';
 import { ownProcessIdentity, type ProcessIdentity } from './process-identity.ts';

@@ -155,6 +155,8 @@ describe('the bad-input corpus', function () {
   before(async () => {
     sandbox = await startSandbox();
     dir = await tempDir('corpus');
+    // Drill files are ES modules, as in a project with "type": "module" (top-level await needs it).
+    await writeFile(path.join(dir, 'package.json'), '{ "type": "module" }\n');
   });
   after(async () => {
     await sandbox.close();
@@ -204,6 +206,80 @@ describe('the bad-input corpus', function () {
     expect(sandbox.calls().filter((call) => call.mutating)).to.deep.equal([]);
     expect(await journalFiles(dir)).to.deep.equal([]);
   });
+
+  /** Files and flags that are bad input beyond a drill field; each: exit 2 naming the field or flag, nothing touched. */
+  const CLI_CASES: readonly { readonly title: string; readonly args: () => Promise<string[]>; readonly says: RegExp }[] = [
+    {
+      title: 'a drill whose getter throws',
+      args: async () => [await writeDrillSource('getter', `{ ...${JSON.stringify(VALID_DRILL)}, get phases() { throw new Error('no phases today'); } }`)],
+      says: /phases: reading it threw "no phases today"/,
+    },
+    {
+      title: 'a drill whose top-level await never settles',
+      args: async () => [await writeDrillSource('never-settles', JSON.stringify(VALID_DRILL), 'await new Promise(() => {});\n')],
+      says: /could not be loaded: its import did not finish within 5 s/,
+    },
+    {
+      title: '--out pointing at a regular file',
+      args: async () => [await writeDrillSource('out-file', JSON.stringify(VALID_DRILL)), '--out', await regularFile('out-is-a-file')],
+      says: /--out: .*out-is-a-file is a file, not a folder/,
+    },
+    {
+      title: '--state-dir pointing at a regular file',
+      args: async () => [await writeDrillSource('state-file', JSON.stringify(VALID_DRILL)), '--state-dir', await regularFile('state-is-a-file')],
+      says: /--state-dir: .*state-is-a-file is a file, not a folder/,
+    },
+    {
+      title: '--sandbox-url pointing at a regional endpoint',
+      args: async () => [await writeDrillSource('regional', JSON.stringify(VALID_DRILL)), '--sandbox-url', sandbox.description.regions[0]?.url ?? ''],
+      says: /--sandbox-url: .* answered, but not as a sandbox control plane/,
+    },
+    {
+      title: 'a sandbox environment without an endpoint',
+      args: async () => {
+        const { endpoint: _, ...environment } = sandboxEnvironment(sandbox.description);
+        const envFile = path.join(dir, 'no-endpoint-env.ts');
+        await writeFile(envFile, `import { defineEnvironment } from ${defineEnv};\nexport const environment = defineEnvironment(${JSON.stringify(environment)} as never);\n`);
+        return [await writeDrillSource('no-endpoint', JSON.stringify(VALID_DRILL)), '--env', envFile];
+      },
+      says: /endpoint: required for kind "sandbox"/,
+    },
+  ];
+
+  async function writeDrillSource(name: string, body: string, prelude = ''): Promise<string> {
+    const file = path.join(dir, `${name}.drill.ts`);
+    await writeFile(file, `import { defineDrill } from ${define};\n${prelude}export const drill = defineDrill(${body} as never);\n`);
+    return file;
+  }
+
+  async function regularFile(name: string): Promise<string> {
+    const file = path.join(dir, name);
+    await writeFile(file, 'not a folder\n');
+    return file;
+  }
+
+  for (const testCase of CLI_CASES) {
+    it(`exits 2 for ${testCase.title}, naming it, with no mutating call and no journal`, async () => {
+      const [file, ...flags] = await testCase.args();
+      const defaults = { '--sandbox-url': sandbox.description.controlPlaneUrl, '--state-dir': dir, '--out': dir };
+      // The case's own flags win; --env replaces --sandbox-url.
+      const given = new Map<string, string>();
+      for (let i = 0; i < flags.length; i += 2) given.set(flags[i] as string, flags[i + 1] as string);
+      const args = ['run', file as string];
+      for (const [flag, value] of Object.entries(defaults)) {
+        if (flag === '--sandbox-url' && given.has('--env')) continue;
+        args.push(flag, given.get(flag) ?? value);
+      }
+      if (given.has('--env')) args.push('--env', given.get('--env') as string);
+      const io = captureIo();
+      const code = await runCli(args, io);
+      expect(code, io.text()).to.equal(2);
+      expect(io.text()).to.match(testCase.says);
+      expect(io.text()).to.include('nothing was changed');
+      expect(sandbox.calls().filter((call) => call.mutating)).to.deep.equal([]);
+      expect(await journalFiles(dir)).to.deep.equal([]);
+    });
+  }
 
   ENVIRONMENT_CASES.forEach((testCase, index) => {
     it(`exits 2 for an environment with ${testCase.title}, naming the field, with no AWS call`, async () => {

@@ -2,7 +2,6 @@ import { mkdir, stat } from 'node:fs/promises';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 
 const RECOVER_HINT = 'run recover where the drill ran, or point --state-dir (or DRDRILL_STATE_DIR) at the folder it wrote';
-const RUN_HINT = 'expected a folder for the run journals (--state-dir, or DRDRILL_STATE_DIR)';
 
 /**
  * The state folder recover reads must exist and be a folder: pointed at the wrong place, recover
@@ -24,22 +23,22 @@ export async function requireStateDir(stateDir: string, hint = RECOVER_HINT): Pr
 }
 
 /**
- * A run's state folder, created if missing, checked before anything is touched: a journal that
- * cannot be written only shows up once the first fault is about to go in.
+ * A folder a run writes to (`--state-dir`, `--out`), created if missing and checked before anything
+ * is touched: a journal or report that cannot be written would otherwise only show up once the
+ * first fault is in, or after the drill ran.
  *
- * @throws InvalidInputError naming `--state-dir`.
+ * @throws InvalidInputError naming the flag.
  */
-export async function prepareStateDir(stateDir: string): Promise<void> {
-  const exists = await stat(stateDir).then(
-    () => true,
-    () => false,
-  );
-  if (exists) return requireStateDir(stateDir, RUN_HINT);
-  try {
-    await mkdir(stateDir, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InvalidInputError('--state-dir', [`--state-dir: cannot create ${stateDir} (${code ?? String(error)}); ${RUN_HINT}`]);
+export async function prepareFolder(flag: string, dir: string, purpose: string): Promise<void> {
+  const hint = `expected a folder for ${purpose} (${flag})`;
+  const info = await stat(dir).catch(() => undefined);
+  if (info === undefined) {
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error) {
+      throw new InvalidInputError(flag, [`${flag}: cannot create ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)}); ${hint}`]);
+    }
+  } else if (!info.isDirectory()) {
+    throw new InvalidInputError(flag, [`${flag}: ${dir} is a file, not a folder; ${hint}`]);
   }
-  await requireStateDir(stateDir, RUN_HINT);
 }
