@@ -102,13 +102,14 @@ async function recoverJournal(journal: JournalState, options: RecoverOptions, re
     return;
   }
   const manualUndo = journal.pending.flatMap((intent) => injectorFor(intent.injector).manualUndo(intent.handle));
+  if (run.environment.kind === 'sandbox' && run.sandboxProcess !== undefined && processLiveness(run.sandboxProcess) === 'gone') {
+    // The sandbox kept its state in the memory of a process that has ended: the fault went with it.
+    // Whatever answers at its URL now is another sandbox, which this journal must not touch.
+    log(`${run.runId}: its sandbox (pid ${run.sandboxProcess.pid}) has exited, and the fault with it`);
+    await (await Journal.reopen(journal.file)).close('sandbox-gone');
+    return;
+  }
   if (run.environment.kind === 'sandbox' && !(await sandboxReachable(run.environment.endpoint))) {
-    if (run.sandboxProcess !== undefined && processLiveness(run.sandboxProcess) === 'gone') {
-      // The sandbox kept its state in the memory of a process that has ended: the fault went with it.
-      log(`${run.runId}: its sandbox (pid ${run.sandboxProcess.pid}) has exited, and the fault with it`);
-      await (await Journal.reopen(journal.file)).close('sandbox-gone');
-      return;
-    }
     report.leftOpen.push(
       `${run.runId}: the sandbox control plane at ${run.environment.endpoint ?? '(no endpoint)'} did not answer within ${PROBE_TIMEOUT_MS / 1000} s; ` +
         `nothing was undone and the journal is left open: run recover again once it answers${manualUndo.length === 0 ? '' : `, or undo by hand:\n${indent(manualUndo)}`}`,

@@ -33,14 +33,13 @@ async function mutatingCalls(description: SandboxDescription): Promise<ControlPl
  * that ends first (the sandbox still failing back from the previous test, so the baseline was not
  * steady and nothing was injected) is started again.
  */
-async function killMidFault(description: SandboxDescription, stateDir: string, out: string): Promise<void> {
+async function killMidFault(description: SandboxDescription | 'embedded', stateDir: string, out: string): Promise<void> {
   const deadline = Date.now() + 60_000;
+  const sandboxFlags = description === 'embedded' ? [] : ['--sandbox-url', description.controlPlaneUrl];
   while (Date.now() < deadline) {
-    const child = spawn(
-      process.execPath,
-      [...DRDRILL, 'run', 'test/fixtures/drills/long-hold.drill.ts', '--sandbox-url', description.controlPlaneUrl, '--state-dir', stateDir, '--out', out],
-      { stdio: 'ignore' },
-    );
+    const child = spawn(process.execPath, [...DRDRILL, 'run', 'test/fixtures/drills/long-hold.drill.ts', ...sandboxFlags, '--state-dir', stateDir, '--out', out], {
+      stdio: 'ignore',
+    });
     while (child.exitCode === null && Date.now() < deadline) {
       if ((await journalEntries(stateDir)).some((entry) => entry.type === 'applied')) {
         await stopProcess(child, 'SIGKILL');
@@ -100,6 +99,14 @@ describe('drdrill recover', function () {
     expect(thawed.output).to.include('1 fault(s) undone');
     expect(thawed.output).to.include('released 1 target lock(s)');
     expect(await primaryConcurrency(suite.sandbox.description)).to.equal(null);
+    expect(isClosed(await journalEntries(suite.stateDir))).to.equal(true);
+  });
+
+  it('closes the journal of a run whose embedded sandbox died with it, since its state went too', async () => {
+    await killMidFault('embedded', suite.stateDir, suite.out);
+    const result = await runDrdrill(['recover', '--state-dir', suite.stateDir]);
+    expect(result.code, result.output).to.equal(0);
+    expect(result.output).to.match(/its sandbox \(pid \d+\) has exited, and the fault with it/);
     expect(isClosed(await journalEntries(suite.stateDir))).to.equal(true);
   });
 
