@@ -3,6 +3,7 @@ import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadEnvironment, validateEnvironment } from '../drill/load-drill.ts';
 import type { ProcessIdentity } from '../runner/process-identity.ts';
+import { defaultStateDir } from '../runner/journal.ts';
 import type { Sandbox, SandboxDescription } from '../sandbox/sandbox-handle.ts';
 import { sandboxEnvironment } from '../sandbox/sandbox-environment.ts';
 import { startSandbox } from '../sandbox/start-sandbox.ts';
@@ -19,13 +20,13 @@ export interface ResolvedEnvironment {
  * `--env sandbox` (the default) starts an embedded sandbox, or attaches to a running one with
  * `--sandbox-url`; any other name loads `drills/environments/<name>.ts` (or a path).
  */
-export async function resolveEnvironment(name: string, sandboxUrl: string | undefined): Promise<ResolvedEnvironment> {
+export async function resolveEnvironment(name: string, sandboxUrl: string | undefined, stateDir?: string): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
     if (sandboxUrl !== undefined) {
       const attached = await attachSandbox(sandboxUrl);
       return { environment: attached.environment, ...processOf(attached.description) };
     }
-    const embedded = await startSandbox();
+    const embedded = await startSandbox({ evidenceKeyFile: sandboxEvidenceKeyFile(stateDir) });
     return { environment: sandboxEnvironment(embedded.description), embedded, ...processOf(embedded.description) };
   }
   const file = /[/\\]|\.ts$/.test(name) ? name : path.join('drills', 'environments', `${name}.ts`);
@@ -63,4 +64,12 @@ function isDescription(value: unknown): value is SandboxDescription {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<Record<keyof SandboxDescription, unknown>>;
   return typeof candidate.controlPlaneUrl === 'string' && typeof candidate.topology === 'object' && typeof candidate.resources === 'object' && Array.isArray(candidate.regions);
+}
+
+/**
+ * Where embedded and standalone sandboxes keep their evidence signing key, so a bundle signed by
+ * one verifies with the next.
+ */
+export function sandboxEvidenceKeyFile(stateDir: string = defaultStateDir()): string {
+  return path.join(stateDir, 'sandbox', 'evidence-key.pem');
 }

@@ -143,6 +143,8 @@ const ENVIRONMENT_CASES: readonly Case[] = [
   { title: 'switch margin in parsecs', path: ['deadMansSwitch'], value: { margin: '1 parsec' }, says: /deadMansSwitch\.margin: expected a duration/ },
   { title: 'switch enabled as text', path: ['deadMansSwitch'], value: { enabled: 'yes' }, says: /deadMansSwitch\.enabled: .*expected boolean/ },
   { title: 'switch margin past the timer range', path: ['deadMansSwitch'], value: { margin: '1000h' }, says: /deadMansSwitch\.margin: expected a duration of at most 24 h/ },
+  { title: 'both a KMS and a PEM evidence key', path: ['evidence'], value: { signingKey: 'alias/drdrill-evidence', signingKeyFile: 'evidence.pem' }, says: /evidence: expected signingKey \(KMS\) or signingKeyFile \(PEM\), not both/ },
+  { title: 'an empty evidence signing key', path: ['evidence'], value: { signingKey: '' }, says: /evidence\.signingKey: expected a non-empty string/ },
 ];
 
 describe('the bad-input corpus', function () {
