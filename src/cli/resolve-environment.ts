@@ -14,19 +14,24 @@ export interface ResolvedEnvironment {
 
 /**
  * `--env sandbox` (the default) starts an embedded sandbox, or attaches to a running one with
- * `--sandbox-url`; any other name loads `drills/environments/<name>.ts` (or a path).
+ * `--sandbox-url`; any other name loads `<environments>/<name>.ts` (or a path).
  */
-export async function resolveEnvironment(name: string, sandboxUrl: string | undefined): Promise<ResolvedEnvironment> {
+export async function resolveEnvironment(
+  name: string,
+  sandboxUrl: string | undefined,
+  environments = path.join('drills', 'environments'),
+): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
     if (sandboxUrl !== undefined) return { environment: await attachSandbox(sandboxUrl) };
     const embedded = await startSandbox();
     return { environment: sandboxEnvironment(embedded.description), embedded };
   }
-  const file = /[/\\]|\.ts$/.test(name) ? name : path.join('drills', 'environments', `${name}.ts`);
+  const file = /[/\\]|\.ts$/.test(name) ? name : path.join(environments, `${name}.ts`);
   return { environment: validateEnvironment(await loadEnvironment(file), file) };
 }
 
-async function attachSandbox(url: string): Promise<Environment> {
+/** The description a running sandbox serves, or bad input naming the URL. */
+export async function describeSandbox(url: string): Promise<SandboxDescription> {
   let description: SandboxDescription;
   try {
     const response = await fetch(new URL('/_sandbox/describe', url), { signal: AbortSignal.timeout(5000) });
@@ -36,5 +41,9 @@ async function attachSandbox(url: string): Promise<Environment> {
     const message = error instanceof Error ? error.message : String(error);
     throw new InvalidInputError('--sandbox-url', [`no sandbox answered at ${url} (${message}); start one with "drdrill sandbox up"`]);
   }
-  return sandboxEnvironment(description);
+  return description;
+}
+
+async function attachSandbox(url: string): Promise<Environment> {
+  return sandboxEnvironment(await describeSandbox(url));
 }

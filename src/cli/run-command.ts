@@ -17,13 +17,20 @@ import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import type { CliIo } from './cli-io.ts';
 import { confirmPlan } from './confirm-plan.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
+import { AwsClients } from '../aws/aws-clients.ts';
+import { checkCredentials } from '../aws/credentials-error.ts';
+import type { Reporter } from '../config/drdrill-config.ts';
 import { trapSignals } from './trap-signals.ts';
 
 export interface RunCommandOptions {
   readonly files: readonly string[];
   readonly env: string;
   readonly sandboxUrl?: string;
+  /** Folder environment names are looked up in. @default 'drills/environments' */
+  readonly environments?: string;
   readonly out: string;
+  /** Report files to write besides run.json and the manifest. @default all */
+  readonly reporters?: readonly Reporter[];
   readonly stateDir?: string;
   /** Skip the confirmation before changing an AWS account. */
   readonly yes?: boolean;
@@ -46,7 +53,15 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const drills: LoadedDrill[] = [];
   for (const file of options.files) drills.push(await loadDrill(file));
 
-  const resolved = await resolveEnvironment(options.env, options.sandboxUrl);
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.environments);
+  if (resolved.environment.kind === 'aws') {
+    const clients = AwsClients.forEnvironment(resolved.environment);
+    try {
+      await checkCredentials(clients, resolved.environment.regions.primary, resolved.environment.profile);
+    } finally {
+      clients.destroy();
+    }
+  }
   const signals = trapSignals(io);
   let exitCode: number = EXIT_CODES.passed;
   const records: RunRecord[] = [];
@@ -81,7 +96,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
         await rmdir(dir).catch(() => undefined);
         throw error;
       }
-      await writeRunDirectory(dir, run.record, run.samples, { historyRoot: options.out });
+      await writeRunDirectory(dir, run.record, run.samples, { historyRoot: options.out, ...(options.reporters === undefined ? {} : { reporters: options.reporters }) });
       records.push(run.record);
       io.out(renderConsoleSummary(run.record));
       io.out(`  reports: ${path.relative(process.cwd(), dir) || dir}/{index.html,junit.xml,run.json}`);

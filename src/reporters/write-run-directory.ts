@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import type { Reporter } from '../config/drdrill-config.ts';
 import { MANIFEST_FILE, buildManifest } from '../evidence/manifest.ts';
 import { createRedactor, redactDeep, type Redactor } from '../evidence/redact-secrets.ts';
 import type { SampleStore } from '../load/sample-store.ts';
@@ -35,7 +36,17 @@ export interface WriteRunDirectoryOptions {
   readonly historyRoot?: string;
   /** Where secret values to redact are read from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Report files to write besides run.json and the manifest (drdrill.config.ts `reporters`). @default all */
+  readonly reporters?: readonly Reporter[];
 }
+
+/** The run-directory file each optional reporter writes. */
+const REPORTER_FILES: Readonly<Record<Reporter, string>> = {
+  html: RUN_FILES.html,
+  junit: RUN_FILES.junit,
+  markdown: RUN_FILES.summary,
+  samples: RUN_FILES.samples,
+};
 
 /** Thrown when one or more files of a run directory could not be written; the others were still attempted. */
 export class RunDirectoryWriteError extends Error {
@@ -89,10 +100,11 @@ export async function writeRunDirectory(
   await mkdir(root, { recursive: true });
   const redact = createRedactor(options.env ?? process.env);
   const safe = redactDeep(record, redact);
+  const skipped = new Set(Object.entries(REPORTER_FILES).flatMap(([reporter, file]) => (options.reporters?.includes(reporter as Reporter) ?? true ? [] : [file])));
   const writers: [string, (temp: string) => Promise<void>][] = [
     ...renderedFiles(safe, redact),
-    [RUN_FILES.samples, (temp) => pipeline(Readable.from(redactChunks(samplesCsv(samples), redact)), createGzip(), createWriteStream(temp))],
-  ];
+    [RUN_FILES.samples, (temp: string) => pipeline(Readable.from(redactChunks(samplesCsv(samples), redact)), createGzip(), createWriteStream(temp))] as [string, (temp: string) => Promise<void>],
+  ].filter(([file]) => !skipped.has(file));
   const results = await Promise.allSettled(writers.map(([file, write]) => writeAtomic(join(root, file), write)));
   const failures = results.flatMap((result, index) =>
     result.status === 'rejected' ? [{ file: writers[index]?.[0] ?? '?', error: result.reason as unknown }] : [],
