@@ -68,7 +68,7 @@ function describeCredentialProblem(profile: string | undefined, reason: string):
     `tried ${source.join('\n')}`,
     'what to do:',
     `  - SSO: aws sso login${profile === undefined ? ' --profile <name>' : ` --profile ${profile}`}, then run again`,
-    '  - a named profile: set `profile` in the environment file, or export AWS_PROFILE=<name>',
+    '  - a named profile: `profile` in the environment file (discover: --profile <name>), or export AWS_PROFILE=<name>',
     '  - keys: export AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys)',
     '  - expired keys or session: renew them (aws sso login, or assume the role again)',
   ].join('\n');

@@ -92,7 +92,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.out(TOOL_VERSION);
     return 0;
   }
-  if (command === 'help' || (values.help && command !== undefined)) return help(command === 'help' ? rest[0] : command, io);
+  if (command === 'help') return help(values.help ? 'help' : rest[0], io);
+  if (values.help && command !== undefined) return help(command, io);
   if (values.help || command === undefined) {
     (command === undefined && !values.help ? io.err : io.out)(USAGE);
     return values.help ? 0 : EXIT_CODES['bad-input'];
