@@ -20,7 +20,7 @@ export const configSchema = z.strictObject({
   defaultEnvironment: z.string().min(1, 'expected an environment name').default('sandbox'),
   /** Report files each run writes. @default every one of REPORTERS */
   reporters: z
-    .array(z.enum(REPORTERS, { error: `expected one of ${REPORTERS.join(', ')}` }))
+    .array(z.enum(REPORTERS, { error: (issue) => `expected one of ${REPORTERS.join(', ')}, got ${JSON.stringify(issue.input)}` }))
     .default([...REPORTERS]),
 });
 
