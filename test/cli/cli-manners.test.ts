@@ -8,16 +8,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { expect } from 'chai';
 import { runCli } from '../../src/cli/cli.ts';
 import { COMMAND_HELP } from '../../src/cli/command-help.ts';
+import { captureIo } from '../e2e/e2e-kit.ts';
 
 const exec = promisify(execFile);
 const BIN = path.resolve('bin/drdrill.js');
 const AWS_DRILL = path.resolve('drills/aws/primary-lambda-throttle.drill.ts');
-
-function capture(): { io: { out: (line: string) => void; err: (line: string) => void }; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (line) => out.push(line), err: (line) => err.push(line) }, out, err };
-}
 
 /** An AWS environment whose endpoint is a closed loopback port: nothing can leave the machine even with credentials. */
 function awsEnvironment(profile?: string): string {
@@ -44,26 +39,26 @@ function awsEnvironment(profile?: string): string {
 describe('CLI manners', () => {
   it('--version prints the package version', async () => {
     const { version } = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
-    const { io, out } = capture();
+    const io = captureIo();
     expect(await runCli(['--version'], io)).to.equal(0);
-    expect(out).to.deep.equal([version]);
+    expect(io.lines).to.deep.equal([version]);
   });
 
   it('help <command> and <command> --help print the same usage for every command', async () => {
     for (const command of Object.keys(COMMAND_HELP)) {
-      const viaHelp = capture();
-      const viaFlag = capture();
-      expect(await runCli(['help', command], viaHelp.io), command).to.equal(0);
-      expect(await runCli([command, '--help'], viaFlag.io), command).to.equal(0);
-      expect(viaHelp.out[0], command).to.match(new RegExp(`^usage: drdrill ${command}\\b`));
-      expect(viaFlag.out, command).to.deep.equal(viaHelp.out);
+      const viaHelp = captureIo();
+      const viaFlag = captureIo();
+      expect(await runCli(['help', command], viaHelp), command).to.equal(0);
+      expect(await runCli([command, '--help'], viaFlag), command).to.equal(0);
+      expect(viaHelp.lines[0], command).to.match(new RegExp(`^usage: drdrill ${command}\\b`));
+      expect(viaFlag.lines, command).to.deep.equal(viaHelp.lines);
     }
   });
 
   it('help for an unknown command exits 2 and lists the commands', async () => {
-    const { io, err } = capture();
+    const io = captureIo();
     expect(await runCli(['help', 'rnu'], io)).to.equal(2);
-    expect(err.join('\n')).to.include('unknown command "rnu"').and.include('run, plan');
+    expect(io.text()).to.include('unknown command "rnu"').and.include('run, plan');
   });
 
   describe('without AWS credentials', function () {
@@ -134,11 +129,11 @@ describe('CLI manners', () => {
       try {
         await writeFile(path.join(dir, 'staging.ts'), awsEnvironment());
         sts.onAnyCommand().rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }));
-        const { io, err, out } = capture();
+        const io = captureIo();
         expect(await runCli(['plan', 'drills/aws/primary-lambda-throttle.drill.ts', '--env', path.join(dir, 'staging.ts')], io)).to.equal(2);
-        expect(err.join('\n')).to.match(/^drdrill: no usable AWS credentials \(ExpiredToken: The security token included in the request is expired\)/);
-        expect(err.join('\n')).to.include('renew them');
-        expect(out).to.deep.equal([]);
+        // The message is all that is printed: nothing was read, so no plan line came before it.
+        expect(io.text()).to.match(/^drdrill: no usable AWS credentials \(ExpiredToken: The security token included in the request is expired\)/);
+        expect(io.text()).to.include('renew them');
       } finally {
         await rm(dir, { recursive: true, force: true });
       }

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { initCommand } from '../../src/cli/init-command.ts';
 import { writeRunDirectory } from '../../src/reporters/write-run-directory.ts';
 import { buildFixtureRunRecord, buildFixtureSamples } from '../reporters/fixture-run-record.ts';
+import { captureIo } from '../e2e/e2e-kit.ts';
 
 const exec = promisify(execFile);
 const BIN = path.resolve('bin/drdrill.js');
@@ -31,12 +32,6 @@ const COPIED_FROM: Readonly<Record<string, string>> = {
   'ci/Jenkinsfile': 'examples/ci/Jenkinsfile',
 };
 
-function capture(): { io: { out: (line: string) => void; err: (line: string) => void }; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (line) => out.push(line), err: (line) => err.push(line) }, out, err };
-}
-
 /** Every file under `dir` with its content. */
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
@@ -58,40 +53,40 @@ describe('drdrill init', () => {
   });
 
   it('scaffolds the config, the drills, the AWS template, CI examples, a tsconfig and the ignore lines', async () => {
-    const { io, out } = capture();
+    const io = captureIo();
     expect(await initCommand({ dir }, io)).to.equal(0);
     const files = await snapshot(dir);
     expect(Object.keys(files)).to.have.members([...SCAFFOLDED, 'tsconfig.json', '.gitignore']);
     for (const [target, source] of Object.entries(COPIED_FROM)) expect(files[target], target).to.equal(await readFile(source, 'utf8'));
     expect(files['drdrill.config.ts']).to.include("import { defineConfig } from 'drdrill';").and.include('defaultEnvironment:');
     expect(files['.gitignore']).to.equal('# drdrill outputs\nreports/\n.drdrill/\n');
-    expect(out.join('\n')).to.include('drills/sandbox/primary-lambda-throttle.drill.ts');
+    expect(io.text()).to.include('drills/sandbox/primary-lambda-throttle.drill.ts');
   });
 
   it('never overwrites: a second init names every existing file, exits 2 and changes nothing', async () => {
-    await initCommand({ dir }, capture().io);
+    await initCommand({ dir }, captureIo());
     await writeFile(path.join(dir, 'drdrill.config.ts'), '// mine\n');
     const before = await snapshot(dir);
-    const { io, err } = capture();
+    const io = captureIo();
     expect(await initCommand({ dir }, io)).to.equal(2);
-    for (const file of SCAFFOLDED) expect(err.join('\n')).to.include(`  ${file}`);
-    expect(err.join('\n')).to.include('nothing was written');
+    for (const file of SCAFFOLDED) expect(io.text()).to.include(`  ${file}`);
+    expect(io.text()).to.include('nothing was written');
     expect(await snapshot(dir)).to.deep.equal(before);
   });
 
   it('one existing file is enough to write nothing at all', async () => {
     await mkdir(path.join(dir, 'ci'));
     await writeFile(path.join(dir, 'ci', 'Jenkinsfile'), 'pipeline {}\n');
-    const { io, err } = capture();
+    const io = captureIo();
     expect(await initCommand({ dir }, io)).to.equal(2);
-    expect(err.join('\n')).to.include('  ci/Jenkinsfile').and.not.include('drdrill.config.ts');
+    expect(io.text()).to.include('  ci/Jenkinsfile').and.not.include('drdrill.config.ts');
     expect(Object.keys(await snapshot(dir))).to.deep.equal(['ci/Jenkinsfile']);
   });
 
   it('keeps an existing tsconfig.json and adds only the .gitignore lines that are missing', async () => {
     await writeFile(path.join(dir, 'tsconfig.json'), '{ "compilerOptions": {} }\n');
     await writeFile(path.join(dir, '.gitignore'), 'node_modules/\nreports\n');
-    expect(await initCommand({ dir }, capture().io)).to.equal(0);
+    expect(await initCommand({ dir }, captureIo())).to.equal(0);
     expect(await readFile(path.join(dir, 'tsconfig.json'), 'utf8')).to.equal('{ "compilerOptions": {} }\n');
     expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).to.equal('node_modules/\nreports\n# drdrill outputs\n.drdrill/\n');
   });
