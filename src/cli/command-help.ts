@@ -28,7 +28,7 @@ Prints the least-privilege IAM policy (JSON) the drill needs in the environment:
 observers, locks, dead-man's switch and stop alarms. Derived from the files alone; calls no AWS API.
 
 exit: 0 · 2 bad input or a target the environment lacks`,
-  discover: `usage: drdrill discover --record <name> --env-name <name> [--zone <hosted-zone-id>] [--profile <name>] [--sandbox-url <url>]
+  discover: `usage: drdrill discover --record <name> --env-name <name> [--zone <hosted-zone-id>] [--regions <p>,<s>] [--profile <name>] [--sandbox-url <url>]
 
 Writes <environments folder>/<env-name>.ts from what the account already has: the record's
 failover, latency or weighted sets (Route 53 ListHostedZonesByName, ListResourceRecordSets), their
@@ -40,7 +40,12 @@ the call it came from; what could not be found is a TODO line, never a guess. Re
   --env-name <name>     name of the environment (and of the file written)
   --zone <id>           the hosted zone, when the record's name matches more than one
   --profile <name>      AWS profile (default: the standard credential chain)
+  --regions <p>,<s>     regions of the primary and secondary record sets, when they hold plain
+                        addresses (alias targets and latency records name their region)
   --sandbox-url <url>   discover in a running "drdrill sandbox up" instead of AWS
+
+IAM: route53:ListHostedZonesByName, GetHostedZone, ListResourceRecordSets, GetHealthCheck;
+apigateway:GET on /domainnames/* and /apis/*; lambda:GetFunctionConfiguration; nothing that writes.
 
 exit: 0 written · 2 bad input, record not found, file exists or no credentials`,
   init: `usage: drdrill init [dir]

@@ -104,7 +104,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       exitCode = worst(exitCode, run.record.exitCode);
     }
     if (signals.signal.aborted) exitCode = worst(exitCode, EXIT_CODES.aborted);
-    if (records.length > 1) {
+    if (records.length > 1 && (options.reporters?.includes('junit') ?? true)) {
       // Several drills in one run: one JUnit file with a testsuite per drill, for CI to pick up.
       const combined = path.resolve(options.out, 'junit.xml');
       await writeAtomic(combined, (temp) => writeFile(temp, renderJunit(records)));
