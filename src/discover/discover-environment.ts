@@ -166,7 +166,8 @@ async function recordSets(clients: AwsClients, zone: Zone, recordName: string, r
     const sets = page.ResourceRecordSets ?? [];
     const matching = sets.filter((set) => normalize(set.Name ?? '') === recordName && (set.Type === 'A' || set.Type === 'AAAA' || set.Type === 'CNAME'));
     found.push(...matching);
-    const passed = sets.some((set) => normalize(set.Name ?? '') !== recordName && found.length > 0);
+    // The listing starts at the record's name, so any other name means every set of it was seen.
+    const passed = sets.some((set) => normalize(set.Name ?? '') !== recordName);
     start = page.IsTruncated === true && !passed && page.NextRecordName !== undefined
       ? { name: page.NextRecordName, ...(page.NextRecordType === undefined ? {} : { type: page.NextRecordType }), ...(page.NextRecordIdentifier === undefined ? {} : { identifier: page.NextRecordIdentifier }) }
       : undefined;
