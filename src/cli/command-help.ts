@@ -69,12 +69,20 @@ Undoes what interrupted runs left behind, from their journals, and releases thei
   --force               also undo runs whose process still seems alive
 
 exit: 0 · 4 an undo failed (the message prints the AWS CLI lines that finish it)`,
-  report: `usage: drdrill report <run-dir>
+  report: `usage: drdrill report <run-dir> [--env <name> | --key <pem>]
 
-Re-renders index.html, junit.xml and summary.md from run.json alone.`,
-  verify: `usage: drdrill verify <run-dir>
+Re-renders index.html, junit.xml and summary.md from run.json, only after the bundle verifies
+(signature and every file), and re-signs it with the environment's evidence key (--env) or a
+private key file (--key). A bundle that does not verify is refused and nothing is written.
 
-Checks an evidence bundle against its manifest.sha256; names any file changed, added or removed.`,
+exit: 0 re-rendered · 1 the bundle does not verify (nothing written) · 2 bad input or no key to sign with`,
+  verify: `usage: drdrill verify <run-dir> [--env <name> | --key <pem>]
+
+Checks an evidence bundle: the DSSE signature of its in-toto statement against the trusted key
+(the environment's evidence key, or --key <public-key.pem>), then every file's digest. Names any
+file changed, added or removed.
+
+exit: 0 verified · 1 tampered or unsigned · 2 bad input`,
   sandbox: `usage: drdrill sandbox up [--control-plane-port <n>] [--dns-port <n>] [--http-port <n>]
 
 Runs the two-region sandbox on loopback until Ctrl-C, after printing one JSON line: control-plane

@@ -21,7 +21,7 @@ export interface IamPolicyCommandOptions {
  */
 export async function iamPolicyCommand(options: IamPolicyCommandOptions, io: CliIo): Promise<number> {
   const { drill, file } = await loadDrill(options.file);
-  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl, options.environments);
+  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl, undefined, options.environments);
   try {
     io.out(JSON.stringify(deriveIamPolicy(drill, resolved.environment), null, 2));
     return 0;

@@ -13,7 +13,7 @@ export async function planCommand(
   io: CliIo,
 ): Promise<number> {
   const { drill, file } = await loadDrill(options.file);
-  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.environments);
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, undefined, options.environments);
   const { environment } = resolved;
   const clients = AwsClients.forEnvironment(environment);
   try {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadEnvironment, validateEnvironment } from '../drill/load-drill.ts';
+import { defaultStateDir } from '../runner/journal.ts';
 import type { Sandbox, SandboxDescription } from '../sandbox/sandbox-handle.ts';
 import { sandboxEnvironment } from '../sandbox/sandbox-environment.ts';
 import { startSandbox } from '../sandbox/start-sandbox.ts';
@@ -19,11 +20,12 @@ export interface ResolvedEnvironment {
 export async function resolveEnvironment(
   name: string,
   sandboxUrl: string | undefined,
+  stateDir?: string,
   environments = path.join('drills', 'environments'),
 ): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
     if (sandboxUrl !== undefined) return { environment: await attachSandbox(sandboxUrl) };
-    const embedded = await startSandbox();
+    const embedded = await startSandbox({ evidenceKeyFile: sandboxEvidenceKeyFile(stateDir) });
     return { environment: sandboxEnvironment(embedded.description), embedded };
   }
   const file = /[/\\]|\.ts$/.test(name) ? name : path.join(environments, `${name}.ts`);
@@ -46,4 +48,12 @@ export async function describeSandbox(url: string): Promise<SandboxDescription> 
 
 async function attachSandbox(url: string): Promise<Environment> {
   return sandboxEnvironment(await describeSandbox(url));
+}
+
+/**
+ * Where embedded and standalone sandboxes keep their evidence signing key, so a bundle signed by
+ * one verifies with the next.
+ */
+export function sandboxEvidenceKeyFile(stateDir: string = defaultStateDir()): string {
+  return path.join(stateDir, 'sandbox', 'evidence-key.pem');
 }

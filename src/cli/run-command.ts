@@ -7,7 +7,10 @@ import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { newRunId } from '../runner/run-id.ts';
 import { renderConsoleSummary } from '../reporters/console-summary.ts';
-import { writeRunDirectory } from '../reporters/write-run-directory.ts';
+import { writeRunDirectory, type WriteRunDirectoryOptions } from '../reporters/write-run-directory.ts';
+import { AwsClients } from '../aws/aws-clients.ts';
+import { environmentSigner, NO_SIGNING_KEY } from '../evidence/environment-signer.ts';
+import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import { defaultStateDir } from '../runner/journal.ts';
 import { runDrill } from '../runner/run-drill.ts';
 import { EXIT_CODES, type RunRecord } from '../runner/run-record.ts';
@@ -17,7 +20,6 @@ import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import type { CliIo } from './cli-io.ts';
 import { confirmPlan } from './confirm-plan.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
-import { AwsClients } from '../aws/aws-clients.ts';
 import { checkCredentials } from '../aws/credentials-error.ts';
 import type { Reporter } from '../config/drdrill-config.ts';
 import { trapSignals } from './trap-signals.ts';
@@ -53,7 +55,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const drills: LoadedDrill[] = [];
   for (const file of options.files) drills.push(await loadDrill(file));
 
-  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.environments);
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.stateDir, options.environments);
   if (resolved.environment.kind === 'aws') {
     const clients = AwsClients.forEnvironment(resolved.environment);
     try {
@@ -96,10 +98,15 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
         await rmdir(dir).catch(() => undefined);
         throw error;
       }
-      await writeRunDirectory(dir, run.record, run.samples, { historyRoot: options.out, ...(options.reporters === undefined ? {} : { reporters: options.reporters }) });
+      const signature = await writeSignedRunDirectory(dir, run.record, run.samples, resolved.environment, {
+        historyRoot: options.out,
+        ...(options.reporters === undefined ? {} : { reporters: options.reporters }),
+      });
       records.push(run.record);
       io.out(renderConsoleSummary(run.record));
       io.out(`  reports: ${path.relative(process.cwd(), dir) || dir}/{index.html,junit.xml,run.json}`);
+      if (signature.status === 'signed') io.out(`  signed by ${signature.keyId}; check with: drdrill verify ${path.relative(process.cwd(), dir) || dir}`);
+      else io.err(`  UNSIGNED EVIDENCE: ${signature.reason}. The reports were written, but nothing vouches for them.`);
       if (run.rollbackFailures.length > 0) io.err(`ROLLBACK FAILED — faults may remain:\n${run.record.reason ?? ''}`);
       exitCode = worst(exitCode, run.record.exitCode);
     }
@@ -115,6 +122,24 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     await resolved.embedded?.close();
   }
   return exitCode;
+}
+
+/** Writes the run's bundle signed by the environment's key (its own clients: the run's are closed by now). */
+async function writeSignedRunDirectory(
+  dir: string,
+  record: RunRecord,
+  samples: Parameters<typeof writeRunDirectory>[2],
+  environment: Environment,
+  options: Pick<WriteRunDirectoryOptions, 'historyRoot' | 'reporters'>,
+): Promise<EvidenceSignature> {
+  const clients = AwsClients.forEnvironment(environment);
+  try {
+    const signer = environmentSigner(environment, clients);
+    const signing = signer === undefined ? { unsignedReason: NO_SIGNING_KEY } : { signer };
+    return (await writeRunDirectory(dir, record, samples, { ...options, ...signing })).signature;
+  } finally {
+    clients.destroy();
+  }
 }
 
 /** `--load` problems (unknown choice, k6 missing or too old) are bad input: nothing has started. */

@@ -100,6 +100,21 @@ export const environmentSchema = z.strictObject({
       margin: durationSchema.optional(),
     })
     .optional(),
+  /**
+   * Who signs each run's evidence (an in-toto attestation in a DSSE envelope): an AWS KMS
+   * ECC_NIST_P256 signing key (key id, key ARN, alias name or alias ARN; outside an ARN it is
+   * looked up in the primary region), or a local EC P-256 private key in a PEM file. Neither:
+   * runs are unsigned, and say so.
+   */
+  evidence: z
+    .strictObject({
+      signingKey: nonEmpty.optional(),
+      signingKeyFile: nonEmpty.optional(),
+    })
+    .refine((evidence) => evidence.signingKey === undefined || evidence.signingKeyFile === undefined, {
+      message: 'expected signingKey (KMS) or signingKeyFile (PEM), not both',
+    })
+    .optional(),
   services: z.record(nonEmpty, serviceEnvironmentSchema).refine((services) => Object.keys(services).length > 0, {
     message: 'expected at least one service',
   }),

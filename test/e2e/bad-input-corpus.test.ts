@@ -103,6 +103,8 @@ const ENVIRONMENT_CASES: readonly Case[] = [
   { title: 'switch role that is not a role ARN', path: ['deadMansSwitch'], value: { assumeRoleArn: 'drdrill-revert' }, says: /deadMansSwitch\.assumeRoleArn: expected an IAM role ARN/ },
   { title: 'switch margin in parsecs', path: ['deadMansSwitch'], value: { margin: '1 parsec' }, says: /deadMansSwitch\.margin: expected a duration/ },
   { title: 'switch enabled as text', path: ['deadMansSwitch'], value: { enabled: 'yes' }, says: /deadMansSwitch\.enabled: .*expected boolean/ },
+  { title: 'both a KMS and a PEM evidence key', path: ['evidence'], value: { signingKey: 'alias/drdrill-evidence', signingKeyFile: 'evidence.pem' }, says: /evidence: expected signingKey \(KMS\) or signingKeyFile \(PEM\), not both/ },
+  { title: 'an empty evidence signing key', path: ['evidence'], value: { signingKey: '' }, says: /evidence\.signingKey: expected a non-empty string/ },
 ];
 
 describe('the bad-input corpus', function () {
