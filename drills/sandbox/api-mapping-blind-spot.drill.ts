@@ -1,5 +1,5 @@
 import { AssertionError } from 'node:assert';
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * The blind spot: service2's health check asks the execute-api endpoint, which keeps answering

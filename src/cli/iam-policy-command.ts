@@ -10,6 +10,8 @@ export interface IamPolicyCommandOptions {
   /** `sandbox` (the default) or an environment name / file, as for `drdrill run --env`. */
   readonly env?: string;
   readonly sandboxUrl?: string;
+  /** Folder environment names are looked up in. @default 'drills/environments' */
+  readonly environments?: string;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface IamPolicyCommandOptions {
  */
 export async function iamPolicyCommand(options: IamPolicyCommandOptions, io: CliIo): Promise<number> {
   const { drill, file } = await loadDrill(options.file);
-  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl);
+  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl, undefined, options.environments);
   try {
     io.out(JSON.stringify(deriveIamPolicy(drill, resolved.environment), null, 2));
     return 0;

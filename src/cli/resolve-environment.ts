@@ -18,9 +18,14 @@ export interface ResolvedEnvironment {
 
 /**
  * `--env sandbox` (the default) starts an embedded sandbox, or attaches to a running one with
- * `--sandbox-url`; any other name loads `drills/environments/<name>.ts` (or a path).
+ * `--sandbox-url`; any other name loads `<environments>/<name>.ts` (or a path).
  */
-export async function resolveEnvironment(name: string, sandboxUrl: string | undefined, stateDir?: string): Promise<ResolvedEnvironment> {
+export async function resolveEnvironment(
+  name: string,
+  sandboxUrl: string | undefined,
+  stateDir?: string,
+  environments = path.join('drills', 'environments'),
+): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
     if (sandboxUrl !== undefined) {
       const attached = await attachSandbox(sandboxUrl);
@@ -29,7 +34,7 @@ export async function resolveEnvironment(name: string, sandboxUrl: string | unde
     const embedded = await startSandbox({ evidenceKeyFile: sandboxEvidenceKeyFile(stateDir) });
     return { environment: sandboxEnvironment(embedded.description), embedded, ...processOf(embedded.description) };
   }
-  const file = /[/\\]|\.ts$/.test(name) ? name : path.join('drills', 'environments', `${name}.ts`);
+  const file = /[/\\]|\.ts$/.test(name) ? name : path.join(environments, `${name}.ts`);
   return { environment: validateEnvironment(await loadEnvironment(file), file) };
 }
 
@@ -37,7 +42,8 @@ function processOf(description: SandboxDescription): Pick<ResolvedEnvironment, '
   return description.process === undefined ? {} : { sandboxProcess: description.process };
 }
 
-async function attachSandbox(url: string): Promise<{ environment: Environment; description: SandboxDescription }> {
+/** The description a running sandbox serves, or bad input naming the URL (also when what answered is not a control plane). */
+export async function describeSandbox(url: string): Promise<SandboxDescription> {
   let answer: unknown;
   try {
     const response = await fetch(new URL('/_sandbox/describe', url), { signal: AbortSignal.timeout(5000) });
@@ -54,10 +60,16 @@ async function attachSandbox(url: string): Promise<{ environment: Environment; d
     ]);
   if (!isDescription(answer)) throw notControlPlane('its /_sandbox/describe is not a sandbox description');
   try {
-    return { environment: sandboxEnvironment(answer), description: answer };
+    sandboxEnvironment(answer);
   } catch (error) {
     throw notControlPlane(error instanceof Error ? error.message : String(error));
   }
+  return answer;
+}
+
+async function attachSandbox(url: string): Promise<{ environment: Environment; description: SandboxDescription }> {
+  const description = await describeSandbox(url);
+  return { environment: sandboxEnvironment(description), description };
 }
 
 function isDescription(value: unknown): value is SandboxDescription {
