@@ -13,7 +13,7 @@ import { environmentSigner, NO_SIGNING_KEY } from '../evidence/environment-signe
 import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import { defaultStateDir } from '../runner/journal.ts';
 import { runDrill } from '../runner/run-drill.ts';
-import { prepareFolder } from '../runner/run-folders.ts';
+import { checkRunFolder } from '../runner/run-folders.ts';
 import { EXIT_CODES, type RunRecord } from '../runner/run-record.ts';
 import { writeAtomic } from '../reporters/atomic-write.ts';
 import { renderJunit } from '../reporters/junit.ts';
@@ -56,8 +56,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const drills: LoadedDrill[] = [];
   for (const file of options.files) drills.push(await loadDrill(file));
   const stateDir = options.stateDir ?? defaultStateDir();
-  await prepareFolder('--state-dir', stateDir, 'the run journals');
-  await prepareFolder('--out', options.out, 'the reports');
+  await checkRunFolder('--state-dir', stateDir, 'the run journals');
+  await checkRunFolder('--out', options.out, 'the reports');
 
   const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.stateDir, options.environments);
   if (resolved.environment.kind === 'aws') {
