@@ -6,6 +6,7 @@ import { PHASES, phaseWindow, type PhaseName, type Timeline } from '../runner/ti
 import { latencyPercentiles, PERCENTILE_KEYS, type LatencyPercentiles, type PercentileKey } from './latency-percentiles.ts';
 import { formatRate } from './verdict-format.ts';
 import type { Verdict, VerdictStatus } from './verdict.ts';
+import type { Figure } from './figure.ts';
 
 const latencyLimits = z.strictObject(
   Object.fromEntries(PERCENTILE_KEYS.map((key) => [key, durationSchema.optional()])) as Record<PercentileKey, z.ZodOptional<typeof durationSchema>>,
@@ -69,7 +70,10 @@ export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOpti
       (latencyText === '' ? '' : `; latency ${latencyText}`),
   } as const;
 
-  if (!Array.isArray(options.phase)) return { ...base, ...judgePhase(timeline, options, options.phase) };
+  if (!Array.isArray(options.phase)) {
+    const { figure, ...result } = judgePhase(timeline, options, options.phase);
+    return { ...base, ...result, ...(figure === undefined ? {} : { figures: [figure] }) };
+  }
 
   const parts = options.phase.map((phase) => ({ phase, result: judgePhase(timeline, options, phase) }));
   const details: Record<string, string | number | null> = {};
@@ -88,6 +92,7 @@ export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOpti
       ? {}
       : { window: { from: Math.min(...windows.map((w) => w.from)), to: Math.max(...windows.map((w) => w.to)) } }),
     details,
+    figures: parts.flatMap(({ result }) => (result.figure === undefined ? [] : [result.figure])),
   };
 }
 
@@ -96,6 +101,22 @@ interface PhaseResult {
   readonly observed: string;
   readonly window?: { readonly from: number; readonly to: number };
   readonly details?: Record<string, string | number | null>;
+  readonly figure?: Figure;
+}
+
+/** The error rate of one named window, e.g. `errorRate.recovery`, `errorRate.run`. */
+function errorRateFigure(phase: SinglePhase, rate: number, window: { from: number; to: number }): Figure {
+  return {
+    name: `errorRate.${phase === 'all' ? 'run' : phase}`,
+    label: phase === 'all' ? 'Error rate (whole run)' : `Error rate (phase ${phase})`,
+    value: rate,
+    unit: 'percent',
+    definition:
+      phase === 'all'
+        ? 'failed ÷ all requests of the run (failed: no response, or HTTP 4xx/5xx)'
+        : `failed ÷ all requests of phase ${phase} (by start time; a failure in flight at a boundary counts where it failed)`,
+    window,
+  };
 }
 
 function judgePhase(timeline: Timeline, options: ErrorBudgetOptions, phase: SinglePhase): PhaseResult {
@@ -140,7 +161,13 @@ function judgePhase(timeline: Timeline, options: ErrorBudgetOptions, phase: Sing
       .join(', ')}`;
   }
   if (tooSlow.length > 0) observed += ` (over the limit: ${tooSlow.join(', ')})`;
-  return { status: rateOk && outageOk && tooSlow.length === 0 ? 'passed' : 'failed', observed, window, details };
+  return {
+    status: rateOk && outageOk && tooSlow.length === 0 ? 'passed' : 'failed',
+    observed,
+    window,
+    details,
+    figure: errorRateFigure(phase, rate, window),
+  };
 }
 
 function describeLatencyLimits(limits: ErrorBudgetOptions['maxLatency']): string {

@@ -8,6 +8,7 @@ import { describeFlaps } from './quorum-convergence.ts';
 import { resolverConvergence, summarizeConvergence } from './resolver-convergence.ts';
 import { formatRate, plural } from './verdict-format.ts';
 import type { Verdict } from './verdict.ts';
+import type { Figure } from './figure.ts';
 
 const DEFAULT_FINAL_WINDOW_MS = 3000;
 
@@ -81,6 +82,7 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
   let dnsOk: boolean;
   let dnsText: string;
   let flaps = 0;
+  let failbackMs: number | null = null;
   if (timeline.dns.length === 0) {
     dnsOk = false;
     dnsText = 'no resolver answered: no DNS observations were recorded';
@@ -91,6 +93,7 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
     });
     const summary = summarizeConvergence(results, options.within, context.probeIntervalMs);
     dnsOk = summary.ok;
+    failbackMs = results.some((result) => result.ms === null) ? null : summary.slowestMs;
     dnsText = results.every((result) => result.answers === 0)
       ? `no resolver answered after the rollback (${results.length} probed)`
       : summary.text;
@@ -169,5 +172,20 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
     window,
     resolutionMs: context.probeIntervalMs,
     details,
+    ...(timeline.dns.length === 0
+      ? {}
+      : {
+          figures: [
+            {
+              name: 'failback',
+              label: 'Failback (DNS)',
+              value: failbackMs,
+              unit: 'ms',
+              definition: `last rollback → every probed resolver answered ${primary} again for good`,
+              window,
+              resolutionMs: context.probeIntervalMs,
+            } satisfies Figure,
+          ],
+        }),
   };
 }

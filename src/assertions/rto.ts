@@ -10,6 +10,7 @@ import { quorumConvergence } from './quorum-convergence.ts';
 import { quorumSchema } from './resolver-quorum.ts';
 import { formatRate, formatTimeWithResolution } from './verdict-format.ts';
 import type { Verdict } from './verdict.ts';
+import type { Figure } from './figure.ts';
 
 /** Options of `rto`: clients recover, for good, soon enough after the fault went in. */
 export const rtoOptions = z.strictObject({
@@ -79,6 +80,18 @@ export function evaluateRto(timeline: Timeline, options: RtoOptions, context: As
   else if (detection.already) detectText = `detect 0 s (${detection.healthCheckId ?? 'the check'} was already unhealthy)`;
   else detectText = `detect ${formatTimeWithResolution(detection.ms, healthResolution)}`;
   details.detectMs = detection.ms;
+  const figures: Figure[] = [];
+  if (detection.observations > 0) {
+    figures.push({
+      name: 'rto.detect',
+      label: 'RTO: detect',
+      value: detection.ms,
+      unit: 'ms',
+      definition: `first injection → health check ${detection.healthCheckId ?? options.healthCheck} reported unhealthy`,
+      window,
+      ...(healthResolution > 0 ? { resolutionMs: healthResolution } : {}),
+    });
+  }
   if (healthResolution > 0) details.detectResolutionMs = healthResolution;
   if (detection.healthCheckId !== undefined) details.healthCheckId = detection.healthCheckId;
 
@@ -95,6 +108,15 @@ export function evaluateRto(timeline: Timeline, options: RtoOptions, context: As
     shiftText = shift.quorumMs === null ? 'DNS shift never' : `DNS shift ${formatTimeWithResolution(shift.quorumMs, context.probeIntervalMs)}`;
     details.shiftMs = shift.quorumMs;
     details.shiftResolutionMs = context.probeIntervalMs;
+    figures.push({
+      name: 'rto.shift',
+      label: 'RTO: DNS shift',
+      value: shift.quorumMs,
+      unit: 'ms',
+      definition: `first injection → ${options.quorum === undefined || options.quorum === 'all' ? 'every probed resolver' : `a quorum (${String(options.quorum)}) of the probed resolvers`} answered ${context.secondaryRegion} for good`,
+      window,
+      resolutionMs: context.probeIntervalMs,
+    });
   }
 
   // 3. recover
@@ -112,7 +134,7 @@ export function evaluateRto(timeline: Timeline, options: RtoOptions, context: As
   const breakdown = `${detectText}, ${shiftText}`;
 
   if (recovery.requests === 0) {
-    return { ...base, status: 'errored', observed: `no requests were sampled while the fault was in place, so client recovery is unproven; ${breakdown}`, window, details };
+    return { ...base, status: 'errored', observed: `no requests were sampled while the fault was in place, so client recovery is unproven; ${breakdown}`, window, details, figures };
   }
   if (recovery.windows === 0) {
     return {
@@ -121,18 +143,31 @@ export function evaluateRto(timeline: Timeline, options: RtoOptions, context: As
       observed: `the fault was in place for ${formatDuration(until - inject.at)}, shorter than one ${formatDuration(options.window)} window, so recovery cannot be judged; ${breakdown}`,
       window,
       details,
+      figures,
     };
   }
+  const rtoFigure = (value: number | null, to: number): Figure => ({
+    name: 'rto',
+    label: 'RTO',
+    value,
+    unit: 'ms',
+    definition: `first injection → the first request from which every ${formatDuration(options.window)} window had ≥ ${formatRate(options.successRate)} success until the rollback`,
+    window: { from: inject.at, to },
+    ...(recovery.resolutionMs > 0 ? { resolutionMs: recovery.resolutionMs } : {}),
+  });
   if (recovery.ms === null || recovery.at === null) {
+    figures.unshift(rtoFigure(null, until));
     return {
       ...base,
       status: 'failed',
       observed: `clients never recovered while the fault was in place (${recovery.requests} requests)${relapseText}; ${breakdown}`,
       window,
       details,
+      figures,
     };
   }
   const rtoText = formatTimeWithResolution(recovery.ms, recovery.resolutionMs);
+  figures.unshift(rtoFigure(recovery.ms, recovery.at));
   return {
     ...base,
     status: recovery.ms <= options.within ? 'passed' : 'failed',
@@ -140,5 +175,6 @@ export function evaluateRto(timeline: Timeline, options: RtoOptions, context: As
     window: { from: inject.at, to: recovery.at },
     resolutionMs: Math.max(recovery.resolutionMs, context.probeIntervalMs, healthResolution),
     details,
+    figures,
   };
 }

@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { evaluateAssertions } from '../assertions/assertion-spec.ts';
+import { measureHeadlineFigures } from '../assertions/headline-figures.ts';
 import { checkSteadyState, DEFAULT_STEADY_STATE, type SteadyStateOptions } from '../assertions/steady-state.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import { authoritativeResolvers } from '../observers/authoritative-resolvers.ts';
@@ -415,7 +416,9 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     regionsByAddress: timeline.regionsByAddress,
     series: { bucketMs: 1000, points: buildSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000) },
     totals: { requests: timeline.samples.length, errors },
-    verdicts,
+    // Each figure is stored once, in `figures`: the verdicts keep their words, not a second copy.
+    verdicts: verdicts.map(({ figures: _lifted, ...verdict }) => verdict),
+    figures: measureHeadlineFigures(timeline, verdicts, context),
     hostname: hostname(),
     evidence: {
       ...(gitRevision === undefined ? {} : { gitRevision }),
