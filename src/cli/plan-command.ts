@@ -1,7 +1,7 @@
 import { AwsClients } from '../aws/aws-clients.ts';
-import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadDrill } from '../drill/load-drill.ts';
 import { TargetNotFoundError } from '../injectors/injector.ts';
+import { missingTargetInput } from '../runner/check-environment-ids.ts';
 import { planFaults } from '../runner/plan-faults.ts';
 import type { CliIo } from './cli-io.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
@@ -18,7 +18,7 @@ export async function planCommand(options: { readonly file: string; readonly env
     for (const change of changes) io.out(`  ${change.target}: ${change.field} ${change.from} → ${change.to}`);
     return 0;
   } catch (error) {
-    if (error instanceof TargetNotFoundError) throw new InvalidInputError(file, [`faults: ${error.message}`]);
+    if (error instanceof TargetNotFoundError) throw missingTargetInput(error, { environment, environmentSource: resolved.source, drillFile: file });
     throw error;
   } finally {
     clients.destroy();

@@ -1,13 +1,15 @@
 import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
-import { loadEnvironment, validateEnvironment } from '../drill/load-drill.ts';
+import { loadEnvironment } from '../drill/load-drill.ts';
 import type { Sandbox, SandboxDescription } from '../sandbox/sandbox-handle.ts';
 import { sandboxEnvironment } from '../sandbox/sandbox-environment.ts';
 import { startSandbox } from '../sandbox/start-sandbox.ts';
 
 export interface ResolvedEnvironment {
   readonly environment: Environment;
+  /** Where it came from, for messages about its fields: the file, or which sandbox. */
+  readonly source: string;
   /** The embedded sandbox this run started, to be closed when the run ends. */
   readonly embedded?: Sandbox;
 }
@@ -18,12 +20,13 @@ export interface ResolvedEnvironment {
  */
 export async function resolveEnvironment(name: string, sandboxUrl: string | undefined): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
-    if (sandboxUrl !== undefined) return { environment: await attachSandbox(sandboxUrl) };
+    if (sandboxUrl !== undefined) return { environment: await attachSandbox(sandboxUrl), source: `the sandbox at ${sandboxUrl}` };
     const embedded = await startSandbox();
-    return { environment: sandboxEnvironment(embedded.description), embedded };
+    return { environment: sandboxEnvironment(embedded.description), source: 'the embedded sandbox', embedded };
   }
   const file = /[/\\]|\.ts$/.test(name) ? name : path.join('drills', 'environments', `${name}.ts`);
-  return { environment: validateEnvironment(await loadEnvironment(file), file) };
+  // loadEnvironment validates: its result is parsed (durations in ms) and must not be parsed again.
+  return { environment: await loadEnvironment(file), source: file };
 }
 
 async function attachSandbox(url: string): Promise<Environment> {

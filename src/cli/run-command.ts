@@ -67,6 +67,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           drill,
           file,
           environment: resolved.environment,
+          environmentSource: resolved.source,
           engine: selected.engine,
           engineNote: selected.note,
           runId,

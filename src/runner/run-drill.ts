@@ -27,6 +27,7 @@ import { Journal } from './journal.ts';
 import { LockHeldError } from './lock-held-error.ts';
 import { acquireTargetLocks, lockTargets, type TargetLocks } from './target-lock.ts';
 import { checkAccountGuardrails } from './account-guardrails.ts';
+import { findMissingEnvironmentIds, missingTargetInput } from './check-environment-ids.ts';
 import { startErrorRateGuard } from './error-rate-guard.ts';
 import { checkAlarmsClear, startAlarmGuard } from './alarm-guard.ts';
 import { AlarmInAlarmError } from './alarm-in-alarm-error.ts';
@@ -49,6 +50,11 @@ export interface RunDrillOptions {
   readonly drill: Drill;
   readonly file: string;
   readonly environment: Environment;
+  /**
+   * Where the environment came from, for bad-input messages about its fields: the environment
+   * file's path, or a phrase for the sandbox. Default `environment "<name>"`.
+   */
+  readonly environmentSource?: string;
   readonly engine: LoadEngine;
   /** Where journals live (see `defaultStateDir`). */
   readonly stateDir: string;
@@ -165,11 +171,16 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     } else {
       operator = await collectOperatorIdentity(clients.sts(environment.regions.primary));
     }
+    // Every id the environment names for this drill is read before anything changes: one that
+    // does not exist is the environment's bad input, named by its field.
+    const environmentSource = options.environmentSource ?? `environment "${environment.name}"`;
+    const missing = await findMissingEnvironmentIds(drill, environment, clients);
+    if (missing.length > 0) throw new InvalidInputError(environmentSource, missing.map((id) => `${id.field}: ${id.problem}`));
     let planned: PlannedChange[];
     try {
       planned = await planFaults(drill.faults, deps);
     } catch (error) {
-      if (error instanceof TargetNotFoundError) throw new InvalidInputError(options.file, [`faults: ${error.message}`]);
+      if (error instanceof TargetNotFoundError) throw missingTargetInput(error, { environment, environmentSource, drillFile: options.file });
       throw error;
     }
     for (const change of planned) log(`plan            ${change.target}: ${change.field} ${change.from} → ${change.to}`);

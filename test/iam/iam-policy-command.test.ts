@@ -28,10 +28,14 @@ describe('drdrill iam-policy', function () {
     expect(actions).to.deep.equal([
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:DescribeSecurityGroupRules',
+      'ec2:DescribeSecurityGroups',
       'ec2:RevokeSecurityGroupIngress',
+      // Preflight: the functions, the record, the health checks exist.
+      'lambda:GetFunctionConfiguration',
       'route53:GetHealthCheck',
       'route53:GetHealthCheckStatus',
       'route53:GetHostedZone',
+      'route53:ListResourceRecordSets',
       // The lock and the dead-man's switch.
       'ssm:AddTagsToResource',
       'ssm:DeleteParameter',
