@@ -6,6 +6,7 @@ import { PHASES, phaseWindow, type PhaseName, type Timeline } from '../runner/ti
 import { latencyPercentiles, PERCENTILE_KEYS, type LatencyPercentiles, type PercentileKey } from './latency-percentiles.ts';
 import { formatRate } from './verdict-format.ts';
 import type { Verdict, VerdictStatus } from './verdict.ts';
+import { cohortOption, ofCohort, timelineOfCohort } from './cohort-filter.ts';
 import type { Figure } from './figure.ts';
 
 const latencyLimits = z.strictObject(
@@ -27,13 +28,15 @@ export const errorBudgetOptions = z.strictObject({
   maxOutage: durationSchema.optional(),
   /** Largest acceptable latency percentiles over every request of the phase, e.g. `{ p99: '800ms' }`. */
   maxLatency: latencyLimits.optional(),
+  /** Judge only this client cohort's requests (a `load.clients` name). */
+  cohort: cohortOption,
 });
 
 export type ErrorBudgetOptions = z.output<typeof errorBudgetOptions>;
 type SinglePhase = PhaseName | 'all';
 
 /** Generated display name, e.g. `Error rate ≤ 1.00% and outages ≤ 5 s in phase fault`. */
-export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'maxErrorRate' | 'maxOutage'>): string {
+export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'maxErrorRate' | 'maxOutage'> & { readonly cohort?: string }): string {
   const outage = options.maxOutage === undefined ? '' : ` and outages ≤ ${formatDuration(options.maxOutage)}`;
   const scope =
     options.phase === 'all'
@@ -41,7 +44,7 @@ export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'max
       : Array.isArray(options.phase)
         ? `in each of phases ${options.phase.join(', ')}`
         : `in phase ${options.phase}`;
-  return `Error rate ≤ ${formatRate(options.maxErrorRate)}${outage} ${scope}`;
+  return `Error rate ≤ ${formatRate(options.maxErrorRate)}${outage} ${scope}${options.cohort === undefined ? '' : ` for cohort ${options.cohort}`}`;
 }
 
 /**
@@ -59,7 +62,7 @@ const RATE_EPSILON = 1e-9;
  * percentiles (HDR histogram over every request, failed ones included: that is what clients
  * waited). With a list of phases each is judged alone, its details prefixed with its name.
  */
-export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOptions): Verdict {
+export function evaluateErrorBudget(whole: Timeline, options: ErrorBudgetOptions): Verdict {
   const latencyText = describeLatencyLimits(options.maxLatency);
   const base = {
     assertion: 'error-budget',
@@ -70,9 +73,11 @@ export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOpti
       (latencyText === '' ? '' : `; latency ${latencyText}`),
   } as const;
 
+  const timeline = timelineOfCohort(whole, options.cohort);
+  if ('problem' in timeline) return { ...base, status: 'errored', observed: timeline.problem };
   if (!Array.isArray(options.phase)) {
     const { figure, ...result } = judgePhase(timeline, options, options.phase);
-    return { ...base, ...result, ...(figure === undefined ? {} : { figures: [figure] }) };
+    return { ...base, ...result, ...(figure === undefined ? {} : { figures: [ofCohort(figure, options.cohort)] }) };
   }
 
   const parts = options.phase.map((phase) => ({ phase, result: judgePhase(timeline, options, phase) }));
@@ -92,7 +97,7 @@ export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOpti
       ? {}
       : { window: { from: Math.min(...windows.map((w) => w.from)), to: Math.max(...windows.map((w) => w.to)) } }),
     details,
-    figures: parts.flatMap(({ result }) => (result.figure === undefined ? [] : [result.figure])),
+    figures: parts.flatMap(({ result }) => (result.figure === undefined ? [] : [ofCohort(result.figure, options.cohort)])),
   };
 }
 

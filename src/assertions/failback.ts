@@ -7,6 +7,7 @@ import { unknownRegionProblem } from './known-region.ts';
 import { describeFlaps } from './quorum-convergence.ts';
 import { resolverConvergence, summarizeConvergence } from './resolver-convergence.ts';
 import { formatRate, plural } from './verdict-format.ts';
+import { cohortOption, timelineOfCohort } from './cohort-filter.ts';
 import type { Verdict } from './verdict.ts';
 import type { Figure } from './figure.ts';
 
@@ -26,13 +27,15 @@ export const failbackOptions = z.strictObject({
   maxErrorRate: z.number().min(0).max(100).optional(),
   /** Most answer flaps (a resolver leaving the primary again after reaching it) tolerated; unchecked by default, always reported. */
   maxFlaps: z.number().int().min(0).optional(),
+  /** Judge the traffic half on this client cohort's requests only (a `load.clients` name). */
+  cohort: cohortOption,
 });
 
 export type FailbackOptions = z.output<typeof failbackOptions>;
 
 /** Generated display name, e.g. `Traffic fails back to primary within 10 s`. */
-export function failbackName(options: Pick<FailbackOptions, 'within'>): string {
-  return `Traffic fails back to primary within ${formatDuration(options.within)}`;
+export function failbackName(options: Pick<FailbackOptions, 'within'> & { readonly cohort?: string }): string {
+  return `Traffic${options.cohort === undefined ? '' : ` of cohort ${options.cohort}`} fails back to primary within ${formatDuration(options.within)}`;
 }
 
 /**
@@ -44,7 +47,7 @@ export function failbackName(options: Pick<FailbackOptions, 'within'>): string {
  * `maxErrorRate` when given) and flapping: a resolver whose answers reached the primary and
  * then left it again (judged against `maxFlaps` when given, reported always).
  */
-export function evaluateFailback(timeline: Timeline, options: FailbackOptions, context: AssertionContext): Verdict {
+export function evaluateFailback(whole: Timeline, options: FailbackOptions, context: AssertionContext): Verdict {
   const primary = context.primaryRegion;
   const minShare = options.minPrimaryShare ?? 100;
   const base = {
@@ -58,6 +61,8 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
       (options.maxErrorRate === undefined ? '' : `; error rate after rollback ≤ ${formatRate(options.maxErrorRate)}`) +
       (options.maxFlaps === undefined ? '' : `; ≤ ${plural(options.maxFlaps, 'flap')}`),
   } as const;
+  const timeline = timelineOfCohort(whole, options.cohort);
+  if ('problem' in timeline) return { ...base, status: 'errored', observed: timeline.problem };
 
   let rollbackAt: number | undefined;
   for (const event of timeline.faults) {
@@ -172,7 +177,8 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
     window,
     resolutionMs: context.probeIntervalMs,
     details,
-    ...(timeline.dns.length === 0
+    // DNS failback is everyone's: a cohort's verdict judges its traffic, the figure stays the run's.
+    ...(timeline.dns.length === 0 || options.cohort !== undefined
       ? {}
       : {
           figures: [

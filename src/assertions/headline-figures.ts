@@ -14,8 +14,8 @@ const UNBOUNDED = '24h';
  * The run's headline figures, each measured once: first every figure the drill's own assertions
  * measured (so the headline RTO is the RTO assertion's, with its window and success rate), then,
  * for each headline a run always has but no assertion measured (RTO, DNS convergence, failback,
- * the error rate of the whole run and of each phase that ran), the same assertion code with its
- * default options. Names are unique: a second assertion measuring the same thing gets `#2`.
+ * the error rate of the whole run and of each phase that ran, and the RTO of each client cohort),
+ * the same assertion code with its default options. Names are unique: a second assertion measuring the same thing gets `#2`.
  */
 export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Verdict[], context: AssertionContext): Figure[] {
   const figures: Figure[] = [];
@@ -31,6 +31,9 @@ export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Ve
   const missing = (name: string): boolean => !taken.has(name);
   const defaults: Verdict[] = [];
   if (missing('rto')) defaults.push(evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED }), context));
+  for (const cohort of context.cohorts ?? []) {
+    if (missing(`rto[${cohort.name}]`)) defaults.push(evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED, cohort: cohort.name }), context));
+  }
   if (missing('dns.convergence')) {
     defaults.push(evaluateDnsConvergence(timeline, dnsConvergenceOptions.parse({ assertion: 'dns-convergence', within: UNBOUNDED }), context));
   }
@@ -46,9 +49,12 @@ export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Ve
 
 const ORDER = ['rto', 'rto.detect', 'rto.shift', 'dns.convergence', 'failback', 'errorRate.run', ...PHASES.map((phase) => `errorRate.${phase}`)];
 
-/** Headline order (RTO first, error rates in phase order); a stable sort keeps the rest as measured. */
+/**
+ * Headline order (RTO first, error rates in phase order), each figure of the whole load before its
+ * cohorts' ones; a stable sort keeps the rest as measured.
+ */
 function rank(name: string): number {
-  const base = name.replace(/(\[[^\]]*\])?(#\d+)?$/, '');
-  const index = ORDER.indexOf(base);
-  return index === -1 ? ORDER.length : index;
+  const cohort = /\[[^\]]*\](#\d+)?$/.test(name) ? 1 : 0;
+  const index = ORDER.indexOf(name.replace(/(\[[^\]]*\])?(#\d+)?$/, ''));
+  return (index === -1 ? ORDER.length : index) * 2 + cohort;
 }

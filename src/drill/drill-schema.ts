@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { assertionSchema } from '../assertions/assertion-spec.ts';
 import { faultSchema } from '../injectors/injector-registry.ts';
 import { durationSchema } from './duration.ts';
+import { loadClientsSchema } from './load-clients.ts';
 import { alarmPollIntervalSchema, stopAlarmSchema } from './stop-alarm.ts';
 
 /** Upper bound on offered load: drdrill proves failover, it is not a stress tester. */
@@ -35,6 +36,8 @@ export const loadSchema = z.strictObject({
    * cache. `honour`: keep an answer for its TTL, like a well-behaved resolver library.
    */
   dnsTtl: z.enum(['honour', 'ignore']).default('ignore'),
+  /** Client cohorts sharing the rate, each with its own DNS and connection behaviour (see load-clients.ts). */
+  clients: loadClientsSchema.optional(),
   /** k6 thresholds, passed through when k6 runs the load, e.g. `{ http_req_failed: ['rate<0.05'] }`. */
   thresholds: z.record(z.string(), z.array(z.string())).optional(),
 });

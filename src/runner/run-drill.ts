@@ -10,6 +10,8 @@ import type { AssertionContext } from '../assertions/assertion-context.ts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import type { Drill } from '../drill/drill-schema.ts';
 import type { Environment } from '../drill/environment.ts';
+import { cohortName } from '../drill/load-clients.ts';
+import { defaultDnsCacheMs, type ClientCohort } from '../load/client-cohort.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { collectGitRevision } from '../evidence/git-revision.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
@@ -459,6 +461,7 @@ function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | 
   const phasesMs = drill.phases.baseline + drill.phases.verifyTimeout + drill.phases.recovery + drill.phases.settle;
   const durationMs = phasesMs + LOAD_SLACK_MS;
   const extraServices = (drill.load.services ?? []).filter((name) => name !== drill.service);
+  const clients = clientCohortsOf(drill, environment);
   return {
     url: main.url,
     rate: drill.load.rate,
@@ -474,6 +477,7 @@ function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | 
     ...(ramp === undefined ? {} : { ramp }),
     ...(runDir === undefined ? {} : { runDir }),
     ...(drill.load.thresholds === undefined ? {} : { thresholds: drill.load.thresholds }),
+    ...(clients === undefined ? {} : { clients }),
     ...(extraServices.length === 0
       ? {}
       : {
@@ -523,15 +527,28 @@ async function assertionContext(
     (environment.kind === 'sandbox' && healthCheck !== undefined
       ? Math.max(50, healthCheck.requestIntervalMs / 4)
       : DEFAULT_AWS_HEALTH_POLL_MS);
+  const cohorts = clientCohortsOf(drill, environment);
   return {
     primaryRegion: environment.regions.primary,
     secondaryRegion: environment.regions.secondary,
     probeIntervalMs: drill.probes.dnsInterval,
+    ...(cohorts === undefined ? {} : { cohorts }),
     healthPollIntervalMs,
     healthCheckIds: { primary: service.healthChecks.primary, secondary: service.healthChecks.secondary },
     ...(healthCheck === undefined ? {} : { healthCheck }),
     resolverSets: { listed: environment.dnsResolvers, authoritative },
   };
+}
+
+/**
+ * The drill's `load.clients` as the engine and the assertions use them: named, with each cache
+ * length explicit (the drill's, else the cited default scaled by the environment's time scale).
+ */
+function clientCohortsOf(drill: Drill, environment: Environment): ClientCohort[] | undefined {
+  return drill.load.clients?.map((cohort) => {
+    const dnsCacheMs = cohort.cohort === 'jvm-forever' ? Number.POSITIVE_INFINITY : (cohort.dnsCache ?? defaultDnsCacheMs(cohort.cohort, environment.timeScale ?? 1));
+    return { name: cohortName(cohort), model: cohort.cohort, share: cohort.share, ...(dnsCacheMs === undefined ? {} : { dnsCacheMs }) };
+  });
 }
 
 function regionsByAddress(environment: Environment, serviceName: string): Record<string, string> {
