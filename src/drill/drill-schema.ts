@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { assertionSchema } from '../assertions/assertion-spec.ts';
 import { faultSchema } from '../injectors/injector-registry.ts';
 import { durationSchema } from './duration.ts';
-import { loadClientsSchema } from './load-clients.ts';
+import { cohortName, loadClientsSchema, type LoadClients } from './load-clients.ts';
 import { alarmPollIntervalSchema, stopAlarmSchema } from './stop-alarm.ts';
 
 /** Upper bound on offered load: drdrill proves failover, it is not a stress tester. */
@@ -110,7 +110,20 @@ export const drillSchema = z.strictObject({
     .prefault({}),
   faults: z.array(faultSchema).min(1, 'expected at least one fault'),
   assertions: z.array(assertionSchema).min(1, 'expected at least one assertion'),
-});
+}).superRefine(checkCohortNames);
+
+/** An assertion's `cohort` must name one of `load.clients`, or it would judge no request at all. */
+function checkCohortNames(drill: { load: { clients?: LoadClients }; assertions: readonly object[] }, ctx: z.RefinementCtx): void {
+  const names = (drill.load.clients ?? []).map(cohortName);
+  drill.assertions.forEach((assertion, index) => {
+    if (!('cohort' in assertion) || typeof assertion.cohort !== 'string' || names.includes(assertion.cohort)) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['assertions', index, 'cohort'],
+      message: `"${assertion.cohort}" is not a cohort of load.clients (${names.length === 0 ? 'the drill has none' : `it has: ${names.join(', ')}`})`,
+    });
+  });
+}
 
 export type DrillInput = z.input<typeof drillSchema>;
 /** A validated drill: defaults applied, durations in milliseconds. */
