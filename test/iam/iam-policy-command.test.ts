@@ -30,6 +30,9 @@ describe('drdrill iam-policy', function () {
       'ec2:DescribeSecurityGroupRules',
       'ec2:DescribeSecurityGroups',
       'ec2:RevokeSecurityGroupIngress',
+      // Sandbox runs sign their evidence with alias/drdrill-evidence.
+      'kms:GetPublicKey',
+      'kms:Sign',
       // Preflight: the functions, the record, the health checks exist.
       'lambda:GetFunctionConfiguration',
       'route53:GetHealthCheck',
