@@ -117,7 +117,8 @@ describe('headline figures agree across every output', function () {
       const keyRow = `| ${record.totals.requests} | ${record.totals.errors} (${shown('errorRate.run')}) | ${shown('dns.convergence')} | ${shown('rto')} | ${shown('failback')} |`;
       expect(summary, record.drill.name).to.contain(keyRow);
     }
-    expect(checked).to.be.greaterThan(30);
+    // Three runs, each with at least RTO's parts, convergence, failback and three windows' error rates.
+    expect(checked, [...runs.values()].map((run) => `${run.record.drill.name}: ${(run.record.figures ?? []).map((f) => f.name).join(' ')}`).join('\n')).to.be.at.least(3 * 8);
   });
 
   it('lists each run on the history page with the same convergence, RTO and fault-phase error rate', () => {
