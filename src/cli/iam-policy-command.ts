@@ -1,7 +1,7 @@
-import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadDrill } from '../drill/load-drill.ts';
 import { deriveIamPolicy } from '../iam/derive-iam-policy.ts';
 import { TargetNotFoundError } from '../injectors/injector.ts';
+import { missingTargetInput } from '../runner/check-environment-ids.ts';
 import type { CliIo } from './cli-io.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
 
@@ -26,7 +26,7 @@ export async function iamPolicyCommand(options: IamPolicyCommandOptions, io: Cli
     io.out(JSON.stringify(deriveIamPolicy(drill, resolved.environment), null, 2));
     return 0;
   } catch (error) {
-    if (error instanceof TargetNotFoundError) throw new InvalidInputError(file, [`faults: ${error.message}`]);
+    if (error instanceof TargetNotFoundError) throw missingTargetInput(error, { environment: resolved.environment, environmentSource: resolved.source, drillFile: file });
     throw error;
   } finally {
     await resolved.embedded?.close();

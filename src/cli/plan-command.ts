@@ -3,6 +3,7 @@ import { checkCredentials } from '../aws/credentials-error.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadDrill } from '../drill/load-drill.ts';
 import { TargetNotFoundError } from '../injectors/injector.ts';
+import { missingTargetInput } from '../runner/check-environment-ids.ts';
 import { drillReferenceProblems } from '../runner/drill-references.ts';
 import { planFaults } from '../runner/plan-faults.ts';
 import type { CliIo } from './cli-io.ts';
@@ -29,7 +30,7 @@ export async function planCommand(
     for (const change of changes) io.out(`  ${change.target}: ${change.field} ${change.from} → ${change.to}`);
     return 0;
   } catch (error) {
-    if (error instanceof TargetNotFoundError) throw new InvalidInputError(file, [`faults: ${error.message}`]);
+    if (error instanceof TargetNotFoundError) throw missingTargetInput(error, { environment, environmentSource: resolved.source, drillFile: file });
     throw error;
   } finally {
     clients.destroy();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
-import { loadEnvironment, validateEnvironment } from '../drill/load-drill.ts';
+import { loadEnvironment } from '../drill/load-drill.ts';
 import type { ProcessIdentity } from '../runner/process-identity.ts';
 import { defaultStateDir } from '../runner/journal.ts';
 import type { Sandbox, SandboxDescription } from '../sandbox/sandbox-handle.ts';
@@ -10,6 +10,8 @@ import { startSandbox } from '../sandbox/start-sandbox.ts';
 
 export interface ResolvedEnvironment {
   readonly environment: Environment;
+  /** Where it came from, for messages about its fields: the file, or which sandbox. */
+  readonly source: string;
   /** The embedded sandbox this run started, to be closed when the run ends. */
   readonly embedded?: Sandbox;
   /** The process a sandbox environment's state lives in, for the journal (see recover). */
@@ -29,13 +31,14 @@ export async function resolveEnvironment(
   if (name === 'sandbox') {
     if (sandboxUrl !== undefined) {
       const attached = await attachSandbox(sandboxUrl);
-      return { environment: attached.environment, ...processOf(attached.description) };
+      return { environment: attached.environment, source: `the sandbox at ${sandboxUrl}`, ...processOf(attached.description) };
     }
     const embedded = await startSandbox({ evidenceKeyFile: sandboxEvidenceKeyFile(stateDir) });
-    return { environment: sandboxEnvironment(embedded.description), embedded, ...processOf(embedded.description) };
+    return { environment: sandboxEnvironment(embedded.description), source: 'the embedded sandbox', embedded, ...processOf(embedded.description) };
   }
   const file = /[/\\]|\.ts$/.test(name) ? name : path.join(environments, `${name}.ts`);
-  return { environment: validateEnvironment(await loadEnvironment(file), file) };
+  // loadEnvironment validates: its result is parsed (durations in ms) and must not be parsed again.
+  return { environment: await loadEnvironment(file), source: file };
 }
 
 function processOf(description: SandboxDescription): Pick<ResolvedEnvironment, 'sandboxProcess'> {

@@ -76,6 +76,12 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       if (signals.signal.aborted) break;
       io.out(`▶ ${drill.name} on ${resolved.environment.name} (${resolved.environment.kind})`);
       const selected = await chooseEngine(options.load ?? 'auto', resolved.environment, drill.name);
+      if (drill.load.clients !== undefined && selected.engine.name !== 'builtin') {
+        // k6's dns option and connection reuse are one setting for the whole test: it cannot give cohorts their own.
+        throw new InvalidInputError('--load', [
+          `--load: load.clients needs the built-in engine (--load builtin): ${selected.engine.name} has one DNS cache and one connection-reuse setting for the whole test, so its cohorts could not differ`,
+        ]);
+      }
       io.out(`  ${selected.note}`);
       const runId = newRunId(drill.name);
       const dir = path.resolve(options.out, drill.name, runId);
@@ -88,6 +94,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           drill,
           file,
           environment: resolved.environment,
+          environmentSource: resolved.source,
           engine: selected.engine,
           engineNote: selected.note,
           runId,
