@@ -13,6 +13,8 @@ export interface K6OperatorCommandOptions {
   /** Environment whose service URLs the runners load, as for `drdrill run --env`; default sandbox. */
   readonly env?: string;
   readonly sandboxUrl?: string;
+  /** Folder environment names are looked up in. @default 'drills/environments' */
+  readonly environments?: string;
   readonly namespace?: string;
   /** PersistentVolumeClaim for the runners' NDJSON; default `<drill>-results`. */
   readonly claim?: string;
@@ -25,7 +27,7 @@ export interface K6OperatorCommandOptions {
  */
 export async function k6OperatorCommand(options: K6OperatorCommandOptions, io: CliIo): Promise<number> {
   const { drill } = await loadDrill(options.file);
-  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl);
+  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl, undefined, options.environments);
   try {
     const plan = buildLoadPlan(drill, resolved.environment, undefined);
     io.out(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.ts';
+import { boundedDuration } from './bounded-duration.ts';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const hostPort = z
@@ -97,7 +97,7 @@ export const environmentSchema = z.strictObject({
        * its retries) gets this long first; a switch firing during a healthy rollback would race it.
        * Default 1 minute.
        */
-      margin: durationSchema.optional(),
+      margin: boundedDuration({ min: 0 }).optional(),
     })
     .optional(),
   /**
@@ -118,6 +118,10 @@ export const environmentSchema = z.strictObject({
   services: z.record(nonEmpty, serviceEnvironmentSchema).refine((services) => Object.keys(services).length > 0, {
     message: 'expected at least one service',
   }),
+}).refine((environment) => environment.kind !== 'sandbox' || environment.endpoint !== undefined, {
+  // Without it the SDK clients would go to real AWS endpoints with whatever credentials the shell has.
+  message: 'required for kind "sandbox": the control-plane URL "drdrill sandbox up" prints, e.g. "http://127.0.0.1:4566"',
+  path: ['endpoint'],
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

@@ -1,9 +1,14 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { drillSchema, type Drill } from './drill-schema.ts';
 import { environmentSchema, type Environment } from './environment.ts';
 import { InvalidInputError } from './invalid-input-error.ts';
+import { snapshotInput } from './snapshot-input.ts';
+
+/** How long a drill or environment file may take to import: its top level only defines data. */
+export const IMPORT_TIMEOUT_MS = 5_000;
 
 export interface LoadedDrill {
   readonly file: string;
@@ -22,7 +27,7 @@ export async function loadDrill(file: string): Promise<LoadedDrill> {
 
 /** Validates a drill object (already imported), e.g. one built in a test. */
 export function validateDrill(value: unknown, source = 'drill'): Drill {
-  const result = drillSchema.safeParse(value);
+  const result = drillSchema.safeParse(snapshotInput(value, source));
   if (!result.success) throw InvalidInputError.fromZod(source, result.error);
   return result.data;
 }
@@ -34,12 +39,13 @@ export async function loadEnvironment(file: string): Promise<Environment> {
 }
 
 export function validateEnvironment(value: unknown, source = 'environment'): Environment {
-  const result = environmentSchema.safeParse(value);
+  const result = environmentSchema.safeParse(snapshotInput(value, source));
   if (!result.success) throw InvalidInputError.fromZod(source, result.error);
   return result.data;
 }
 
-async function importNamed(file: string, name: string, hint: string): Promise<unknown> {
+/** Imports a TypeScript file and returns one named export; any problem is an InvalidInputError naming the file. */
+export async function importNamed(file: string, name: string, hint: string): Promise<unknown> {
   const absolute = path.resolve(file);
   try {
     await access(absolute);
@@ -47,11 +53,19 @@ async function importNamed(file: string, name: string, hint: string): Promise<un
     throw new InvalidInputError(file, [`file not found (looked at ${absolute})`]);
   }
   let module: Record<string, unknown>;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    // A drill file is code: a top-level await that never settles would hang the CLI (and Node ends
+    // such a process with exit 13 and no word). Bounded, it is bad input like any other.
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`its import did not finish within ${IMPORT_TIMEOUT_MS / 1000} s (a top-level await that never settles?)`)), IMPORT_TIMEOUT_MS);
+    });
+    module = await Promise.race([importTypeScript(pathToFileURL(absolute).href), timedOut]);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new InvalidInputError(file, [`could not be loaded: ${message}`]);
+  } finally {
+    clearTimeout(timer);
   }
   if (!(name in module)) {
     const names = Object.keys(module);
@@ -60,4 +74,19 @@ async function importNamed(file: string, name: string, hint: string): Promise<un
     ]);
   }
   return module[name];
+}
+
+/**
+ * A `.ts` file in a CommonJS package (npm's default, no "type": "module") that uses `import`
+ * cannot go through the global tsx hook: Node treats it as a require() of an ES module from the
+ * module graph importing it and refuses the cycle. tsx's tsImport loads such a file as a module
+ * graph of its own; everything else takes the plain import, which shares modules with the CLI.
+ */
+async function importTypeScript(url: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_CYCLE_MODULE') throw error;
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
 }

@@ -1,3 +1,4 @@
+import { ownProcessIdentity } from '../runner/process-identity.ts';
 import { createApiGatewayV2Api } from './apigatewayv2-api.ts';
 import { createArcClusterApi } from './arc-cluster-api.ts';
 import { createCloudWatchApi } from './cloudwatch-api.ts';
@@ -133,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const urlHost = host.includes(':') ? `[${host}]` : host;
     controlPlaneUrl = `http://${urlHost}:${controlPlanePort}`;
+    const identity = ownProcessIdentity();
     const frozen: SandboxDescription = {
       controlPlaneUrl,
       dns: { host, port: dns.port },
@@ -143,6 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       arcClusterEndpoint: controlPlaneUrl,
       topology: source,
       resources: sandboxResources(topology),
+      ...(identity === undefined ? {} : { process: identity }),
     };
     description = frozen;
     let closing: Promise<void> | undefined;
