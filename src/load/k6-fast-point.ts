@@ -50,12 +50,15 @@ export class K6FastPointReader {
   readonly #metricLayoutPrefix: Buffer;
   /** Its bytes after `{"metric":"<m>"`. */
   readonly #metricLayoutTail: Buffer;
+  readonly #metricLayoutTailView: DataView;
   /** Recent decoded values per tag, indexed by TagKey. */
   readonly #tagValues = Array.from({ length: TAG_KEYS }, () => new RecentStrings());
   readonly #recentTags = new RecentTags();
   /** Next backslash at or after the last line asked about, in #escapeBuffer (its length when none). */
   #escapeAt = 0;
   #escapeBuffer: Uint8Array | undefined;
+  #viewBuffer: Buffer | undefined;
+  #view: DataView | undefined;
   /** Set by a successful read: the point's time (epoch ms) and value. */
   endMs = 0;
   value = 0;
@@ -64,11 +67,22 @@ export class K6FastPointReader {
     this.#metricBytes = Buffer.byteLength(sampleMetric);
     this.#metricLayoutPrefix = Buffer.from(`{"metric":"${sampleMetric}","type":"Point","data":{"time":"`);
     this.#metricLayoutTail = this.#metricLayoutPrefix.subarray(Buffer.byteLength(`{"metric":"${sampleMetric}"`));
+    this.#metricLayoutTailView = new DataView(this.#metricLayoutTail.buffer, this.#metricLayoutTail.byteOffset, this.#metricLayoutTail.length);
+  }
+
+  /** A DataView of the buffer being read (one per buffer), for comparing four bytes at a time. */
+  #viewOf(buffer: Buffer): DataView {
+    if (this.#viewBuffer !== buffer) {
+      this.#viewBuffer = buffer;
+      this.#view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+    }
+    return this.#view!;
   }
 
   /** Forget where escapes were: the next buffer may be new memory, or old memory refilled. */
   newBuffer(): void {
     this.#escapeBuffer = undefined;
+    this.#viewBuffer = undefined;
   }
 
   /**
@@ -77,7 +91,12 @@ export class K6FastPointReader {
    */
   read(buffer: Buffer, start: number, end: number, tags: SampleTags, metricFirst: boolean): boolean {
     const tailAt = start + this.#metricLayoutPrefix.length - this.#metricLayoutTail.length;
-    const prefix = (metricFirst ? matches(buffer, tailAt, end, this.#metricLayoutTail) : matches(buffer, start, end, this.#metricLayoutPrefix))
+    const tail = this.#metricLayoutTail;
+    const prefix = (
+      metricFirst
+        ? tailAt + tail.length <= end && sameBytes(this.#viewOf(buffer), tailAt, this.#metricLayoutTailView, tail.length)
+        : matches(buffer, start, end, this.#metricLayoutPrefix)
+    )
       ? this.#metricLayoutPrefix
       : matches(buffer, start, end, TYPE_LAYOUT_PREFIX)
         ? TYPE_LAYOUT_PREFIX
@@ -129,7 +148,7 @@ export class K6FastPointReader {
   }
 
   #readTags(buffer: Buffer, at: number, end: number, tags: SampleTags): boolean {
-    const known = this.#recentTags.find(buffer, at, end);
+    const known = this.#recentTags.find(this.#viewOf(buffer), at, end);
     if (known !== undefined) {
       Object.assign(tags, known);
       return true;
@@ -225,25 +244,13 @@ class RecentTags {
   readonly #views: DataView[] = [];
   readonly #tags: Readonly<AllTags>[] = [];
   #next = 0;
-  #viewBuffer: Buffer | undefined;
-  #view: DataView | undefined;
 
-  find(buffer: Buffer, at: number, end: number): Readonly<AllTags> | undefined {
-    const view = this.#viewOf(buffer);
+  find(view: DataView, at: number, end: number): Readonly<AllTags> | undefined {
     for (let i = 0; i < this.#bytes.length; i++) {
       const known = this.#bytes[i]!;
       if (at + known.length <= end && sameBytes(view, at, this.#views[i]!, known.length)) return this.#tags[i];
     }
     return undefined;
-  }
-
-  /** A DataView of the buffer being read (one per buffer), for comparing four bytes at a time. */
-  #viewOf(buffer: Buffer): DataView {
-    if (this.#viewBuffer !== buffer) {
-      this.#viewBuffer = buffer;
-      this.#view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
-    }
-    return this.#view!;
   }
 
   remember(buffer: Buffer, at: number, tagsEnd: number, tags: SampleTags): void {
