@@ -4,8 +4,8 @@ import { describeError } from '../util/describe-error.ts';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Turns SIGINT, SIGTERM and SIGHUP — and uncaught exceptions and unhandled rejections — into an
- * abort of the run, so the runner rolls back before exiting. A second signal does not kill the
+ * Turns SIGINT, SIGTERM and SIGHUP — uncaught exceptions and unhandled rejections, and a stdout
+ * or stderr that broke — into an abort of the run, so the runner rolls back before exiting. A second signal does not kill the
  * process mid-rollback: it only says what is going on, because leaving a fault behind is worse
  * than a slow exit.
  *
@@ -39,6 +39,16 @@ export function trapSignals(io: CliIo): { readonly signal: AbortSignal; release(
       `${kind} during rollback: ${text}\nstill rolling back.`,
     );
   };
+  // Nobody sees the drill any more (a CI job cancelled, a terminal closed, `| head` done): stop
+  // and roll back rather than keep a fault in unobserved. What would have been printed is in the
+  // journal and the report.
+  const onBroken = (): void => {
+    const reason: unknown = io.broken?.reason;
+    const why = reason instanceof Error ? reason.message : String(reason);
+    if (!controller.signal.aborted) controller.abort(new Error(`${why}: stopping the drill and rolling back`));
+  };
+  if (io.broken?.aborted === true) onBroken();
+  else io.broken?.addEventListener('abort', onBroken, { once: true });
   const onUncaught = onCrash('uncaught exception');
   const onUnhandled = onCrash('unhandled promise rejection');
   for (const name of SIGNALS) process.on(name, onSignal);
@@ -48,6 +58,7 @@ export function trapSignals(io: CliIo): { readonly signal: AbortSignal; release(
     signal: controller.signal,
     release: () => {
       for (const name of SIGNALS) process.off(name, onSignal);
+      io.broken?.removeEventListener('abort', onBroken);
       process.off('uncaughtException', onUncaught);
       process.off('unhandledRejection', onUnhandled);
     },
