@@ -79,6 +79,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           runDir: dir,
           stateDir: options.stateDir ?? defaultStateDir(),
           signal: signals.signal,
+          onSignal: signals.onSignal,
           ...(resolved.environment.kind === 'aws' ? { confirm: confirmPlan(options.yes ?? false, io) } : {}),
           log: (line) => {
             heartbeat.touch();

@@ -14,8 +14,14 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * usually intact and can still roll back; if it is not, the journal and the dead-man's switch are
  * what remain.
  */
-export function trapSignals(io: CliIo): { readonly signal: AbortSignal; release(): void } {
+export function trapSignals(io: CliIo): {
+  readonly signal: AbortSignal;
+  /** Told of every signal, the first and those during rollback; returns the unsubscribe. */
+  readonly onSignal: (listener: (why: string) => void) => () => void;
+  release(): void;
+} {
   const controller = new AbortController();
+  const listeners = new Set<(why: string) => void>();
   const stop = (why: string, announce: string, again: string): void => {
     if (!controller.signal.aborted) {
       io.err(announce);
@@ -24,12 +30,14 @@ export function trapSignals(io: CliIo): { readonly signal: AbortSignal; release(
       io.err(again);
     }
   };
-  const onSignal = (name: NodeJS.Signals): void =>
+  const onSignal = (name: NodeJS.Signals): void => {
     stop(
       `${name} received`,
       `\n${name} received: stopping the drill and rolling back every fault…`,
-      `${name} received again: still rolling back; drdrill exits as soon as every fault is undone.`,
+      `${name} received again: still rolling back; a call still waiting for the control plane is cut short and tried again.`,
     );
+    for (const listener of listeners) listener(`${name} received`);
+  };
   const onCrash = (kind: string) => (error: unknown): void => {
     const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
     const short = describeError(error);
@@ -56,7 +64,12 @@ export function trapSignals(io: CliIo): { readonly signal: AbortSignal; release(
   process.on('unhandledRejection', onUnhandled);
   return {
     signal: controller.signal,
+    onSignal: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     release: () => {
+      listeners.clear();
       for (const name of SIGNALS) process.off(name, onSignal);
       io.broken?.removeEventListener('abort', onBroken);
       process.off('uncaughtException', onUncaught);

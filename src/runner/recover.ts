@@ -75,7 +75,7 @@ async function undoJournal(
         log(`  undone ${intent.target}`);
       } catch (error) {
         const message = describeError(error);
-        failed.push({ target: intent.target, error: message, manualUndo: injector.manualUndo(intent.handle) });
+        failed.push({ target: intent.target, error: message, manualUndo: injector.manualUndo(intent.handle, clients.awsCli) });
         stillFaulted.add(intent.seq);
         log(`  FAILED ${intent.target}: ${message}`);
       }
@@ -107,7 +107,7 @@ async function undoJournal(
         if (report.notOurs.length > 0) log(`  left ${report.notOurs.length} lock(s) alone: another run holds them now`);
       } catch (error) {
         const message = describeError(error);
-        const manualUndo = locks.names.map((name) => lockDeleteCommand(name, locks.region));
+        const manualUndo = locks.names.map((name) => lockDeleteCommand(name, locks.region, clients.awsCli));
         failed.push({ target: `target locks ${locks.names.join(', ')}`, error: message, manualUndo });
         log(`  FAILED to release the target locks: ${message}`);
       }
