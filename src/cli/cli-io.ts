@@ -1,4 +1,5 @@
 import { guardedStream } from './guarded-stream.ts';
+import { escapeControlChars } from '../util/escape-control-chars.ts';
 
 /** Where the CLI writes; tests pass their own to capture output without a shell. */
 export interface CliIo {
@@ -20,9 +21,11 @@ export function processIo(): CliIo {
   };
   const out = guardedStream(process.stdout, 'stdout', onBroken);
   const err = guardedStream(process.stderr, 'stderr', onBroken);
+  // Every line reaches a terminal: a drill's strings (names, descriptions, error texts from the
+  // control plane) must not be able to move the cursor, retitle the window or clear the screen.
   return {
-    out: (line) => out(`${line}\n`),
-    err: (line) => err(`${line}\n`),
+    out: (line) => out(`${escapeControlChars(line)}\n`),
+    err: (line) => err(`${escapeControlChars(line)}\n`),
     broken: broken.signal,
   };
 }
