@@ -26,6 +26,10 @@ export const environment = defineEnvironment({
   // The dead-man's switch: install runbooks/drdrill-TimedRevert.yaml in both regions first (see
   // the README). The role lets the runbook make the undo call whoever started the drill.
   deadMansSwitch: { assumeRoleArn: 'arn:aws:iam::123456789012:role/drdrill-timed-revert', margin: '1m' },
+  // Who signs each run's evidence: an ECC_NIST_P256 SIGN_VERIFY key in KMS (create it once:
+  // aws kms create-key --key-spec ECC_NIST_P256 --key-usage SIGN_VERIFY, then create-alias), or
+  // `signingKeyFile: 'evidence.pem'` for a local EC P-256 key. Without either, runs are unsigned.
+  evidence: { signingKey: 'alias/drdrill-evidence' },
   services: {
     api: {
       // The custom domain clients use; your API should answer with a header naming its region.

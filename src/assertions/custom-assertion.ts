@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { durationSchema, formatDuration } from '../drill/duration.ts';
+import { boundedDuration } from '../drill/bounded-duration.ts';
+import { formatDuration } from '../drill/duration.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
 import type { Verdict } from './verdict.ts';
@@ -19,7 +20,7 @@ export const customAssertionOptions = z.strictObject({
     message: 'expected a function (timeline, context) => void | Promise<void> that throws when the check fails',
   }),
   /** Longest an async check may take before it is reported as errored. */
-  timeout: durationSchema.default(10_000),
+  timeout: boundedDuration({ min: 1 }).default(10_000),
 });
 
 export type CustomAssertionOptions = z.output<typeof customAssertionOptions>;

@@ -2,6 +2,7 @@ import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { FisClient } from '@aws-sdk/client-fis';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { Route53RecoveryClusterClient } from '@aws-sdk/client-route53-recovery-cluster';
@@ -87,6 +88,10 @@ export class AwsClients {
 
   fis(region: string): FisClient {
     return this.#cached(`fis ${region}`, () => new FisClient(this.#config(region)));
+  }
+
+  kms(region: string): KMSClient {
+    return this.#cached(`kms ${region}`, () => new KMSClient(this.#config(region)));
   }
 
   cloudWatch(region: string): CloudWatchClient {

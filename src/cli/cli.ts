@@ -19,8 +19,8 @@ const USAGE = `usage: drdrill <command> [options]
 commands:
   run <drill.ts...>     run drills: inject faults under load, assert, roll back, write reports
   plan <drill.ts>       show every change a drill would make, read live; changes nothing
-  report <run-dir>      re-render index.html, junit.xml and summary.md from run.json alone
-  verify <run-dir>      check an evidence bundle against its manifest; names any file changed, added or removed
+  report <run-dir>      re-render index.html, junit.xml and summary.md from a verified run.json, and re-sign
+  verify <run-dir>      check an evidence bundle's signature and every file; names what was tampered with
   list [dir]            list the drills under a folder (default drills/), validating each
   iam-policy <drill.ts> print the least-privilege IAM policy (JSON) the drill needs in --env
   recover               undo what interrupted runs left behind (safe to repeat)
@@ -34,6 +34,7 @@ options:
   --load <engine>       run: auto (k6 when installed, else builtin), k6 or builtin
   --yes, -y             run: change an AWS account without asking (the plan is still printed)
   --force               recover: also undo runs whose process still seems alive
+  --key <pem>           verify, report: trust this EC P-256 key (public, or private to re-sign) instead of --env's
   --control-plane-port, --dns-port, --http-port <n>   sandbox up: fixed ports (default: any free)
 
 exit codes: 0 passed · 1 an assertion failed · 2 bad input, nothing changed ·
@@ -56,6 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         out: { type: 'string', default: 'reports' },
         'state-dir': { type: 'string' },
         force: { type: 'boolean', default: false },
+        key: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
         load: { type: 'string', default: 'auto' },
         'control-plane-port': { type: 'string' },
@@ -92,7 +94,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case 'verify': {
         const [dir] = rest;
         if (dir === undefined || rest.length > 1) throw new InvalidInputError(`drdrill ${command}`, [`expected exactly one run directory, e.g. drdrill ${command} reports/<drill>/<run-id>`]);
-        return command === 'report' ? await reportCommand(dir, io) : await verifyCommand(dir, io);
+        const trust = { env: values.env, ...(values.key === undefined ? {} : { key: values.key }), ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) };
+        return command === 'report' ? await reportCommand(dir, trust, io) : await verifyCommand(dir, trust, io);
       }
       case 'list':
         return await listCommand({ dir: rest[0] ?? 'drills' }, io);

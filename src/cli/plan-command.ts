@@ -2,6 +2,7 @@ import { AwsClients } from '../aws/aws-clients.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadDrill } from '../drill/load-drill.ts';
 import { TargetNotFoundError } from '../injectors/injector.ts';
+import { drillReferenceProblems } from '../runner/drill-references.ts';
 import { planFaults } from '../runner/plan-faults.ts';
 import type { CliIo } from './cli-io.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
@@ -11,6 +12,11 @@ export async function planCommand(options: { readonly file: string; readonly env
   const { drill, file } = await loadDrill(options.file);
   const resolved = await resolveEnvironment(options.env, options.sandboxUrl);
   const { environment } = resolved;
+  const problems = drillReferenceProblems(drill, environment);
+  if (problems.length > 0) {
+    await resolved.embedded?.close();
+    throw new InvalidInputError(file, problems);
+  }
   const clients = AwsClients.forEnvironment(environment);
   try {
     const changes = await planFaults(drill.faults, { environment, clients, defaultService: drill.service });

@@ -1,55 +1,138 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ManifestError, verifyManifest } from '../evidence/manifest.ts';
+import { environmentSigner } from '../evidence/environment-signer.ts';
+import type { EvidenceSigner, SignerIdentity } from '../evidence/evidence-signer.ts';
+import { listBundleFiles, ManifestError, manifestText } from '../evidence/manifest.ts';
+import { pemSigner } from '../evidence/pem-signer.ts';
+import { readPemKey } from '../evidence/public-key.ts';
 import { createRedactor, redactDeep } from '../evidence/redact-secrets.ts';
-import type { CliIo } from './cli-io.ts';
+import { signStatement, writeAttestation } from '../evidence/sign-bundle.ts';
+import type { Subject } from '../evidence/statement.ts';
+import { verifyBundle, type TrustedKey } from '../evidence/verify-bundle.ts';
 import { writeAtomic } from '../reporters/atomic-write.ts';
-import { readRunRecord, renderedFiles, RUN_FILES, RunRecordReadError, sealRunDirectory } from '../reporters/write-run-directory.ts';
+import { readRunRecord, renderedTexts, RUN_FILES, RunRecordReadError } from '../reporters/write-run-directory.ts';
+import type { RunRecord } from '../runner/run-record.ts';
+import type { CliIo } from './cli-io.ts';
+import { resolveTrust, type Trust, type TrustOptions } from './trust-options.ts';
+import { bundleProblems } from './verify-command.ts';
 
 /** Exit codes of `drdrill report`. */
 export const REPORT_EXIT = { ok: 0, tampered: 1, badInput: 2 } as const;
 
 /** Files `drdrill report` rewrites; run.json and the samples are evidence and never rewritten. */
-const DERIVED = [RUN_FILES.junit, RUN_FILES.html, RUN_FILES.summary] as const;
+const DERIVED: readonly string[] = [RUN_FILES.junit, RUN_FILES.html, RUN_FILES.summary];
 
 /**
  * `drdrill report <run-dir>`: re-renders index.html, junit.xml and summary.md from run.json
- * alone (e.g. after upgrading drdrill, or for a run copied off a CI machine).
- *
- * The bundle stays verifiable: when it matched its manifest before, the manifest is rewritten
- * afterwards, which only changes the derived files' hashes (run.json and samples are not
- * touched). When it did not match (or had no manifest) the reports are still rendered for
- * people to read, but the manifest is left alone so `drdrill verify` keeps reporting the
- * tampering, and the command exits 1 naming the files.
+ * (e.g. after upgrading drdrill), and only for a bundle whose signature verifies with the
+ * trusted key and whose files all match it: a forged run.json is never rendered into reports.
+ * The new files are hashed and the attestation re-signed with the key that signed it before
+ * anything is written, so the bundle is either re-signed whole or left exactly as it was.
+ * Exit 0 re-rendered, 1 the bundle does not verify (nothing written), 2 bad input (nothing written).
  */
-export async function reportCommand(dir: string, io: CliIo): Promise<number> {
+export async function reportCommand(dir: string, options: TrustOptions, io: CliIo): Promise<number> {
   const root = resolve(dir);
-  let record;
   try {
-    record = await readRunRecord(root);
-  } catch (error) {
-    if (error instanceof RunRecordReadError) {
-      io.err(`drdrill report: ${error.message}`);
-      return REPORT_EXIT.badInput;
+    const record = await readRecord(root);
+    const trust = await resolveTrust(options);
+    try {
+      const verified = await verifiedSubjects(root, trust.trusted);
+      const { signer, identity } = await resignerFor(options, trust, verified.keyId, root);
+      await rerenderAndResign(root, record, verified.subjects, signer, identity);
+      io.out(`re-rendered ${DERIVED.join(', ')} in ${root} from ${RUN_FILES.record}; re-signed by ${identity.keyId}`);
+      return REPORT_EXIT.ok;
+    } finally {
+      await trust.close();
     }
+  } catch (error) {
+    if (!(error instanceof ReportRefusal)) throw error;
+    for (const [index, line] of error.lines.entries()) io.err(index === 0 ? `drdrill report: ${line}` : `  ${line}`);
+    return error.exitCode;
+  }
+}
+
+/** Why `report` wrote nothing: the lines to print and the exit code. */
+class ReportRefusal extends Error {
+  override readonly name = 'ReportRefusal';
+  constructor(
+    readonly exitCode: number,
+    readonly lines: readonly string[],
+  ) {
+    super(lines.join('; '));
+  }
+}
+
+async function readRecord(root: string): Promise<RunRecord> {
+  try {
+    return await readRunRecord(root);
+  } catch (error) {
+    if (error instanceof RunRecordReadError) throw new ReportRefusal(REPORT_EXIT.badInput, [error.message]);
     throw error;
   }
-  let problems: string[] = [];
+}
+
+/** The signed subjects and signing key of a bundle that verifies completely; anything less refuses. */
+async function verifiedSubjects(root: string, trusted: TrustedKey): Promise<{ readonly keyId: string; readonly subjects: readonly Subject[] }> {
+  let check;
   try {
-    const check = await verifyManifest(root);
-    problems = [...check.changed.map((f) => `changed: ${f}`), ...check.added.map((f) => `added: ${f}`), ...check.removed.map((f) => `removed: ${f}`)];
+    check = await verifyBundle(root, trusted);
   } catch (error) {
-    if (!(error instanceof ManifestError)) throw error;
-    problems = [error.message];
+    if (error instanceof ManifestError) throw new ReportRefusal(REPORT_EXIT.badInput, [error.message]);
+    throw error;
   }
+  if (!check.intact || !check.signature.ok) {
+    throw new ReportRefusal(REPORT_EXIT.tampered, [`${root} does not verify, so nothing was re-rendered or re-signed:`, ...bundleProblems(check)]);
+  }
+  return { keyId: check.signature.keyId, subjects: check.signature.subjects };
+}
+
+/**
+ * The signer that signed the bundle: a private `--key` file, else the environment's signer,
+ * and only when it is the same key; re-rendered reports must not go out under another name.
+ */
+async function resignerFor(options: TrustOptions, trust: Trust, keyId: string, root: string): Promise<{ readonly signer: EvidenceSigner; readonly identity: SignerIdentity }> {
+  const signer =
+    options.key !== undefined
+      ? (await readPemKey(options.key)).privateKey === undefined
+        ? undefined
+        : pemSigner(options.key)
+      : trust.environment === undefined || trust.clients === undefined
+        ? undefined
+        : environmentSigner(trust.environment, trust.clients);
+  const identity = await signer?.identify().catch(() => undefined);
+  if (signer === undefined || identity === undefined || identity.keyId !== keyId) {
+    const why = signer === undefined ? 'no private key' : `${signer.label} is ${identity?.keyId ?? 'unusable'}`;
+    throw new ReportRefusal(REPORT_EXIT.badInput, [
+      `${root} is signed by ${keyId}; re-rendering changes ${DERIVED.join(', ')}, so it must be re-signed by that key, which is not at hand (${why}). ` +
+        'Pass --key <private-key.pem> or the --env that signed it. Nothing was written.',
+    ]);
+  }
+  return { signer, identity };
+}
+
+/** Renders, hashes and signs in memory first, so a signer that fails leaves the bundle as it was. */
+async function rerenderAndResign(root: string, record: RunRecord, subjects: readonly Subject[], signer: EvidenceSigner, identity: SignerIdentity): Promise<void> {
   const redact = createRedactor();
-  const writers = renderedFiles(redactDeep(record, redact), redact).filter(([file]) => (DERIVED as readonly string[]).includes(file));
-  for (const [file, write] of writers) await writeAtomic(resolve(root, file), write);
-  io.out(`re-rendered ${DERIVED.join(', ')} in ${root} from ${RUN_FILES.record}`);
-  if (problems.length > 0) {
-    io.err(`drdrill report: the bundle did not match ${RUN_FILES.manifest} before re-rendering, so it was not resealed:`);
-    for (const problem of problems) io.err(`  ${problem}`);
-    return REPORT_EXIT.tampered;
+  const rendered = renderedTexts(redactDeep(record, redact), redact)
+    .filter(([file]) => DERIVED.includes(file))
+    .map(([file, render]) => [file, render()] as const);
+  const next = await resubject(root, new Map(subjects.map((s) => [s.name, s.digest.sha256])), new Map(rendered));
+  const envelope = await signStatement(record, next.subjects, signer, identity);
+  for (const [file, text] of [...rendered, [RUN_FILES.manifest, next.manifest] as const]) {
+    await writeAtomic(resolve(root, file), (temp) => writeFile(temp, text, 'utf8'));
   }
-  await sealRunDirectory(root);
-  return REPORT_EXIT.ok;
+  await writeAttestation(root, envelope);
+}
+
+/** The new manifest and subjects: verified digests for files kept, fresh ones for files re-rendered. */
+async function resubject(root: string, verified: ReadonlyMap<string, string>, rendered: ReadonlyMap<string, string>): Promise<{ manifest: string; subjects: Subject[] }> {
+  const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+  const hashes = (await listBundleFiles(root)).map((file): [string, string] => {
+    const text = rendered.get(file);
+    return [file, text === undefined ? (verified.get(file) ?? '') : sha256(text)];
+  });
+  const manifest = manifestText(hashes);
+  const subjects = [...hashes, [RUN_FILES.manifest, sha256(manifest)] as [string, string]].map(([name, digest]) => ({ name, digest: { sha256: digest } }));
+  return { manifest, subjects };
 }

@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadEnvironment, validateEnvironment } from '../drill/load-drill.ts';
+import type { ProcessIdentity } from '../runner/process-identity.ts';
+import { defaultStateDir } from '../runner/journal.ts';
 import type { Sandbox, SandboxDescription } from '../sandbox/sandbox-handle.ts';
 import { sandboxEnvironment } from '../sandbox/sandbox-environment.ts';
 import { startSandbox } from '../sandbox/start-sandbox.ts';
@@ -10,31 +12,64 @@ export interface ResolvedEnvironment {
   readonly environment: Environment;
   /** The embedded sandbox this run started, to be closed when the run ends. */
   readonly embedded?: Sandbox;
+  /** The process a sandbox environment's state lives in, for the journal (see recover). */
+  readonly sandboxProcess?: ProcessIdentity;
 }
 
 /**
  * `--env sandbox` (the default) starts an embedded sandbox, or attaches to a running one with
  * `--sandbox-url`; any other name loads `drills/environments/<name>.ts` (or a path).
  */
-export async function resolveEnvironment(name: string, sandboxUrl: string | undefined): Promise<ResolvedEnvironment> {
+export async function resolveEnvironment(name: string, sandboxUrl: string | undefined, stateDir?: string): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
-    if (sandboxUrl !== undefined) return { environment: await attachSandbox(sandboxUrl) };
-    const embedded = await startSandbox();
-    return { environment: sandboxEnvironment(embedded.description), embedded };
+    if (sandboxUrl !== undefined) {
+      const attached = await attachSandbox(sandboxUrl);
+      return { environment: attached.environment, ...processOf(attached.description) };
+    }
+    const embedded = await startSandbox({ evidenceKeyFile: sandboxEvidenceKeyFile(stateDir) });
+    return { environment: sandboxEnvironment(embedded.description), embedded, ...processOf(embedded.description) };
   }
   const file = /[/\\]|\.ts$/.test(name) ? name : path.join('drills', 'environments', `${name}.ts`);
   return { environment: validateEnvironment(await loadEnvironment(file), file) };
 }
 
-async function attachSandbox(url: string): Promise<Environment> {
-  let description: SandboxDescription;
+function processOf(description: SandboxDescription): Pick<ResolvedEnvironment, 'sandboxProcess'> {
+  return description.process === undefined ? {} : { sandboxProcess: description.process };
+}
+
+async function attachSandbox(url: string): Promise<{ environment: Environment; description: SandboxDescription }> {
+  let answer: unknown;
   try {
     const response = await fetch(new URL('/_sandbox/describe', url), { signal: AbortSignal.timeout(5000) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    description = (await response.json()) as SandboxDescription;
+    answer = await response.json();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new InvalidInputError('--sandbox-url', [`no sandbox answered at ${url} (${message}); start one with "drdrill sandbox up"`]);
+    throw new InvalidInputError('--sandbox-url', [`--sandbox-url: no sandbox answered at ${url} (${message}); start one with "drdrill sandbox up"`]);
   }
-  return sandboxEnvironment(description);
+  // Something answered, but it may be a regional endpoint or the edge rather than the control plane.
+  const notControlPlane = (why: string): InvalidInputError =>
+    new InvalidInputError('--sandbox-url', [
+      `--sandbox-url: ${url} answered, but not as a sandbox control plane (${why}); expected the "controlPlaneUrl" that "drdrill sandbox up" prints`,
+    ]);
+  if (!isDescription(answer)) throw notControlPlane('its /_sandbox/describe is not a sandbox description');
+  try {
+    return { environment: sandboxEnvironment(answer), description: answer };
+  } catch (error) {
+    throw notControlPlane(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function isDescription(value: unknown): value is SandboxDescription {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<keyof SandboxDescription, unknown>>;
+  return typeof candidate.controlPlaneUrl === 'string' && typeof candidate.topology === 'object' && typeof candidate.resources === 'object' && Array.isArray(candidate.regions);
+}
+
+/**
+ * Where embedded and standalone sandboxes keep their evidence signing key, so a bundle signed by
+ * one verifies with the next.
+ */
+export function sandboxEvidenceKeyFile(stateDir: string = defaultStateDir()): string {
+  return path.join(stateDir, 'sandbox', 'evidence-key.pem');
 }

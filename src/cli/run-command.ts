@@ -8,8 +8,12 @@ import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { newRunId } from '../runner/run-id.ts';
 import { renderConsoleSummary } from '../reporters/console-summary.ts';
 import { writeRunDirectory } from '../reporters/write-run-directory.ts';
+import { AwsClients } from '../aws/aws-clients.ts';
+import { environmentSigner, NO_SIGNING_KEY } from '../evidence/environment-signer.ts';
+import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import { defaultStateDir } from '../runner/journal.ts';
 import { runDrill } from '../runner/run-drill.ts';
+import { prepareFolder } from '../runner/run-folders.ts';
 import { EXIT_CODES, type RunRecord } from '../runner/run-record.ts';
 import { writeAtomic } from '../reporters/atomic-write.ts';
 import { renderJunit } from '../reporters/junit.ts';
@@ -49,8 +53,11 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   }
   const drills: LoadedDrill[] = [];
   for (const file of options.files) drills.push(await loadDrill(file));
+  const stateDir = options.stateDir ?? defaultStateDir();
+  await prepareFolder('--state-dir', stateDir, 'the run journals');
+  await prepareFolder('--out', options.out, 'the reports');
 
-  const resolved = await resolveEnvironment(options.env, options.sandboxUrl);
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.stateDir);
   const signals = trapSignals(io);
   let exitCode: number = EXIT_CODES.passed;
   const records: RunRecord[] = [];
@@ -77,7 +84,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           engineNote: selected.note,
           runId,
           runDir: dir,
-          stateDir: options.stateDir ?? defaultStateDir(),
+          stateDir,
+          ...(resolved.sandboxProcess === undefined ? {} : { sandboxProcess: resolved.sandboxProcess }),
           signal: signals.signal,
           onSignal: signals.onSignal,
           ...(resolved.environment.kind === 'aws' ? { confirm: confirmPlan(options.yes ?? false, io) } : {}),
@@ -94,10 +102,12 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       } finally {
         heartbeat.stop();
       }
-      await writeRunDirectory(dir, run.record, run.samples, { historyRoot: options.out });
+      const signature = await writeSignedRunDirectory(dir, run.record, run.samples, resolved.environment, options.out);
       records.push(run.record);
       io.out(renderConsoleSummary(run.record));
       io.out(`  reports: ${path.relative(process.cwd(), dir) || dir}/{index.html,junit.xml,run.json}`);
+      if (signature.status === 'signed') io.out(`  signed by ${signature.keyId}; check with: drdrill verify ${path.relative(process.cwd(), dir) || dir}`);
+      else io.err(`  UNSIGNED EVIDENCE: ${signature.reason}. The reports were written, but nothing vouches for them.`);
       if (run.rollbackFailures.length > 0) io.err(`ROLLBACK FAILED — faults may remain:\n${run.record.reason ?? ''}`);
       exitCode = worst(exitCode, run.record.exitCode);
     }
@@ -113,6 +123,24 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     await resolved.embedded?.close();
   }
   return exitCode;
+}
+
+/** Writes the run's bundle signed by the environment's key (its own clients: the run's are closed by now). */
+async function writeSignedRunDirectory(
+  dir: string,
+  record: RunRecord,
+  samples: Parameters<typeof writeRunDirectory>[2],
+  environment: Environment,
+  historyRoot: string,
+): Promise<EvidenceSignature> {
+  const clients = AwsClients.forEnvironment(environment);
+  try {
+    const signer = environmentSigner(environment, clients);
+    const signing = signer === undefined ? { unsignedReason: NO_SIGNING_KEY } : { signer };
+    return (await writeRunDirectory(dir, record, samples, { historyRoot, ...signing })).signature;
+  } finally {
+    clients.destroy();
+  }
 }
 
 /** `--load` problems (unknown choice, k6 missing or too old) are bad input: nothing has started. */

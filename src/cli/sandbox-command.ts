@@ -1,5 +1,6 @@
 import { startSandbox } from '../sandbox/start-sandbox.ts';
 import type { CliIo } from './cli-io.ts';
+import { sandboxEvidenceKeyFile } from './resolve-environment.ts';
 
 export interface SandboxCommandOptions {
   readonly controlPlanePort?: number;
@@ -13,6 +14,7 @@ export interface SandboxCommandOptions {
  */
 export async function sandboxUpCommand(options: SandboxCommandOptions, io: CliIo): Promise<number> {
   const sandbox = await startSandbox({
+    evidenceKeyFile: sandboxEvidenceKeyFile(),
     ...(options.controlPlanePort === undefined ? {} : { controlPlanePort: options.controlPlanePort }),
     ...(options.dnsPort === undefined ? {} : { dnsPort: options.dnsPort }),
     ...(options.httpPort === undefined ? {} : { httpPort: options.httpPort }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { assertionSchema } from '../assertions/assertion-spec.ts';
 import { faultSchema } from '../injectors/injector-registry.ts';
-import { durationSchema } from './duration.ts';
+import { boundedDuration } from './bounded-duration.ts';
 import { alarmPollIntervalSchema, stopAlarmSchema } from './stop-alarm.ts';
 
 /** Upper bound on offered load: drdrill proves failover, it is not a stress tester. */
@@ -12,7 +12,7 @@ export const loadSchema = z.strictObject({
   rate: z.number().positive('expected a rate above 0 requests per second').max(MAX_RATE),
   /** Path appended to the service URL's path. */
   path: z.string().startsWith('/', 'expected a path starting with "/"').optional(),
-  timeout: durationSchema.default(2000),
+  timeout: boundedDuration({ min: 1, why: 'every request would time out at once' }).default(2000),
   /** Reuse connections: shows clients that stick to a dead region. Off by default. */
   keepAlive: z.boolean().default(false),
   /**
@@ -23,7 +23,7 @@ export const loadSchema = z.strictObject({
     .array(
       z.strictObject({
         target: z.number().min(0, 'expected a rate of 0 or more').max(MAX_RATE),
-        duration: durationSchema,
+        duration: boundedDuration({ min: 0 }),
       }),
     )
     .min(1, 'expected at least one stage')
@@ -41,13 +41,13 @@ export const loadSchema = z.strictObject({
 
 export const phasesSchema = z.strictObject({
   /** Steady state before anything is injected. */
-  baseline: durationSchema,
+  baseline: boundedDuration({ min: 100, why: 'the steady state is judged on the baseline' }),
   /** How long the fault is held after it became observable. */
-  recovery: durationSchema,
+  recovery: boundedDuration({ min: 0 }),
   /** How long to keep watching after rollback. */
-  settle: durationSchema,
+  settle: boundedDuration({ min: 0 }),
   /** Longest wait for a fault to become observable. */
-  verifyTimeout: durationSchema.default(30_000),
+  verifyTimeout: boundedDuration({ min: 100, why: 'no fault is observable sooner' }).default(30_000),
 });
 
 export const drillSchema = z.strictObject({
@@ -62,13 +62,13 @@ export const drillSchema = z.strictObject({
   probes: z
     .strictObject({
       /** How often each resolver is asked; the resolution of every DNS time figure. */
-      dnsInterval: durationSchema.default(250),
+      dnsInterval: boundedDuration({ min: 10, max: 60_000, why: 'each probe is a DNS query per resolver' }).default(250),
       /**
        * How often Route 53 health-check status is polled (the resolution of detection times).
        * Default: 2 s on AWS (its API allows about 5 requests a second), a quarter of the scaled
        * check interval on the sandbox.
        */
-      healthInterval: durationSchema.optional(),
+      healthInterval: boundedDuration({ min: 50, max: 60_000, why: 'each poll is a GetHealthCheckStatus call per check' }).optional(),
     })
     .default({ dnsInterval: 250 }),
   guardrails: z
@@ -80,12 +80,12 @@ export const drillSchema = z.strictObject({
       stopOnErrorRate: z
         .strictObject({
           maxErrorRate: z.number().min(0, 'expected a percentage from 0 to 100').max(100, 'expected a percentage from 0 to 100'),
-          window: durationSchema.default(5000),
-          grace: durationSchema.default(2000),
+          window: boundedDuration({ min: 100, why: 'an error rate needs requests to be computed on' }).default(5000),
+          grace: boundedDuration({ min: 0 }).default(2000),
         })
         .optional(),
       /** Longest a fault may stay in, whatever else happens; default: verifyTimeout + recovery + 1 minute. */
-      maxFaultDuration: durationSchema.optional(),
+      maxFaultDuration: boundedDuration({ min: 1000, why: 'a shorter cap ends every fault before it can be observed' }).optional(),
       /**
        * CloudWatch alarms that stop the drill: one already in ALARM before injection refuses the run
        * (nothing is injected); one entering ALARM during the run aborts it and rolls back. `region`

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema } from './duration.ts';
+import { boundedDuration } from './bounded-duration.ts';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const hostPort = z
@@ -97,12 +97,31 @@ export const environmentSchema = z.strictObject({
        * its retries) gets this long first; a switch firing during a healthy rollback would race it.
        * Default 1 minute.
        */
-      margin: durationSchema.optional(),
+      margin: boundedDuration({ min: 0 }).optional(),
+    })
+    .optional(),
+  /**
+   * Who signs each run's evidence (an in-toto attestation in a DSSE envelope): an AWS KMS
+   * ECC_NIST_P256 signing key (key id, key ARN, alias name or alias ARN; outside an ARN it is
+   * looked up in the primary region), or a local EC P-256 private key in a PEM file. Neither:
+   * runs are unsigned, and say so.
+   */
+  evidence: z
+    .strictObject({
+      signingKey: nonEmpty.optional(),
+      signingKeyFile: nonEmpty.optional(),
+    })
+    .refine((evidence) => evidence.signingKey === undefined || evidence.signingKeyFile === undefined, {
+      message: 'expected signingKey (KMS) or signingKeyFile (PEM), not both',
     })
     .optional(),
   services: z.record(nonEmpty, serviceEnvironmentSchema).refine((services) => Object.keys(services).length > 0, {
     message: 'expected at least one service',
   }),
+}).refine((environment) => environment.kind !== 'sandbox' || environment.endpoint !== undefined, {
+  // Without it the SDK clients would go to real AWS endpoints with whatever credentials the shell has.
+  message: 'required for kind "sandbox": the control-plane URL "drdrill sandbox up" prints, e.g. "http://127.0.0.1:4566"',
+  path: ['endpoint'],
 });
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;

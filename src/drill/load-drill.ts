@@ -4,6 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { drillSchema, type Drill } from './drill-schema.ts';
 import { environmentSchema, type Environment } from './environment.ts';
 import { InvalidInputError } from './invalid-input-error.ts';
+import { snapshotInput } from './snapshot-input.ts';
+
+/** How long a drill or environment file may take to import: its top level only defines data. */
+export const IMPORT_TIMEOUT_MS = 5_000;
 
 export interface LoadedDrill {
   readonly file: string;
@@ -22,7 +26,7 @@ export async function loadDrill(file: string): Promise<LoadedDrill> {
 
 /** Validates a drill object (already imported), e.g. one built in a test. */
 export function validateDrill(value: unknown, source = 'drill'): Drill {
-  const result = drillSchema.safeParse(value);
+  const result = drillSchema.safeParse(snapshotInput(value, source));
   if (!result.success) throw InvalidInputError.fromZod(source, result.error);
   return result.data;
 }
@@ -34,7 +38,7 @@ export async function loadEnvironment(file: string): Promise<Environment> {
 }
 
 export function validateEnvironment(value: unknown, source = 'environment'): Environment {
-  const result = environmentSchema.safeParse(value);
+  const result = environmentSchema.safeParse(snapshotInput(value, source));
   if (!result.success) throw InvalidInputError.fromZod(source, result.error);
   return result.data;
 }
@@ -47,11 +51,19 @@ async function importNamed(file: string, name: string, hint: string): Promise<un
     throw new InvalidInputError(file, [`file not found (looked at ${absolute})`]);
   }
   let module: Record<string, unknown>;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    module = (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    // A drill file is code: a top-level await that never settles would hang the CLI (and Node ends
+    // such a process with exit 13 and no word). Bounded, it is bad input like any other.
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`its import did not finish within ${IMPORT_TIMEOUT_MS / 1000} s (a top-level await that never settles?)`)), IMPORT_TIMEOUT_MS);
+    });
+    module = (await Promise.race([import(pathToFileURL(absolute).href), timedOut])) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new InvalidInputError(file, [`could not be loaded: ${message}`]);
+  } finally {
+    clearTimeout(timer);
   }
   if (!(name in module)) {
     const names = Object.keys(module);

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { ATTESTATION_FILE } from './statement.ts';
 
 /** The manifest's file name inside a run directory; it covers every other file there. */
 export const MANIFEST_FILE = 'manifest.sha256';
@@ -12,15 +13,12 @@ export class ManifestError extends Error {
   override readonly name = 'ManifestError';
 }
 
-/** What `verifyManifest` found; `intact` only when all three lists are empty. */
-export interface ManifestCheck {
-  readonly intact: boolean;
-  /** Files listed in the manifest whose content no longer matches their SHA-256. */
-  readonly changed: readonly string[];
-  /** Files present in the directory but not listed in the manifest. */
-  readonly added: readonly string[];
-  /** Files listed in the manifest that are gone. */
-  readonly removed: readonly string[];
+/**
+ * What `verifyManifest` found; `intact` only when all three lists are empty. `changed`: listed
+ * files whose content no longer matches; `added`: files present but not listed; `removed`:
+ * listed files that are gone.
+ */
+export interface ManifestCheck extends FileComparison {
   /** How many files the manifest lists. */
   readonly listed: number;
 }
@@ -33,17 +31,19 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Every regular file under `dir` (recursively) except the manifest itself, as `/`-separated
- * paths relative to `dir`, sorted by code unit so the manifest is byte-for-byte reproducible.
+ * Every regular file under `dir` (recursively) except the manifest and the attestation, as
+ * `/`-separated paths relative to `dir`, sorted by code unit so the manifest is byte-for-byte
+ * reproducible. The attestation is left out because it is written last and vouches for the
+ * manifest, not the other way round.
  */
-export async function listBundleFiles(dir: string): Promise<string[]> {
+export async function listBundleFiles(dir: string, except: readonly string[] = [MANIFEST_FILE, ATTESTATION_FILE]): Promise<string[]> {
   const root = resolve(dir);
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const files: string[] = [];
   for (const entry of entries) {
     const full = join(entry.parentPath, entry.name);
     const rel = relative(root, full).split(sep).join('/');
-    if (rel === MANIFEST_FILE) continue;
+    if (except.includes(rel)) continue;
     // A symlink or special file is "added" content too: list it so verification can flag it.
     if (entry.isDirectory()) continue;
     files.push(rel);
@@ -57,16 +57,31 @@ export async function listBundleFiles(dir: string): Promise<string[]> {
  */
 export async function buildManifest(dir: string): Promise<string> {
   const root = resolve(dir);
-  const lines: string[] = [];
-  for (const file of await listBundleFiles(root)) {
+  return manifestText(await hashBundleFiles(root, await listBundleFiles(root)));
+}
+
+/**
+ * SHA-256 of each of `files` under `dir`, in order.
+ *
+ * @throws ManifestError for a name a manifest line cannot hold or a file that is not a regular file.
+ */
+export async function hashBundleFiles(dir: string, files: readonly string[]): Promise<[string, string][]> {
+  const root = resolve(dir);
+  const hashes: [string, string][] = [];
+  for (const file of files) {
     if (/[\r\n\\]/.test(file)) {
       throw new ManifestError(`cannot list "${JSON.stringify(file)}" in ${MANIFEST_FILE}: file names with newlines or backslashes are not supported`);
     }
     const info = await stat(join(root, file));
     if (!info.isFile()) throw new ManifestError(`cannot hash ${file} in ${root}: expected a regular file`);
-    lines.push(`${await sha256File(join(root, file))}  ${file}`);
+    hashes.push([file, await sha256File(join(root, file))]);
   }
-  return lines.map((line) => `${line}\n`).join('');
+  return hashes;
+}
+
+/** `sha256sum` text for (file, hash) pairs, in the order given. */
+export function manifestText(hashes: readonly (readonly [string, string])[]): string {
+  return hashes.map(([file, hash]) => `${hash}  ${file}\n`).join('');
 }
 
 /** Parses `sha256sum` text into path → hash; names the first malformed line. */
@@ -106,17 +121,34 @@ export async function verifyManifest(dir: string): Promise<ManifestCheck> {
     );
   }
   const expected = parseManifest(text, manifestPath);
-  const present = new Set(await listBundleFiles(root));
+  return { ...(await compareBundleFiles(root, expected, await listBundleFiles(root))), listed: expected.size };
+}
+
+/** What a directory holds next to what a signed or sealed list says it should. */
+export interface FileComparison {
+  readonly intact: boolean;
+  readonly changed: readonly string[];
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/**
+ * Compares the files `present` in `dir` with `expected` (path → SHA-256 hex): changed content,
+ * files added, files removed, each list sorted.
+ */
+export async function compareBundleFiles(dir: string, expected: ReadonlyMap<string, string>, present: readonly string[]): Promise<FileComparison> {
+  const root = resolve(dir);
+  const here = new Set(present);
   const changed: string[] = [];
   const removed: string[] = [];
   for (const [file, hash] of expected) {
-    if (!present.has(file)) {
+    if (!here.has(file)) {
       removed.push(file);
       continue;
     }
     const info = await stat(join(root, file));
     if (!info.isFile() || (await sha256File(join(root, file))) !== hash) changed.push(file);
   }
-  const added = [...present].filter((file) => !expected.has(file)).sort();
-  return { intact: changed.length + added.length + removed.length === 0, changed, added, removed: removed.sort(), listed: expected.size };
+  const added = [...here].filter((file) => !expected.has(file)).sort();
+  return { intact: changed.length + added.length + removed.length === 0, changed: changed.sort(), added, removed: removed.sort() };
 }

@@ -1,7 +1,8 @@
 import type { Drill } from '../drill/drill-schema.ts';
 import type { Environment } from '../drill/environment.ts';
 import { healthCheckArn } from '../injectors/arns.ts';
-import type { IamPermission } from '../injectors/injector.ts';
+import { evidencePermissions } from '../evidence/evidence-permissions.ts';
+import type { IamCondition, IamPermission } from '../injectors/injector.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
 import { stopAlarmPermissions } from '../runner/alarm-guard.ts';
 import { deadMansSwitchPermissions } from '../runner/dead-mans-switch.ts';
@@ -12,6 +13,7 @@ export interface IamStatement {
   readonly Effect: 'Allow';
   readonly Action: readonly string[];
   readonly Resource: readonly string[];
+  readonly Condition?: IamCondition;
 }
 
 export interface IamPolicyDocument {
@@ -44,6 +46,8 @@ export function requiredPermissions(drill: Drill, environment: Environment): Exp
   for (const permission of lockPermissions(environment.regions.primary, environment.accountId)) permissions.push({ ...permission, neededBy: 'target lock' });
   // The switch's runbook makes the undo calls with the caller's permissions (or its assumed role's).
   for (const permission of deadMansSwitchPermissions(environment)) permissions.push({ ...permission, neededBy: "dead-man's switch" });
+  // Signing the run's evidence with the environment's KMS key.
+  for (const permission of evidencePermissions(environment)) permissions.push({ ...permission, neededBy: 'evidence signing' });
   // The account guardrail asks STS who the caller is before anything changes (AWS only).
   if (environment.kind === 'aws') permissions.push({ action: 'sts:GetCallerIdentity', resource: '*', neededBy: 'account guardrail' });
   // The health-check observer reads each check's rules and what Route 53's checkers report; the
@@ -68,29 +72,31 @@ export function requiredPermissions(drill: Drill, environment: Environment): Exp
  * exact same resources, actions and resources sorted, so the output is stable and diffable.
  */
 export function deriveIamPolicy(drill: Drill, environment: Environment): IamPolicyDocument {
-  const resourcesByAction = new Map<string, Set<string>>();
-  for (const { action, resource } of requiredPermissions(drill, environment)) {
-    const resources = resourcesByAction.get(action) ?? new Set<string>();
-    resources.add(resource);
-    resourcesByAction.set(action, resources);
+  // An action under a condition is a permission of its own: the condition must not widen the others.
+  const resourcesByAction = new Map<string, { action: string; condition?: IamCondition; resources: Set<string> }>();
+  for (const { action, resource, condition } of requiredPermissions(drill, environment)) {
+    const key = condition === undefined ? action : `${action} ${JSON.stringify(condition)}`;
+    const entry = resourcesByAction.get(key) ?? { action, ...(condition === undefined ? {} : { condition }), resources: new Set<string>() };
+    entry.resources.add(resource);
+    resourcesByAction.set(key, entry);
   }
-  const actionsByResources = new Map<string, { actions: string[]; resources: string[] }>();
-  for (const [action, set] of [...resourcesByAction].sort(([a], [b]) => a.localeCompare(b))) {
+  const actionsByResources = new Map<string, { actions: string[]; resources: string[]; condition?: IamCondition }>();
+  for (const [, { action, condition, resources: set }] of [...resourcesByAction].sort(([a], [b]) => a.localeCompare(b))) {
     // A wildcard covers every other resource of the same action: keep the policy minimal but exact.
     const resources = set.has('*') ? ['*'] : [...set].sort();
-    const key = resources.join('\n');
-    const group = actionsByResources.get(key) ?? { actions: [], resources };
+    const key = `${resources.join('\n')}\n${JSON.stringify(condition ?? null)}`;
+    const group = actionsByResources.get(key) ?? { actions: [], resources, ...(condition === undefined ? {} : { condition }) };
     group.actions.push(action);
     actionsByResources.set(key, group);
   }
   const sidCounts = new Map<string, number>();
   const statements = [...actionsByResources.values()]
     .sort((a, b) => (a.actions[0] ?? '').localeCompare(b.actions[0] ?? ''))
-    .map(({ actions, resources }): IamStatement => {
+    .map(({ actions, resources, condition }): IamStatement => {
       const base = sidBase(actions[0] ?? 'Drill');
       const count = (sidCounts.get(base) ?? 0) + 1;
       sidCounts.set(base, count);
-      return { Sid: `Drdrill${base}${count}`, Effect: 'Allow', Action: actions, Resource: resources };
+      return { Sid: `Drdrill${base}${count}`, Effect: 'Allow', Action: actions, Resource: resources, ...(condition === undefined ? {} : { Condition: condition }) };
     });
   return { Version: '2012-10-17', Statement: statements };
 }

@@ -2,7 +2,21 @@ import type { Environment } from '../drill/environment.ts';
 
 /** ARNs of the resources injectors touch, for IAM policies and permission errors. */
 
+/** `arn:partition:lambda:region:account:function:name`, then an optional `:qualifier`. */
+const FUNCTION_ARN = /^arn:([\w-]+):lambda:([\w-]+):(\d{12}):function:([\w-]+)(?::[\w$-]+)?$/;
+/** Lambda's partial ARN: `account:function:name`. */
+const PARTIAL_FUNCTION_ARN = /^(\d{12}):function:([\w-]+)$/;
+
+/**
+ * The unqualified ARN of a function given by name, partial ARN or (qualified) ARN, as Lambda
+ * accepts all of them: one function has one ARN however the environment spells it, and reserved
+ * concurrency (what drdrill changes) belongs to the function, not to a version or alias.
+ */
 export function lambdaFunctionArn(environment: Environment, region: string, functionName: string): string {
+  const full = FUNCTION_ARN.exec(functionName);
+  if (full !== null) return `arn:${full[1]}:lambda:${full[2]}:${full[3]}:function:${full[4]}`;
+  const partial = PARTIAL_FUNCTION_ARN.exec(functionName);
+  if (partial !== null) return `arn:aws:lambda:${region}:${partial[1]}:function:${partial[2]}`;
   return functionName.startsWith('arn:') ? functionName : `arn:aws:lambda:${region}:${environment.accountId}:function:${functionName}`;
 }
 

@@ -53,7 +53,12 @@ export interface IamPermission {
   readonly action: string;
   /** e.g. `arn:aws:lambda:us-east-1:111122223333:function:api-handler`. */
   readonly resource: string;
+  /** An IAM Condition block, where the resource alone cannot say which one (a KMS key named by alias). */
+  readonly condition?: IamCondition;
 }
+
+/** `{ operator: { key: value } }`, as in a policy statement's Condition. */
+export type IamCondition = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /**
  * One kind of fault, as a pair of do and undo. `inject` must call `journal(handle)` — which

@@ -1,4 +1,5 @@
 import { formatDuration } from '../drill/duration.ts';
+import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import type { ControlPlaneCallRecord, RunRecord, StateSnapshot } from '../runner/run-record.ts';
 import { isoTime } from './format-time.ts';
 import { escapeHtml } from './html-escape.ts';
@@ -26,6 +27,7 @@ export function renderEvidenceSection(record: RunRecord): string {
     ['Tool version', `${record.tool.name} ${record.tool.version}`],
     ['Git revision', evidence?.gitRevision ?? 'not recorded'],
     ['Drill file', record.drill.file],
+    ['Signed by', signerText(evidence?.signature)],
   ];
   return `<section id="evidence">
 <h2>Evidence</h2>
@@ -34,8 +36,15 @@ export function renderEvidenceSection(record: RunRecord): string {
 ${callTable(record, evidence?.calls)}
 <h3>State snapshots</h3>
 ${snapshotTable(evidence?.snapshots?.before, evidence?.snapshots?.after)}
-<p class="note">Every file of this run directory is listed with its SHA-256 in manifest.sha256; check it with <code>drdrill verify &lt;run-dir&gt;</code> or <code>sha256sum -c manifest.sha256</code>.</p>
+<p class="note">Every file of this run directory is listed with its SHA-256 in manifest.sha256 and in attestation.intoto.jsonl, an in-toto Statement in a DSSE envelope signed by the key above; check both with <code>drdrill verify &lt;run-dir&gt;</code>, or the manifest alone with <code>sha256sum -c manifest.sha256</code>.</p>
 </section>`;
+}
+
+/** Who signed the bundle: the KMS key ARN or the PEM key's fingerprint, or loudly that nobody did. */
+function signerText(signature: EvidenceSignature | undefined): string {
+  if (signature === undefined) return 'not recorded (written before drdrill signed evidence)';
+  if (signature.status === 'unsigned') return `UNSIGNED: ${signature.reason}`;
+  return `${signature.keyId} (${signature.signer === 'aws-kms' ? 'AWS KMS key' : 'local PEM key, SHA-256 of its public key'}, ${signature.algorithm})`;
 }
 
 function callTable(record: RunRecord, calls: readonly ControlPlaneCallRecord[] | undefined): string {

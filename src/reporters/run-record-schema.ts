@@ -42,6 +42,12 @@ const evidence = z.object({
     )
     .optional(),
   snapshots: z.object({ before: snapshot.optional(), after: snapshot.optional() }).optional(),
+  signature: z
+    .discriminatedUnion('status', [
+      z.object({ status: z.literal('signed'), signer: z.enum(['aws-kms', 'local-pem']), keyId: z.string().min(1), algorithm: z.literal('ECDSA_SHA_256') }),
+      z.object({ status: z.literal('unsigned'), reason: z.string() }),
+    ])
+    .optional(),
 });
 
 /**

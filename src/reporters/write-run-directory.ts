@@ -4,7 +4,11 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { describeError } from '../util/describe-error.ts';
+import type { EvidenceSignature, EvidenceSigner } from '../evidence/evidence-signer.ts';
 import { MANIFEST_FILE, buildManifest } from '../evidence/manifest.ts';
+import { attestBundle } from '../evidence/sign-bundle.ts';
+import { ATTESTATION_FILE } from '../evidence/statement.ts';
 import { createRedactor, redactDeep, type Redactor } from '../evidence/redact-secrets.ts';
 import type { SampleStore } from '../load/sample-store.ts';
 import type { RunRecord } from '../runner/run-record.ts';
@@ -24,6 +28,7 @@ export const RUN_FILES = {
   samples: 'samples.csv.gz',
   summary: 'summary.md',
   manifest: MANIFEST_FILE,
+  attestation: ATTESTATION_FILE,
 } as const;
 
 /** Options for `writeRunDirectory`. */
@@ -35,6 +40,18 @@ export interface WriteRunDirectoryOptions {
   readonly historyRoot?: string;
   /** Where secret values to redact are read from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Signs the bundle's attestation. Absent: the bundle is written unsigned, for `unsignedReason`. */
+  readonly signer?: EvidenceSigner;
+  /** Why there is no signer, recorded in run.json and shown in the report. @default 'no signer was configured' */
+  readonly unsignedReason?: string;
+}
+
+/** What `writeRunDirectory` wrote. */
+export interface WrittenRunDirectory {
+  /** Absolute paths, manifest and attestation last. */
+  readonly files: string[];
+  /** Who signed, or why the bundle is unsigned (a signer that failed does not fail the write). */
+  readonly signature: EvidenceSignature;
 }
 
 /** Thrown when one or more files of a run directory could not be written; the others were still attempted. */
@@ -67,8 +84,12 @@ export class RunRecordReadError extends Error {
 /**
  * Writes a finished run's directory, the evidence bundle: run.json (pretty JSON), junit.xml,
  * index.html, summary.md and samples.csv.gz, each atomically (temporary file, fsync, rename),
- * then manifest.sha256 over every file in the directory, then (with `historyRoot`) the
- * cross-run history page. The directory is created when missing. Each file is attempted even
+ * then manifest.sha256 over every file in the directory, then the signed in-toto attestation
+ * over all of them, then (with `historyRoot`) the cross-run history page.
+ *
+ * The signer's key is looked up first, so the report names who signs. A signer that fails, then
+ * or when signing, costs the bundle only its signature: the reports are (re)written saying the
+ * run is unsigned and why, and the result says so for the caller to say loudly. The directory is created when missing. Each file is attempted even
  * if another fails, because a renderer bug must not cost the run its evidence; any failure is
  * then reported as one `RunDirectoryWriteError`.
  *
@@ -76,7 +97,7 @@ export class RunRecordReadError extends Error {
  * keys, credential-shaped strings) before anything is rendered, and every text is redacted
  * again on the way out.
  *
- * @returns absolute paths of the files written, in the order above (manifest last)
+ * @returns absolute paths of the files written, in the order above, and the signature status
  * @example const { files } = await writeRunDirectory(`reports/${drill}/${runId}`, record, samples, { historyRoot: 'reports' })
  */
 export async function writeRunDirectory(
@@ -84,27 +105,16 @@ export async function writeRunDirectory(
   record: RunRecord,
   samples: SampleStore,
   options: WriteRunDirectoryOptions = {},
-): Promise<{ files: string[] }> {
+): Promise<WrittenRunDirectory> {
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
   const redact = createRedactor(options.env ?? process.env);
-  const safe = redactDeep(record, redact);
-  const writers: [string, (temp: string) => Promise<void>][] = [
-    ...renderedFiles(safe, redact),
-    [RUN_FILES.samples, (temp) => pipeline(Readable.from(redactChunks(samplesCsv(samples), redact)), createGzip(), createWriteStream(temp))],
-  ];
-  const results = await Promise.allSettled(writers.map(([file, write]) => writeAtomic(join(root, file), write)));
-  const failures = results.flatMap((result, index) =>
-    result.status === 'rejected' ? [{ file: writers[index]?.[0] ?? '?', error: result.reason as unknown }] : [],
-  );
-  const files = writers.map(([file]) => join(root, file));
-  // Sealed even when a file failed: the manifest then vouches for exactly what is there.
-  try {
-    await sealRunDirectory(root);
-    files.push(join(root, RUN_FILES.manifest));
-  } catch (error) {
-    failures.push({ file: RUN_FILES.manifest, error });
-  }
+  const { signer } = options;
+  const intended = signer === undefined ? unsigned(options.unsignedReason ?? 'no signer was configured') : await intendedSignature(signer);
+  const failures: WriteFailure[] = [];
+  const files = await writeBundle(root, redactDeep(withSignature(record, intended), redact), samples, redact, failures);
+  const signature = signer === undefined || intended.status !== 'signed' ? intended : await signOrDisown(root, record, redact, signer, intended, failures);
+  if (signature.status === 'signed') files.push(join(root, RUN_FILES.attestation));
   if (options.historyRoot !== undefined) {
     try {
       await writeHistoryIndex(options.historyRoot, redact);
@@ -113,12 +123,86 @@ export async function writeRunDirectory(
     }
   }
   if (failures.length > 0) throw new RunDirectoryWriteError(root, failures);
-  return { files };
+  return { files, signature };
+}
+
+type WriteFailure = { readonly file: string; readonly error: unknown };
+
+/**
+ * Renders and writes every file of the (already redacted) record, each attempted even when
+ * another fails, then seals the manifest over what is there. Failures land in `failures`.
+ */
+async function writeBundle(root: string, safe: RunRecord, samples: SampleStore, redact: Redactor, failures: WriteFailure[]): Promise<string[]> {
+  const writers: [string, (temp: string) => Promise<void>][] = [
+    ...renderedFiles(safe, redact),
+    [RUN_FILES.samples, (temp) => pipeline(Readable.from(redactChunks(samplesCsv(samples), redact)), createGzip(), createWriteStream(temp))],
+  ];
+  const results = await Promise.allSettled(writers.map(([file, write]) => writeAtomic(join(root, file), write)));
+  results.forEach((result, index) => {
+    if (result.status === 'rejected') failures.push({ file: writers[index]?.[0] ?? '?', error: result.reason as unknown });
+  });
+  const files = writers.map(([file]) => join(root, file));
+  // Sealed even when a file failed: the manifest then vouches for exactly what is there.
+  try {
+    await sealRunDirectory(root);
+    files.push(join(root, RUN_FILES.manifest));
+  } catch (error) {
+    failures.push({ file: RUN_FILES.manifest, error });
+  }
+  return files;
+}
+
+/**
+ * Signs the sealed bundle. When the signer fails now, the reports already name its key, so
+ * they are rendered again saying nobody signed, and the manifest resealed over them.
+ */
+async function signOrDisown(
+  root: string,
+  record: RunRecord,
+  redact: Redactor,
+  signer: EvidenceSigner,
+  intended: EvidenceSignature & { readonly status: 'signed' },
+  failures: WriteFailure[],
+): Promise<EvidenceSignature> {
+  try {
+    await attestBundle(root, redactDeep(withSignature(record, intended), redact), signer, intended);
+    return intended;
+  } catch (error) {
+    const signature = unsigned(`${signer.label} could not sign: ${describeError(error)}`);
+    for (const [file, write] of renderedFiles(redactDeep(withSignature(record, signature), redact), redact)) {
+      await writeAtomic(join(root, file), write).catch((reason: unknown) => failures.push({ file, error: reason }));
+    }
+    await sealRunDirectory(root).catch((reason: unknown) => failures.push({ file: RUN_FILES.manifest, error: reason }));
+    return signature;
+  }
+}
+
+/** Who will sign, asked before anything is rendered; a signer that cannot say makes the run unsigned. */
+async function intendedSignature(signer: EvidenceSigner): Promise<EvidenceSignature> {
+  try {
+    return { status: 'signed', ...(await signer.identify()) };
+  } catch (error) {
+    return unsigned(`${signer.label} cannot sign: ${describeError(error)}`);
+  }
+}
+
+function unsigned(reason: string): EvidenceSignature {
+  return { status: 'unsigned', reason };
+}
+
+/** The record with who signs it, or why nobody does. */
+export function withSignature(record: RunRecord, signature: EvidenceSignature): RunRecord {
+  return { ...record, evidence: { ...record.evidence, signature } };
 }
 
 /** The files rendered from run.json alone (what `drdrill report` re-renders), as atomic writers. */
 export function renderedFiles(record: RunRecord, redact: Redactor): [string, (temp: string) => Promise<void>][] {
-  const text = (render: () => string) => (temp: string) => writeFile(temp, redact(render()), 'utf8');
+  return renderedTexts(record, redact).map(([file, render]) => [file, (temp: string) => writeFile(temp, render(), 'utf8')]);
+}
+
+/** The same files as redacted text, rendered when called, so a caller can hash before writing. */
+export function renderedTexts(record: RunRecord, redact: Redactor): [string, () => string][] {
+  const text = (render: () => string) => () => redact(render());
   return [
     [RUN_FILES.record, text(() => `${JSON.stringify(record, null, 2)}\n`)],
     [RUN_FILES.junit, text(() => renderJunit([record], record.hostname === undefined ? {} : { hostname: record.hostname }))],

@@ -1,8 +1,12 @@
 import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
+import { InvalidInputError } from '../drill/invalid-input-error.ts';
+import { describeError } from '../util/describe-error.ts';
+import { requireStateDir } from './run-folders.ts';
 import type { FaultHandle } from '../injectors/injector.ts';
 import type { ArmedRevert } from './dead-mans-switch.ts';
+import { ownProcessIdentity, type ProcessIdentity } from './process-identity.ts';
 
 /** Where journals live unless `DRDRILL_STATE_DIR` says otherwise: per working copy, git-ignored. */
 export function defaultStateDir(): string {
@@ -18,6 +22,13 @@ export type JournalEntry =
       readonly type: 'run';
       readonly runId: string;
       readonly pid: number;
+      /** The run's process beyond its pid (start time, command line), so a reused pid is told apart. */
+      readonly process?: ProcessIdentity;
+      /**
+       * The process a sandbox run's control plane lived in. The sandbox keeps its state in memory,
+       * so once that process is gone the fault is gone with it, and recover may say so.
+       */
+      readonly sandboxProcess?: ProcessIdentity;
       readonly at: number;
       readonly drill: string;
       readonly file: string;
@@ -79,14 +90,15 @@ export class Journal {
     this.#handle = handle;
   }
 
-  static async create(stateDir: string, header: Omit<RunEntry, 'type' | 'at' | 'pid'>): Promise<Journal> {
+  static async create(stateDir: string, header: Omit<RunEntry, 'type' | 'at' | 'pid' | 'process'>): Promise<Journal> {
     const dir = journalDir(stateDir);
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, `${header.runId}.ndjson`);
     // 'wx': a run id is never reused; a collision must not append to someone else's journal.
     const handle = await open(file, 'wx');
     const journal = new Journal(file, handle);
-    await journal.#append({ type: 'run', at: Date.now(), pid: process.pid, ...header });
+    const identity = ownProcessIdentity();
+    await journal.#append({ type: 'run', at: Date.now(), pid: process.pid, ...(identity === undefined ? {} : { process: identity }), ...header });
     return journal;
   }
 
@@ -201,17 +213,28 @@ export async function readJournal(file: string): Promise<JournalState> {
   };
 }
 
-/** Every journal under the state directory whose run did not close. */
-export async function openJournals(stateDir: string): Promise<JournalState[]> {
+/**
+ * The journal files under a state directory, oldest run first. The directory must exist and be
+ * a folder: recover pointed at the wrong place must say so, not report "nothing to recover".
+ *
+ * @throws InvalidInputError naming `--state-dir` when it is missing or not a folder.
+ */
+export async function listJournals(stateDir: string): Promise<string[]> {
+  await requireStateDir(stateDir);
   const dir = journalDir(stateDir);
   let names: string[];
   try {
     names = await readdir(dir);
-  } catch {
-    return [];
+  } catch (error) {
+    // A state folder in which no run got as far as its journal.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new InvalidInputError('--state-dir', [`--state-dir: cannot read ${dir}: ${describeError(error)}`]);
   }
-  const states = await Promise.all(
-    names.filter((name) => name.endsWith('.ndjson')).sort().map((name) => readJournal(path.join(dir, name))),
-  );
+  return names.filter((name) => name.endsWith('.ndjson')).sort().map((name) => path.join(dir, name));
+}
+
+/** Every journal under the state directory whose run did not close (tests and tools; recover reads them one by one). */
+export async function openJournals(stateDir: string): Promise<JournalState[]> {
+  const states = await Promise.all((await listJournals(stateDir)).map((file) => readJournal(file)));
   return states.filter((state) => !state.closed);
 }

@@ -21,7 +21,9 @@ import { buildSeries } from '../reporters/series.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
+import { drillReferenceProblems } from './drill-references.ts';
 import { planFaults } from './plan-faults.ts';
+import type { ProcessIdentity } from './process-identity.ts';
 import { Journal } from './journal.ts';
 import { LockHeldError } from './lock-held-error.ts';
 import { acquireTargetLocks, lockTargets, type TargetLocks } from './target-lock.ts';
@@ -51,6 +53,8 @@ export interface RunDrillOptions {
   readonly engine: LoadEngine;
   /** Where journals live (see `defaultStateDir`). */
   readonly stateDir: string;
+  /** For a sandbox environment: the process its state lives in, journaled for recover. */
+  readonly sandboxProcess?: ProcessIdentity;
   /** Aborts the run (Ctrl-C, SIGTERM, a guardrail); faults are still rolled back. */
   readonly signal: AbortSignal;
   /**
@@ -109,12 +113,10 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     { once: true },
   );
   const runId = options.runId ?? newRunId(drill.name);
+  // Every reference checked, and two faults on one target refused, before any call at all.
+  const problems = drillReferenceProblems(drill, environment);
   const service = environment.services[drill.service];
-  if (service === undefined) {
-    throw new InvalidInputError(options.file, [
-      `service: "${drill.service}" is not defined in environment "${environment.name}" (it defines: ${Object.keys(environment.services).join(', ')})`,
-    ]);
-  }
+  if (problems.length > 0 || service === undefined) throw new InvalidInputError(options.file, problems);
 
   const calls: ControlPlaneCallRecord[] = [];
   const clients = AwsClients.forEnvironment(environment, (call) => calls.push(call));
@@ -205,6 +207,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       file: options.file,
       environment,
       defaultService: drill.service,
+      ...(options.sandboxProcess === undefined ? {} : { sandboxProcess: options.sandboxProcess }),
     });
     const deadMansSwitch = new DeadMansSwitch(deps, runId);
     locks = await lockTheTargets(journal, planned, {

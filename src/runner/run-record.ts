@@ -1,4 +1,5 @@
 import type { Verdict } from '../assertions/verdict.ts';
+import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import type { LoadSummary } from '../load/load-engine.ts';
 import type { DnsObservation, FaultEvent, HealthObservation, PhaseMark } from './timeline.ts';
 
@@ -73,6 +74,8 @@ export interface RunEvidence {
   readonly operator?: OperatorIdentity | { readonly error: string };
   readonly calls?: readonly ControlPlaneCallRecord[];
   readonly snapshots?: { readonly before?: StateSnapshot; readonly after?: StateSnapshot };
+  /** Who signs the bundle's attestation (set when the bundle is written), or why nobody does. */
+  readonly signature?: EvidenceSignature;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AwsApiCall } from '../aws/aws-api-call.ts';
-import { TIMED_REVERT_PARAMETERS } from '../aws/timed-revert-runbook.ts';
+import { TIMED_REVERT_PARAMETERS, TIMED_REVERT_PATTERNS } from '../aws/timed-revert-runbook.ts';
 import { AwsServiceError } from './aws-errors.ts';
 import { parseIsoDuration } from './iso-duration.ts';
 import { TIMED_REVERT_DOCUMENT } from './resolve-topology.ts';
+import { makeRevertCall } from './timed-revert-call.ts';
 
 export type AutomationStatus = 'Pending' | 'InProgress' | 'Success' | 'Cancelling' | 'Cancelled' | 'Failed';
 
@@ -38,7 +39,7 @@ export interface AutomationRunnerOptions {
 /**
  * SSM Automation with one runbook, `drdrill-TimedRevert`: sleep for `Delay` (ISO 8601, scaled by
  * timeScale), then make one AWS API call (`Service`, `Api`, `Request` as JSON, optional `Region`)
- * against the sandbox. Drills use it so a fault is reverted even if the drill process dies.
+ * against the sandbox, where an "already reverted" answer is success (see makeRevertCall). Drills use it so a fault is reverted even if the drill process dies.
  */
 export class AutomationRunner {
   readonly #executions = new Map<string, AutomationExecution>();
@@ -95,10 +96,16 @@ export class AutomationRunner {
     const known: ReadonlySet<string> = new Set(TIMED_REVERT_PARAMETERS);
     const unknown = Object.keys(parameters).filter((k) => !known.has(k));
     if (unknown.length > 0) throw invalidParameters(`unknown parameter(s) ${unknown.join(', ')}; expected ${[...known].join(', ')}`);
+    // As SSM does: every value given for a parameter with an allowedPattern must match it.
+    for (const [name, pattern] of Object.entries(TIMED_REVERT_PATTERNS)) {
+      for (const value of parameters[name] ?? []) {
+        if (!new RegExp(pattern).test(value)) throw invalidParameters(`Parameter "${name}" has value ${JSON.stringify(value)} not matching "${pattern}"`);
+      }
+    }
     const delayText = single('Delay', true) ?? '';
     let delaySeconds: number;
     try {
-      delaySeconds = /^\d+(\.\d+)?$/.test(delayText) ? Number(delayText) : parseIsoDuration(delayText);
+      delaySeconds = parseIsoDuration(delayText);
     } catch (error) {
       throw invalidParameters(`Delay: ${(error as Error).message}`);
     }
@@ -189,7 +196,7 @@ export class AutomationRunner {
     revert.startTime = Date.now();
     this.#options.onChange(execution);
     try {
-      const response = await this.#options.invoke(call);
+      const response = await makeRevertCall(call, this.#options.invoke);
       if (execution.status !== 'InProgress') return;
       revert.status = 'Success';
       revert.outputs = { Response: [JSON.stringify(response ?? {})] };

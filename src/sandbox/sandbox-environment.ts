@@ -1,4 +1,5 @@
 import type { Environment } from '../drill/environment.ts';
+import { SANDBOX_EVIDENCE_KEY_ALIAS } from './kms-key-store.ts';
 import type { SandboxDescription } from './sandbox-handle.ts';
 import type { DeploymentResources } from './sandbox-resources.ts';
 
@@ -64,6 +65,8 @@ export function sandboxEnvironment(description: SandboxDescription): Environment
     // The sandbox runs Route 53 time fast; its switch margin is the AWS minute, scaled the same way.
     deadMansSwitch: { margin: 60_000 * topology.timeScale },
     experimentTemplates,
+    // Every sandbox run is signed, so every demo shows what an auditor gets.
+    evidence: { signingKey: SANDBOX_EVIDENCE_KEY_ALIAS },
     services,
   };
 }

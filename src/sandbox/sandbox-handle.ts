@@ -1,3 +1,4 @@
+import type { ProcessIdentity } from '../runner/process-identity.ts';
 import type { SandboxResources } from './sandbox-resources.ts';
 import type { SandboxTopology } from './topology.ts';
 
@@ -150,6 +151,8 @@ export interface SandboxDescription {
   readonly topology: SandboxTopology;
   /** Every resource id the sandbox simulates, for people and tools (AWS CLI, dig). */
   readonly resources: SandboxResources;
+  /** The process the sandbox runs in: its state lives and dies with it (recover relies on that). */
+  readonly process?: ProcessIdentity;
 }
 
 /** A running sandbox. */

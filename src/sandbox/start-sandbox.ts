@@ -1,3 +1,4 @@
+import { ownProcessIdentity } from '../runner/process-identity.ts';
 import { createApiGatewayV2Api } from './apigatewayv2-api.ts';
 import { createArcClusterApi } from './arc-cluster-api.ts';
 import { createCloudWatchApi } from './cloudwatch-api.ts';
@@ -11,6 +12,8 @@ import { AppendOnlyLog } from './event-log.ts';
 import type { CallLog } from './event-log.ts';
 import { createFisApi } from './fis-api.ts';
 import { startHealthChecker } from './health-checker.ts';
+import { createKmsApi } from './kms-api.ts';
+import { KmsKeyStore, loadOrCreateKeyFile, SANDBOX_EVIDENCE_KEY_ALIAS } from './kms-key-store.ts';
 import { createLambdaApi } from './lambda-api.ts';
 import { closeHttp, listenTcp } from './listen.ts';
 import { InvocationTracker, handleRegionalRequest, listenSharedPort } from './regional-endpoint.ts';
@@ -38,6 +41,11 @@ export interface SandboxOptions {
   readonly httpPort?: number;
   /** HTTPS, shared by every regional endpoint (for HTTPS health checks); 0 picks one. */
   readonly httpsPort?: number;
+  /**
+   * PKCS#8 PEM file of the KMS key behind `alias/drdrill-evidence`, created when missing, so
+   * evidence signed under one sandbox verifies under the next. Absent: a fresh key per sandbox.
+   */
+  readonly evidenceKeyFile?: string;
 }
 
 /** The topology or options describe a sandbox that cannot run (nothing was started). */
@@ -95,6 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       else handleRegionalRequest(state, tracker, name, req, res);
     });
 
+    const kmsKeys = await evidenceKeys(topology, options.evidenceKeyFile);
     const calls: CallLog = new AppendOnlyLog();
     let description: SandboxDescription | undefined;
     const controlPlane = createControlPlaneServer({
@@ -108,6 +117,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         createCloudWatchApi(state),
         createArcClusterApi(state),
         createStsApi(state),
+        createKmsApi(kmsKeys, topology.accountId),
       ],
       calls,
       events: () => state.events(),
@@ -124,6 +134,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const urlHost = host.includes(':') ? `[${host}]` : host;
     controlPlaneUrl = `http://${urlHost}:${controlPlanePort}`;
+    const identity = ownProcessIdentity();
     const frozen: SandboxDescription = {
       controlPlaneUrl,
       dns: { host, port: dns.port },
@@ -134,6 +145,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       arcClusterEndpoint: controlPlaneUrl,
       topology: source,
       resources: sandboxResources(topology),
+      ...(identity === undefined ? {} : { process: identity }),
     };
     description = frozen;
     let closing: Promise<void> | undefined;
@@ -147,6 +159,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await closeAll();
     throw error;
   }
+}
+
+/** A key store holding the evidence signing key under its alias in every region of the topology. */
+async function evidenceKeys(topology: ResolvedTopology, keyFile: string | undefined): Promise<KmsKeyStore> {
+  const keys = new KmsKeyStore(topology.accountId);
+  const material = keyFile === undefined ? undefined : await loadOrCreateKeyFile(keyFile);
+  for (const { name } of topology.regions) {
+    const key = keys.create(name, 'drdrill sandbox evidence signing key', material);
+    keys.createAlias(name, SANDBOX_EVIDENCE_KEY_ALIAS, key.id);
+  }
+  return keys;
 }
 
 function validateOptions(topology: SandboxTopology, options: SandboxOptions): ResolvedTopology {

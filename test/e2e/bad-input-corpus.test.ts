@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../src/cli/cli.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
+import { sandboxEnvironment } from '../../src/sandbox/sandbox-environment.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { captureIo, tempDir } from './e2e-kit.ts';
 
@@ -43,6 +44,11 @@ function withChange(base: object, path: readonly (string | number)[], value: Jso
   if (value === undefined) delete node[last];
   else node[last] = value;
   return copy;
+}
+
+/** Journals under a state directory: "nothing was changed" means none was even opened. */
+async function journalFiles(stateDir: string): Promise<string[]> {
+  return readdir(path.join(stateDir, 'journal')).catch(() => []);
 }
 
 interface Case {
@@ -88,6 +94,39 @@ const DRILL_CASES: readonly Case[] = [
   { title: 'stop alarm without a name', path: ['guardrails'], value: { stopOnAlarms: [{ region: 'primary' }] }, says: /guardrails\.stopOnAlarms\[0\]\.name: / },
   { title: 'alarm poll every 10 ms', path: ['guardrails'], value: { alarmPollInterval: '10ms' }, says: /guardrails\.alarmPollInterval: / },
   { title: 'max fault duration in parsecs', path: ['guardrails'], value: { maxFaultDuration: '2 parsecs' }, says: /guardrails\.maxFaultDuration: expected a duration/ },
+  // Bounds: each of these used to pass validation, inject, and only then abort (exit 3).
+  { title: 'zero load timeout', path: ['load', 'timeout'], value: '0s', says: /load\.timeout: expected a duration of at least 1 ms .*got 0 ms/ },
+  { title: 'zero baseline', path: ['phases', 'baseline'], value: '0s', says: /phases\.baseline: expected a duration of at least 100 ms .*got 0 ms/ },
+  { title: 'recovery past the timer range', path: ['phases', 'recovery'], value: '100000h', says: /phases\.recovery: expected a duration of at most 24 h, got 360000000000 ms/ },
+  { title: 'settle of 1e308 ms', path: ['phases', 'settle'], value: 1e308, says: /phases\.settle: expected a duration of at most 24 h, got 1e\+308 ms/ },
+  { title: 'zero verify timeout', path: ['phases', 'verifyTimeout'], value: '0s', says: /phases\.verifyTimeout: expected a duration of at least 100 ms/ },
+  { title: 'zero DNS probe interval', path: ['probes'], value: { dnsInterval: '0s' }, says: /probes\.dnsInterval: expected a duration of at least 10 ms .*got 0 ms/ },
+  { title: 'health poll every hour', path: ['probes'], value: { healthInterval: '1h' }, says: /probes\.healthInterval: expected a duration of at most 1 m/ },
+  { title: 'zero max fault duration', path: ['guardrails'], value: { maxFaultDuration: '0s' }, says: /guardrails\.maxFaultDuration: expected a duration of at least 1 s .*got 0 ms/ },
+  { title: 'zero error-rate window', path: ['guardrails'], value: { stopOnErrorRate: { maxErrorRate: 50, window: '0s' } }, says: /guardrails\.stopOnErrorRate\.window: expected a duration of at least 100 ms/ },
+  { title: 'a ramp stage of a year', path: ['load', 'ramp'], value: [{ target: 5, duration: '8760h' }], says: /load\.ramp\[0\]\.duration: expected a duration of at most 24 h/ },
+  // Cross-references and targets: refused before the journal is opened or any call is made.
+  { title: 'a loaded service the environment lacks', path: ['load', 'services'], value: ['api', 'payments'], says: /load\.services\[1\]: "payments" is not defined in environment "sandbox"/ },
+  { title: 'a fault on a service the environment lacks', path: ['faults', 0, 'target', 'service'], value: 'payments', says: /faults\[0\]: service "payments" is not defined in environment "sandbox"/ },
+  { title: 'an experiment template the environment lacks', path: ['faults', 0], value: { injector: 'fis-experiment', templates: ['nope'] }, says: /faults\[0\]: experiment template "nope" is not defined/ },
+  {
+    title: 'the same fault twice on one target',
+    path: ['faults'],
+    value: [{ injector: 'lambda-throttle', target: { region: 'primary' } }, { injector: 'lambda-throttle', target: { region: 'primary' } }],
+    says: /faults\[1\]: changes arn:aws:lambda:us-east-1:\d{12}:function:api-handler, which faults\[0\] already changes/,
+  },
+  {
+    title: 'one function faulted by two injectors',
+    path: ['faults'],
+    value: [{ injector: 'lambda-throttle', target: { region: 'primary' } }, { injector: 'lambda-500', mode: 'throttle', target: { region: 'primary', services: ['service1', 'api'] } }],
+    says: /faults\[1\]: changes arn:aws:lambda:us-east-1:\d{12}:function:api-handler, which faults\[0\] already changes/,
+  },
+  {
+    title: 'one health check inverted and disabled',
+    path: ['faults'],
+    value: [{ injector: 'health-check-invert', target: { region: 'primary' } }, { injector: 'health-check-disable', target: { region: 'primary' } }],
+    says: /faults\[1\]: changes arn:aws:route53:::healthcheck\/\S+, which faults\[0\] already changes/,
+  },
 ];
 
 const ENVIRONMENT_CASES: readonly Case[] = [
@@ -103,6 +142,9 @@ const ENVIRONMENT_CASES: readonly Case[] = [
   { title: 'switch role that is not a role ARN', path: ['deadMansSwitch'], value: { assumeRoleArn: 'drdrill-revert' }, says: /deadMansSwitch\.assumeRoleArn: expected an IAM role ARN/ },
   { title: 'switch margin in parsecs', path: ['deadMansSwitch'], value: { margin: '1 parsec' }, says: /deadMansSwitch\.margin: expected a duration/ },
   { title: 'switch enabled as text', path: ['deadMansSwitch'], value: { enabled: 'yes' }, says: /deadMansSwitch\.enabled: .*expected boolean/ },
+  { title: 'switch margin past the timer range', path: ['deadMansSwitch'], value: { margin: '1000h' }, says: /deadMansSwitch\.margin: expected a duration of at most 24 h/ },
+  { title: 'both a KMS and a PEM evidence key', path: ['evidence'], value: { signingKey: 'alias/drdrill-evidence', signingKeyFile: 'evidence.pem' }, says: /evidence: expected signingKey \(KMS\) or signingKeyFile \(PEM\), not both/ },
+  { title: 'an empty evidence signing key', path: ['evidence'], value: { signingKey: '' }, says: /evidence\.signingKey: expected a non-empty string/ },
 ];
 
 describe('the bad-input corpus', function () {
@@ -115,6 +157,8 @@ describe('the bad-input corpus', function () {
   before(async () => {
     sandbox = await startSandbox();
     dir = await tempDir('corpus');
+    // Drill files are ES modules, as in a project with "type": "module" (top-level await needs it).
+    await writeFile(path.join(dir, 'package.json'), '{ "type": "module" }\n');
   });
   after(async () => {
     await sandbox.close();
@@ -136,8 +180,108 @@ describe('the bad-input corpus', function () {
       expect(io.text()).to.match(testCase.says);
       expect(io.text()).to.include('nothing was changed');
       expect(sandbox.calls().filter((call) => call.mutating)).to.deep.equal([]);
+      expect(await journalFiles(dir)).to.deep.equal([]);
     });
   });
+
+  it('exits 2 for two faults on one function named by name in one and by ARN in the other, with no mutating call', async () => {
+    // The sandbox's own environment, plus a second service whose primary function is api-handler spelt as a qualified ARN.
+    const environment = sandboxEnvironment(sandbox.description);
+    const api = environment.services['api'];
+    if (api === undefined) throw new Error('the sandbox has no api service');
+    const arn = `arn:aws:lambda:${environment.regions.primary}:${environment.accountId}:function:${api.functions.primary}:live`;
+    const envFile = path.join(dir, 'by-arn-env.ts');
+    await writeFile(
+      envFile,
+      `import { defineEnvironment } from ${defineEnv};\nexport const environment = defineEnvironment(${JSON.stringify({ ...environment, services: { ...environment.services, 'api-by-arn': { ...api, functions: { ...api.functions, primary: arn } } } })} as never);\n`,
+    );
+    const file = path.join(dir, 'by-arn.drill.ts');
+    const drill = withChange(VALID_DRILL, ['faults'], [
+      { injector: 'lambda-throttle', target: { region: 'primary' } },
+      { injector: 'lambda-throttle', target: { region: 'primary', service: 'api-by-arn' } },
+    ]);
+    await writeFile(file, `import { defineDrill } from ${define};\nexport const drill = defineDrill(${JSON.stringify(drill)} as never);\n`);
+    const io = captureIo();
+    const code = await runCli(['run', file, '--env', envFile, '--state-dir', dir, '--out', dir], io);
+    expect(code, io.text()).to.equal(2);
+    expect(io.text()).to.match(/faults\[1\]: changes arn:aws:lambda:us-east-1:\d{12}:function:api-handler, which faults\[0\] already changes/);
+    expect(sandbox.calls().filter((call) => call.mutating)).to.deep.equal([]);
+    expect(await journalFiles(dir)).to.deep.equal([]);
+  });
+
+  /** Files and flags that are bad input beyond a drill field; each: exit 2 naming the field or flag, nothing touched. */
+  const CLI_CASES: readonly { readonly title: string; readonly args: () => Promise<string[]>; readonly says: RegExp }[] = [
+    {
+      title: 'a drill whose getter throws',
+      args: async () => [await writeDrillSource('getter', `{ ...${JSON.stringify(VALID_DRILL)}, get phases() { throw new Error('no phases today'); } }`)],
+      says: /phases: reading it threw "no phases today"/,
+    },
+    {
+      title: 'a drill whose top-level await never settles',
+      args: async () => [await writeDrillSource('never-settles', JSON.stringify(VALID_DRILL), 'await new Promise(() => {});\n')],
+      says: /could not be loaded: its import did not finish within 5 s/,
+    },
+    {
+      title: '--out pointing at a regular file',
+      args: async () => [await writeDrillSource('out-file', JSON.stringify(VALID_DRILL)), '--out', await regularFile('out-is-a-file')],
+      says: /--out: .*out-is-a-file is a file, not a folder/,
+    },
+    {
+      title: '--state-dir pointing at a regular file',
+      args: async () => [await writeDrillSource('state-file', JSON.stringify(VALID_DRILL)), '--state-dir', await regularFile('state-is-a-file')],
+      says: /--state-dir: .*state-is-a-file is a file, not a folder/,
+    },
+    {
+      title: '--sandbox-url pointing at a regional endpoint',
+      args: async () => [await writeDrillSource('regional', JSON.stringify(VALID_DRILL)), '--sandbox-url', sandbox.description.regions[0]?.url ?? ''],
+      says: /--sandbox-url: .* answered, but not as a sandbox control plane/,
+    },
+    {
+      title: 'a sandbox environment without an endpoint',
+      args: async () => {
+        const { endpoint: _, ...environment } = sandboxEnvironment(sandbox.description);
+        const envFile = path.join(dir, 'no-endpoint-env.ts');
+        await writeFile(envFile, `import { defineEnvironment } from ${defineEnv};\nexport const environment = defineEnvironment(${JSON.stringify(environment)} as never);\n`);
+        return [await writeDrillSource('no-endpoint', JSON.stringify(VALID_DRILL)), '--env', envFile];
+      },
+      says: /endpoint: required for kind "sandbox"/,
+    },
+  ];
+
+  async function writeDrillSource(name: string, body: string, prelude = ''): Promise<string> {
+    const file = path.join(dir, `${name}.drill.ts`);
+    await writeFile(file, `import { defineDrill } from ${define};\n${prelude}export const drill = defineDrill(${body} as never);\n`);
+    return file;
+  }
+
+  async function regularFile(name: string): Promise<string> {
+    const file = path.join(dir, name);
+    await writeFile(file, 'not a folder\n');
+    return file;
+  }
+
+  for (const testCase of CLI_CASES) {
+    it(`exits 2 for ${testCase.title}, naming it, with no mutating call and no journal`, async () => {
+      const [file, ...flags] = await testCase.args();
+      const defaults = { '--sandbox-url': sandbox.description.controlPlaneUrl, '--state-dir': dir, '--out': dir };
+      // The case's own flags win; --env replaces --sandbox-url.
+      const given = new Map<string, string>();
+      for (let i = 0; i < flags.length; i += 2) given.set(flags[i] as string, flags[i + 1] as string);
+      const args = ['run', file as string];
+      for (const [flag, value] of Object.entries(defaults)) {
+        if (flag === '--sandbox-url' && given.has('--env')) continue;
+        args.push(flag, given.get(flag) ?? value);
+      }
+      if (given.has('--env')) args.push('--env', given.get('--env') as string);
+      const io = captureIo();
+      const code = await runCli(args, io);
+      expect(code, io.text()).to.equal(2);
+      expect(io.text()).to.match(testCase.says);
+      expect(io.text()).to.include('nothing was changed');
+      expect(sandbox.calls().filter((call) => call.mutating)).to.deep.equal([]);
+      expect(await journalFiles(dir)).to.deep.equal([]);
+    });
+  }
 
   ENVIRONMENT_CASES.forEach((testCase, index) => {
     it(`exits 2 for an environment with ${testCase.title}, naming the field, with no AWS call`, async () => {
@@ -149,6 +293,7 @@ describe('the bad-input corpus', function () {
       expect(code, io.text()).to.equal(2);
       expect(io.text()).to.match(testCase.says);
       expect(io.text()).to.include('nothing was changed');
+      expect(await journalFiles(dir)).to.deep.equal([]);
     });
   });
 });

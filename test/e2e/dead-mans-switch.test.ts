@@ -3,12 +3,10 @@ import { GetFunctionConcurrencyCommand, LambdaClient } from '@aws-sdk/client-lam
 import { GetAutomationExecutionCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import { waitUntil } from '../../src/util/wait-until.ts';
 import type { SandboxDescription } from '../../src/sandbox/sandbox-handle.ts';
-import { tempDir } from './e2e-kit.ts';
 import { journalEntries } from './journal-kit.ts';
-import { DRDRILL, runDrdrill, startSandboxProcess, stopProcess } from './process-kit.ts';
+import { DRDRILL, runDrdrill, stopProcess, useSandboxProcess } from './process-kit.ts';
 
 const credentials = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' };
 
@@ -45,55 +43,38 @@ async function executionStatuses(description: SandboxDescription, armed: readonl
 
 describe("the dead-man's switch", function () {
   this.timeout(120_000);
-  let sandbox: Awaited<ReturnType<typeof startSandboxProcess>>;
-  let stateDir: string;
-  let out: string;
-
-  before(async () => {
-    sandbox = await startSandboxProcess();
-  });
-  after(async () => {
-    await sandbox.stop();
-  });
-  beforeEach(async () => {
-    stateDir = await tempDir('switch-state');
-    out = await tempDir('switch-out');
-  });
-  afterEach(async () => {
-    await rm(stateDir, { recursive: true, force: true });
-    await rm(out, { recursive: true, force: true });
-  });
+  const suite = useSandboxProcess('switch');
 
   it('reverts every fault at its deadline after the runner was SIGKILLed, with nothing else running', async () => {
-    const before = await faultState(sandbox.description);
+    const before = await faultState(suite.sandbox.description);
     const child = spawn(
       process.execPath,
-      [...DRDRILL, 'run', 'test/fixtures/drills/dead-mans-switch.drill.ts', '--sandbox-url', sandbox.description.controlPlaneUrl, '--state-dir', stateDir, '--out', out],
+      [...DRDRILL, 'run', 'test/fixtures/drills/dead-mans-switch.drill.ts', '--sandbox-url', suite.sandbox.description.controlPlaneUrl, '--state-dir', suite.stateDir, '--out', suite.out],
       { stdio: 'ignore' },
     );
     // Kill it once both faults are in, with both switches armed: the worst moment to die.
-    await waitUntil(async () => (await journalEntries(stateDir)).filter((entry) => entry.type === 'applied').length === 2, {
+    await waitUntil(async () => (await journalEntries(suite.stateDir)).filter((entry) => entry.type === 'applied').length === 2, {
       interval: 20,
       timeout: 30_000,
     });
     await stopProcess(child, 'SIGKILL');
     const killedAt = Date.now();
 
-    const entries = await journalEntries(stateDir);
+    const entries = await journalEntries(suite.stateDir);
     const armed = entries.flatMap((entry) => (entry.type === 'armed' ? entry.executions : []));
     expect(armed.map((revert) => revert.call).sort()).to.deep.equal(['lambda.DeleteFunctionConcurrency', 'route53.UpdateHealthCheck'].sort());
     const deadline = Math.max(...armed.map((revert) => revert.deadline));
     // The switch must not fire early: the runner's own deadline (2 s) plus the margin (6 s) come first.
     expect(deadline - killedAt).to.be.greaterThan(4000);
 
-    const faulted = await faultState(sandbox.description);
+    const faulted = await faultState(suite.sandbox.description);
     expect(faulted, 'the fault is in when the runner dies').to.deep.equal({ concurrency: 0, inverted: true });
 
     // Nothing of drdrill is alive now; only the sandbox's automation can undo the fault.
     let restoredAt = 0;
     await waitUntil(
       async () => {
-        const state = await faultState(sandbox.description);
+        const state = await faultState(suite.sandbox.description);
         if (state.concurrency !== before.concurrency || state.inverted !== before.inverted) return false;
         restoredAt = Date.now();
         return true;
@@ -102,35 +83,35 @@ describe("the dead-man's switch", function () {
     );
     console.log(`      killed ${Math.round((deadline - killedAt) / 100) / 10} s before the deadline; restored ${restoredAt - deadline} ms after it`);
     expect(restoredAt, 'restored no earlier than the deadline').to.be.at.least(deadline - 200);
-    expect(await faultState(sandbox.description)).to.deep.equal(before);
+    expect(await faultState(suite.sandbox.description)).to.deep.equal(before);
 
-    expect(await executionStatuses(sandbox.description, armed)).to.deep.equal(armed.map(() => 'Success'));
+    expect(await executionStatuses(suite.sandbox.description, armed)).to.deep.equal(armed.map(() => 'Success'));
 
     // recover still finds the journal: it has nothing left to change, and says so cleanly.
-    const recovered = await runDrdrill(['recover', '--state-dir', stateDir]);
+    const recovered = await runDrdrill(['recover', '--state-dir', suite.stateDir]);
     expect(recovered.code, recovered.output).to.equal(0);
-    expect(await faultState(sandbox.description)).to.deep.equal(before);
+    expect(await faultState(suite.sandbox.description)).to.deep.equal(before);
   });
 
   it('is stopped after a normal rollback, so it never fires', async () => {
-    const before = await faultState(sandbox.description);
+    const before = await faultState(suite.sandbox.description);
     const run = await runDrdrill([
       'run',
       'test/fixtures/drills/dead-mans-switch.drill.ts',
       '--sandbox-url',
-      sandbox.description.controlPlaneUrl,
+      suite.sandbox.description.controlPlaneUrl,
       '--state-dir',
-      stateDir,
+      suite.stateDir,
       '--out',
-      out,
+      suite.out,
     ]);
     // The 2 s maximum fault duration stops this drill (exit 3), and rollback is normal.
     expect(run.code, run.output).to.equal(3);
-    const entries = await journalEntries(stateDir);
+    const entries = await journalEntries(suite.stateDir);
     const armed = entries.flatMap((entry) => (entry.type === 'armed' ? entry.executions : []));
     expect(armed).to.have.length(2);
     expect(entries.filter((entry) => entry.type === 'disarmed')).to.have.length(2);
-    expect(await executionStatuses(sandbox.description, armed)).to.deep.equal(armed.map(() => 'Cancelled'));
-    expect(await faultState(sandbox.description)).to.deep.equal(before);
+    expect(await executionStatuses(suite.sandbox.description, armed)).to.deep.equal(armed.map(() => 'Cancelled'));
+    expect(await faultState(suite.sandbox.description)).to.deep.equal(before);
   });
 });

@@ -149,7 +149,7 @@ describe('guardrails', function () {
         const code = child.exitCode ?? (await new Promise<number | null>((resolve) => child.once('exit', resolve)));
         expect(code, output).to.equal(4);
         expect(output).to.include('ROLLBACK FAILED');
-        expect(output).to.include('aws lambda delete-function-concurrency --region us-east-1 --function-name api-handler');
+        expect(output).to.include(`aws --endpoint-url ${sandbox.description.controlPlaneUrl} lambda delete-function-concurrency --region us-east-1 --function-name api-handler`);
       } finally {
         await sandbox.stop();
         await rm(stateDir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ export async function journalEntries(stateDir: string): Promise<JournalEntry[]> 
   } catch {
     return [];
   }
-  const [name] = names;
+  const [name] = names.filter((file) => file.endsWith('.ndjson'));
   if (name === undefined) return [];
   return (await readFile(path.join(stateDir, 'journal', name), 'utf8'))
     .split('\n')

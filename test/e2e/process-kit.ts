@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { SandboxDescription } from '../../src/sandbox/sandbox-handle.ts';
+import { tempDir } from './e2e-kit.ts';
 
 /** The CLI as users run it. */
 export const DRDRILL = ['bin/drdrill.js'] as const;
@@ -72,4 +74,36 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
+}
+
+/** What `useSandboxProcess` gives a suite: read its fields inside tests, once the hooks have run. */
+export interface SandboxSuite {
+  readonly sandbox: Awaited<ReturnType<typeof startSandboxProcess>>;
+  /** A fresh state folder (journals) per test. */
+  readonly stateDir: string;
+  /** A fresh reports folder per test. */
+  readonly out: string;
+}
+
+/**
+ * Mocha hooks for a suite of killed-process tests: one standalone sandbox for the suite, so a
+ * killed drill cannot take it along, and fresh state and report folders for each test.
+ */
+export function useSandboxProcess(prefix: string): SandboxSuite {
+  const suite = {} as { sandbox: SandboxSuite['sandbox']; stateDir: string; out: string };
+  before(async () => {
+    suite.sandbox = await startSandboxProcess();
+  });
+  after(async () => {
+    await suite.sandbox.stop();
+  });
+  beforeEach(async () => {
+    suite.stateDir = await tempDir(`${prefix}-state`);
+    suite.out = await tempDir(`${prefix}-out`);
+  });
+  afterEach(async () => {
+    await rm(suite.stateDir, { recursive: true, force: true });
+    await rm(suite.out, { recursive: true, force: true });
+  });
+  return suite;
 }

@@ -24,14 +24,17 @@ const PLANTED = {
   DRDRILL_TEST_PASSWORD: 'planted-password-4242',
 } as const;
 
-/** Every file under `dir`, recursively, decompressing .gz, as text. */
+/** Every file under `dir`, recursively, decompressing .gz and decoding the attestation's payload, as text. */
 async function allText(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
     const bytes = await readFile(path);
-    out.set(path, (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
+    const text = (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+    // The signed Statement travels base64-encoded: look inside it too.
+    const payload = path.endsWith('.intoto.jsonl') ? Buffer.from((JSON.parse(text) as { payload: string }).payload, 'base64').toString('utf8') : '';
+    out.set(path, `${text}\n${payload}`);
   }
   return out;
 }
@@ -45,6 +48,8 @@ describe('the demo drill leaves a verifiable evidence bundle with no secret in i
   let exitCode: number;
   const saved: Record<string, string | undefined> = {};
   const io = captureIo();
+  /** The sandbox that signed is the one whose KMS key is trusted. */
+  const trust = () => ({ env: 'sandbox', sandboxUrl: sandbox?.description.controlPlaneUrl ?? '', stateDir: stateDir ?? '' });
 
   before(async () => {
     for (const [name, value] of Object.entries(PLANTED)) {
@@ -66,9 +71,9 @@ describe('the demo drill leaves a verifiable evidence bundle with no secret in i
     for (const dir of [out, stateDir]) if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it('runs the demo and writes the bundle: run.json, samples, reports, summary and manifest', async () => {
+  it('runs the demo and writes the bundle: run.json, samples, reports, summary, manifest and signed attestation', async () => {
     expect(exitCode, io.text()).to.equal(0);
-    expect((await readdir(runDir)).sort()).to.deep.equal(['index.html', 'junit.xml', 'manifest.sha256', 'run.json', 'samples.csv.gz', 'summary.md']);
+    expect((await readdir(runDir)).sort()).to.deep.equal(['attestation.intoto.jsonl', 'index.html', 'junit.xml', 'manifest.sha256', 'run.json', 'samples.csv.gz', 'summary.md']);
     const record = await readRunRecord(runDir);
     expect(record.faults.flatMap((event) => event.requestIds)).to.have.length.greaterThan(0);
   });
@@ -85,13 +90,13 @@ describe('the demo drill leaves a verifiable evidence bundle with no secret in i
 
   it('passes drdrill verify, and fails it naming the file once one byte changes', async () => {
     const ok = captureIo();
-    expect(await verifyCommand(runDir, ok), ok.text()).to.equal(0);
+    expect(await verifyCommand(runDir, trust(), ok), ok.text()).to.equal(0);
     const path = join(runDir, 'samples.csv.gz');
     const bytes = await readFile(path);
     bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0x80;
     await writeFile(path, bytes);
     const bad = captureIo();
-    expect(await verifyCommand(runDir, bad)).to.equal(1);
+    expect(await verifyCommand(runDir, trust(), bad)).to.equal(1);
     expect(bad.text()).to.contain('changed: samples.csv.gz');
     bytes[bytes.length - 5] = (bytes[bytes.length - 5] ?? 0) ^ 0x80;
     await writeFile(path, bytes);
@@ -106,12 +111,12 @@ describe('the demo drill leaves a verifiable evidence bundle with no secret in i
     }
   });
 
-  it('re-renders the same report from run.json alone and stays verifiable', async () => {
+  it('re-renders the same report from a verified run.json, re-signs it with the same KMS key, and stays verifiable', async () => {
     const before = await readFile(join(runDir, 'index.html'), 'utf8');
     const rerender = captureIo();
-    expect(await reportCommand(runDir, rerender), rerender.text()).to.equal(0);
+    expect(await reportCommand(runDir, trust(), rerender), rerender.text()).to.equal(0);
     expect(await readFile(join(runDir, 'index.html'), 'utf8')).to.equal(before);
-    expect(await verifyCommand(runDir, captureIo())).to.equal(0);
+    expect(await verifyCommand(runDir, trust(), captureIo())).to.equal(0);
   });
 
   it('renders in Chromium with no console error, draws the timeline, and leaves a screenshot', async () => {

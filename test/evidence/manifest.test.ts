@@ -4,9 +4,13 @@ import { appendFile, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MANIFEST_FILE, verifyManifest } from '../../src/evidence/manifest.ts';
+import { pemSigner } from '../../src/evidence/pem-signer.ts';
+import { ATTESTATION_FILE } from '../../src/evidence/statement.ts';
 import { verifyCommand } from '../../src/cli/verify-command.ts';
+import type { CliIo } from '../../src/cli/cli-io.ts';
 import { writeRunDirectory } from '../../src/reporters/write-run-directory.ts';
 import { buildFixtureRunRecord, buildFixtureSamples } from '../reporters/fixture-run-record.ts';
+import { writeKeyPair } from './signing-kit.ts';
 
 function capture(): { out: (line: string) => void; err: (line: string) => void; text: () => string } {
   const lines: string[] = [];
@@ -17,10 +21,13 @@ describe('the evidence bundle manifest', () => {
   let root: string;
   let pristine: string;
   let count = 0;
+  let verify: (dir: string, io: CliIo) => Promise<number>;
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'drdrill-manifest-'));
     pristine = join(root, 'pristine');
-    await writeRunDirectory(pristine, buildFixtureRunRecord(), buildFixtureSamples());
+    const key = await writeKeyPair(root, 'evidence');
+    await writeRunDirectory(pristine, buildFixtureRunRecord(), buildFixtureSamples(), { signer: pemSigner(key.privatePath) });
+    verify = (dir, io) => verifyCommand(dir, { key: key.publicPath, env: 'sandbox' }, io);
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });
@@ -37,20 +44,20 @@ describe('the evidence bundle manifest', () => {
     const manifest = await readFile(join(pristine, MANIFEST_FILE), 'utf8');
     const names = manifest.trimEnd().split('\n').map((line) => line.slice(66));
     expect(names).to.deep.equal(['index.html', 'junit.xml', 'run.json', 'samples.csv.gz', 'summary.md']);
-    expect((await readdir(pristine)).filter((name) => name !== MANIFEST_FILE).sort()).to.deep.equal(names);
+    expect((await readdir(pristine)).filter((name) => name !== MANIFEST_FILE && name !== ATTESTATION_FILE).sort()).to.deep.equal(names);
     const check = spawnSync('sha256sum', ['--check', '--strict', MANIFEST_FILE], { cwd: pristine, encoding: 'utf8' });
     expect(check.status, check.stdout + check.stderr).to.equal(0);
   });
 
   it('verifies an untouched bundle and exits 0', async () => {
     const io = capture();
-    expect(await verifyCommand(pristine, io)).to.equal(0);
-    expect(io.text()).to.contain('5 files match manifest.sha256');
+    expect(await verify(pristine, io)).to.equal(0);
+    expect(io.text()).to.contain('6 files match the signed attestation');
   });
 
   it('catches a single flipped bit at the start, middle and end of every file, naming the file', async function () {
     this.timeout(20_000);
-    const files = (await readdir(pristine)).filter((name) => name !== MANIFEST_FILE);
+    const files = (await readdir(pristine)).filter((name) => name !== MANIFEST_FILE && name !== ATTESTATION_FILE);
     const dir = await copy();
     for (const file of files) {
       const original = await readFile(join(dir, file));
@@ -59,7 +66,7 @@ describe('the evidence bundle manifest', () => {
         tampered[position] = (tampered[position] ?? 0) ^ 0x01;
         await writeFile(join(dir, file), tampered);
         const io = capture();
-        expect(await verifyCommand(dir, io), `${file} byte ${position}`).to.equal(1);
+        expect(await verify(dir, io), `${file} byte ${position}`).to.equal(1);
         expect(io.text()).to.contain(`changed: ${file}`);
         expect((await verifyManifest(dir)).changed).to.deep.equal([file]);
       }
@@ -90,7 +97,7 @@ describe('the evidence bundle manifest', () => {
     await rename(join(dir, 'junit.xml'), join(dir, 'junit-old.xml'));
     await appendFile(join(dir, 'index.html'), '\n');
     const io = capture();
-    expect(await verifyCommand(dir, io)).to.equal(1);
+    expect(await verify(dir, io)).to.equal(1);
     const text = io.text();
     for (const line of ['changed: index.html', 'added:   extra.txt', 'added:   junit-old.xml', 'removed: junit.xml', 'removed: summary.md']) expect(text).to.contain(line);
   });
@@ -109,15 +116,29 @@ describe('the evidence bundle manifest', () => {
     expect((await verifyManifest(dir)).changed).to.deep.equal(['index.html']);
   });
 
-  it('exits 2 with a clear message when the manifest is missing or malformed', async () => {
+  it('names a signed manifest that was removed or mangled, and exits 2 for a directory with neither manifest nor attestation', async () => {
     const dir = await copy();
     await rm(join(dir, MANIFEST_FILE));
     const io = capture();
-    expect(await verifyCommand(dir, io)).to.equal(2);
-    expect(io.text()).to.match(/manifest\.sha256 does not exist; expected the run directory of a drill run/);
+    expect(await verify(dir, io)).to.equal(1);
+    expect(io.text()).to.contain('removed: manifest.sha256');
     await writeFile(join(dir, MANIFEST_FILE), 'not a manifest\n');
     const io2 = capture();
-    expect(await verifyCommand(dir, io2)).to.equal(2);
-    expect(io2.text()).to.contain('line 1 is not "<64 hex digits>  <file>"');
+    expect(await verify(dir, io2)).to.equal(1);
+    expect(io2.text()).to.contain('changed: manifest.sha256');
+    await rm(join(dir, MANIFEST_FILE));
+    await rm(join(dir, ATTESTATION_FILE));
+    const io3 = capture();
+    expect(await verify(dir, io3)).to.equal(2);
+    expect(io3.text()).to.match(/manifest\.sha256 does not exist; expected the run directory of a drill run/);
+  });
+
+  it('still exits 2 naming the bad line when an unsigned bundle has a malformed manifest', async () => {
+    const dir = await copy();
+    await rm(join(dir, ATTESTATION_FILE));
+    await writeFile(join(dir, MANIFEST_FILE), 'not a manifest\n');
+    const io = capture();
+    expect(await verify(dir, io)).to.equal(2);
+    expect(io.text()).to.contain('line 1 is not "<64 hex digits>  <file>"');
   });
 });

@@ -121,4 +121,33 @@ describe('deriving the IAM policy a drill needs', () => {
     const drill = validateDrill({ ...baseDrill, faults: [{ injector: 'api-mapping-detach', target: { region: 'primary', service: 'service2' } }] });
     expect(() => deriveIamPolicy(drill, environment)).to.throw(TargetNotFoundError, 'add services.service2.customDomains.{primary,secondary}');
   });
+  describe('signing the evidence with a KMS key', () => {
+    const drill = validateDrill({ ...baseDrill, faults: [{ injector: 'health-check-invert', target: { region: 'primary' } }] });
+    const kmsStatements = (signingKey: string | undefined) =>
+      deriveIamPolicy(drill, { ...awsEnvironment, ...(signingKey === undefined ? {} : { evidence: { signingKey } }) }).Statement.filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+
+    it('grants kms:GetPublicKey and kms:Sign on the key ARN, or the key id made an ARN in the primary region', () => {
+      const arn = 'arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+      expect(kmsStatements(arn)).to.deep.equal([{ Sid: 'DrdrillKms1', Effect: 'Allow', Action: ['kms:GetPublicKey', 'kms:Sign'], Resource: [arn] }]);
+      expect(kmsStatements('1234abcd-12ab-34cd-56ef-1234567890ab')[0]?.Resource).to.deep.equal(['arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab']);
+    });
+
+    it('for a key named by alias, grants them on the region’s keys under a kms:ResourceAliases condition', () => {
+      expect(kmsStatements('alias/drdrill-evidence')).to.deep.equal([
+        {
+          Sid: 'DrdrillKms1',
+          Effect: 'Allow',
+          Action: ['kms:GetPublicKey', 'kms:Sign'],
+          Resource: ['arn:aws:kms:us-east-1:111122223333:key/*'],
+          Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/drdrill-evidence' } },
+        },
+      ]);
+      expect(kmsStatements('arn:aws:kms:eu-west-1:444455556666:alias/audit')[0]).to.deep.include({ Resource: ['arn:aws:kms:eu-west-1:444455556666:key/*'] });
+    });
+
+    it('grants nothing from KMS without a signing key, or with a local PEM key', () => {
+      expect(kmsStatements(undefined)).to.deep.equal([]);
+      expect(deriveIamPolicy(drill, { ...awsEnvironment, evidence: { signingKeyFile: 'evidence.pem' } }).Statement.flatMap((s) => s.Action).filter((a) => a.startsWith('kms:'))).to.deep.equal([]);
+    });
+  });
 });

@@ -29,6 +29,9 @@ describe('drdrill iam-policy', function () {
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:DescribeSecurityGroupRules',
       'ec2:RevokeSecurityGroupIngress',
+      // Sandbox runs sign their evidence with alias/drdrill-evidence.
+      'kms:GetPublicKey',
+      'kms:Sign',
       'route53:GetHealthCheck',
       'route53:GetHealthCheckStatus',
       'route53:GetHostedZone',

@@ -1,3 +1,4 @@
+import { CreateApiMappingCommand } from '@aws-sdk/client-apigatewayv2';
 import { PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { DeleteParameterCommand, GetAutomationExecutionCommand, StartAutomationExecutionCommand, type AutomationExecution } from '@aws-sdk/client-ssm';
 import { expect } from 'chai';
@@ -86,9 +87,9 @@ describe('revertCalls, made by the sandbox runbook instead of rollback, restore 
    * Snapshot, inject, verify the fault landed (the state differs), then make the journaled
    * handle's revert calls through the runbook: every one succeeds and the state equals the
    * snapshot. Then make them again, as a switch firing after a rollback would: the state is still
-   * equal, and only the calls named in `failsWhenRepeated` fail, with the error given.
+   * equal, and every repeated call succeeds too ("already as it should be" is not a failure).
    */
-  async function revertThroughRunbook(spec: FaultSpec, failsWhenRepeated: Readonly<Record<string, string>> = {}): Promise<{ handle: FaultHandle; calls: readonly AwsApiCall[] }> {
+  async function revertThroughRunbook(spec: FaultSpec): Promise<{ handle: FaultHandle; calls: readonly AwsApiCall[] }> {
     const injector = injectorFor(spec.injector);
     const before = await snapshotSandbox(deps);
     let journaled = '';
@@ -107,15 +108,7 @@ describe('revertCalls, made by the sandbox runbook instead of rollback, restore 
 
     const second = await runThroughRunbook(calls);
     expectStateEqual(await snapshotSandbox(deps), before, 'after the revert calls ran again');
-    for (const outcome of second) {
-      const expectedError = failsWhenRepeated[outcome.call];
-      if (expectedError === undefined) {
-        expect(outcome, `${outcome.call} repeated`).to.deep.equal({ call: outcome.call, status: 'Success' });
-      } else {
-        expect(outcome.status, `${outcome.call} repeated`).to.equal('Failed');
-        expect(outcome.failure, `${outcome.call} repeated`).to.include(`${outcome.call} failed: ${expectedError}:`);
-      }
-    }
+    expect(second, 'every revert call succeeds again once the fault is undone').to.deep.equal(calls.map((c) => ({ call: `${c.service}.${c.api}`, status: 'Success' })));
     return { handle, calls };
   }
 
@@ -133,12 +126,11 @@ describe('revertCalls, made by the sandbox runbook instead of rollback, restore 
     ]);
   });
 
-  it('lambda-500 ssm-flag: the prior flag is written back, and a flag the drill created is deleted (ParameterNotFound when repeated)', async () => {
+  it('lambda-500 ssm-flag: the prior flag is written back, and a flag the drill created is deleted (ParameterNotFound, when repeated, is success)', async () => {
     const created = environment.services['service1']?.failureFlags?.primary ?? '';
     await deps.clients.ssm('us-east-1').send(new DeleteParameterCommand({ Name: created }));
     const { calls } = await revertThroughRunbook(
       { injector: 'lambda-500', mode: 'ssm-flag', statusCode: 503, rate: 1, target: { region: 'primary', services: ['api', 'service1'] } },
-      { 'ssm.DeleteParameter': 'ParameterNotFound' },
     );
     expect(calls.map((c) => [c.api, c.request['Name']])).to.deep.equal([
       ['DeleteParameter', created],
@@ -173,15 +165,31 @@ describe('revertCalls, made by the sandbox runbook instead of rollback, restore 
     expect(calls).to.deep.equal([{ service: 'route53', api: 'UpdateHealthCheck', region: 'us-east-1', request: { HealthCheckId: 'hc-api-us-west-2', Disabled: false } }]);
   });
 
-  it('api-mapping-detach: the mapping is re-created (ConflictException when repeated, nothing changes)', async () => {
-    const { calls } = await revertThroughRunbook({ injector: 'api-mapping-detach', target: { region: 'primary', service: 'service2' } }, { 'apigatewayv2.CreateApiMapping': 'ConflictException' });
+  it('api-mapping-detach: the mapping is re-created (ConflictException, when repeated, is success: the same mapping is there)', async () => {
+    const { calls } = await revertThroughRunbook({ injector: 'api-mapping-detach', target: { region: 'primary', service: 'service2' } });
     expect(calls.map((c) => c.api)).to.deep.equal(['CreateApiMapping']);
   });
 
-  it('sg-ingress-revoke: the rule is authorized again identically (InvalidPermission.Duplicate when repeated)', async () => {
+  it('api-mapping-detach: a ConflictException from a key that now maps another API still fails the execution', async () => {
+    const injector = injectorFor('api-mapping-detach');
+    let journaled = '';
+    await injector.inject({ injector: 'api-mapping-detach', target: { region: 'primary', service: 'service2' } }, deps, async (written) => {
+      journaled = JSON.stringify(written);
+    });
+    const [call] = injector.revertCalls(JSON.parse(journaled) as FaultHandle, { environment });
+    if (call === undefined) throw new Error('no revert call');
+    // Meanwhile someone mapped the key to another API: the switch must not call that "already reverted".
+    const other = sandbox.description.resources.services.find((s) => s.name === 'api')?.deployments.find((d) => d.region === call.region)?.apiId;
+    const request = call.request as { DomainName: string; Stage: string; ApiMappingKey?: string };
+    await deps.clients.apiGatewayV2(call.region).send(new CreateApiMappingCommand({ ...request, ApiId: other }));
+    const [outcome] = await runThroughRunbook([call]);
+    expect(outcome?.status, JSON.stringify(outcome)).to.equal('Failed');
+    expect(outcome?.failure).to.include('apigatewayv2.CreateApiMapping failed: ConflictException');
+  });
+
+  it('sg-ingress-revoke: the rule is authorized again identically (InvalidPermission.Duplicate, when repeated, is success)', async () => {
     const { calls } = await revertThroughRunbook(
       { injector: 'sg-ingress-revoke', target: { region: 'primary', service: 'service2' }, rules: { protocol: 'tcp', port: 443 } },
-      { 'ec2.AuthorizeSecurityGroupIngress': 'InvalidPermission.Duplicate' },
     );
     expect(calls.map((c) => c.api)).to.deep.equal(['AuthorizeSecurityGroupIngress']);
   });

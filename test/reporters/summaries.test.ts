@@ -2,18 +2,11 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { verifyManifest } from '../../src/evidence/manifest.ts';
 import { collectHistory, renderHistoryHtml } from '../../src/reporters/history-index.ts';
 import { renderMarkdownSummary } from '../../src/reporters/markdown-summary.ts';
-import { reportCommand } from '../../src/cli/report-command.ts';
 import { computeRunMetrics } from '../../src/reporters/run-metrics.ts';
-import { sealRunDirectory, writeRunDirectory } from '../../src/reporters/write-run-directory.ts';
+import { writeRunDirectory } from '../../src/reporters/write-run-directory.ts';
 import { buildFixtureRunRecord, buildFixtureSamples, FIXTURE_START } from './fixture-run-record.ts';
-
-function capture(): { out: (line: string) => void; err: (line: string) => void; text: () => string } {
-  const lines: string[] = [];
-  return { out: (line) => lines.push(line), err: (line) => lines.push(line), text: () => lines.join('\n') };
-}
 
 describe('computeRunMetrics', () => {
   it('measures DNS convergence, failback, RTO and error rates from the record alone', () => {
@@ -53,7 +46,7 @@ describe('renderMarkdownSummary', () => {
   });
 });
 
-describe('history and drdrill report', () => {
+describe('the cross-run history', () => {
   let root: string;
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'drdrill-history-'));
@@ -85,36 +78,5 @@ describe('history and drdrill report', () => {
       ['RTO (s)', [[6.85, 6.85]]],
       ['Error rate during fault (%)', [[34, 34]]],
     ]);
-  });
-
-  it('re-renders HTML, JUnit and the summary from run.json alone and reseals an intact bundle', async () => {
-    const dir = join(root, 'primary-lambda-throttle', 'night-1');
-    const html = await readFile(join(dir, 'index.html'), 'utf8');
-    await writeFile(join(dir, 'index.html'), 'lost');
-    await writeFile(join(dir, 'junit.xml'), '');
-    // Reseal by hand so the bundle is "intact" with broken renders: report must restore them.
-    await sealRunDirectory(dir);
-    const io = capture();
-    expect(await reportCommand(dir, io), io.text()).to.equal(0);
-    expect(await readFile(join(dir, 'index.html'), 'utf8')).to.equal(html);
-    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).to.match(/^<\?xml[\s\S]*<testsuites /);
-    expect((await verifyManifest(dir)).intact).to.equal(true);
-  });
-
-  it('renders a tampered bundle for reading but does not reseal it, and exits 1 naming the file', async () => {
-    const dir = join(root, 'primary-lambda-throttle', 'night-2');
-    const text = await readFile(join(dir, 'run.json'), 'utf8');
-    await writeFile(join(dir, 'run.json'), text.replace('"outcome": "failed"', '"outcome": "passed"'));
-    const io = capture();
-    expect(await reportCommand(dir, io)).to.equal(1);
-    expect(io.text()).to.contain('changed: run.json');
-    expect(await readFile(join(dir, 'summary.md'), 'utf8')).to.contain('✅ PASSED');
-    expect((await verifyManifest(dir)).changed).to.include('run.json');
-  });
-
-  it('exits 2 when the directory holds no run record', async () => {
-    const io = capture();
-    expect(await reportCommand(join(root, 'nowhere'), io)).to.equal(2);
-    expect(io.text()).to.contain('does not exist; expected the directory of a finished drill run');
   });
 });

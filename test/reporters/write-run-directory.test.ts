@@ -7,7 +7,9 @@ import { writeAtomic } from '../../src/reporters/atomic-write.ts';
 import { renderHtml } from '../../src/reporters/html.ts';
 import { renderJunit } from '../../src/reporters/junit.ts';
 import { SAMPLES_CSV_HEADER } from '../../src/reporters/samples-csv.ts';
-import { readRunRecord, RunRecordReadError, writeRunDirectory } from '../../src/reporters/write-run-directory.ts';
+import { pemSigner } from '../../src/evidence/pem-signer.ts';
+import { readRunRecord, RunRecordReadError, withSignature, writeRunDirectory } from '../../src/reporters/write-run-directory.ts';
+import { writeKeyPair } from '../evidence/signing-kit.ts';
 import { buildFixtureRunRecord, buildFixtureSamples, FIXTURE_START } from './fixture-run-record.ts';
 
 describe('writeRunDirectory', () => {
@@ -22,21 +24,25 @@ describe('writeRunDirectory', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('creates the directory and writes exactly the six files of the bundle, leaving no temporary files', async () => {
+  it('creates the directory and writes exactly the seven files of a signed bundle, leaving no temporary files', async () => {
     const dir = join(root, 'reports', 'primary-lambda-throttle', record.runId);
-    const { files } = await writeRunDirectory(dir, record, samples);
-    expect(files).to.deep.equal(['run.json', 'junit.xml', 'index.html', 'summary.md', 'samples.csv.gz', 'manifest.sha256'].map((name) => join(dir, name)));
-    expect((await readdir(dir)).sort()).to.deep.equal(['index.html', 'junit.xml', 'manifest.sha256', 'run.json', 'samples.csv.gz', 'summary.md']);
-    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).to.equal(renderJunit([record]));
-    expect(await readFile(join(dir, 'index.html'), 'utf8')).to.equal(renderHtml(record));
+    const key = await writeKeyPair(root, 'evidence');
+    const { files, signature } = await writeRunDirectory(dir, record, samples, { signer: pemSigner(key.privatePath) });
+    expect(signature.status).to.equal('signed');
+    expect(files).to.deep.equal(['run.json', 'junit.xml', 'index.html', 'summary.md', 'samples.csv.gz', 'manifest.sha256', 'attestation.intoto.jsonl'].map((name) => join(dir, name)));
+    expect((await readdir(dir)).sort()).to.deep.equal(['attestation.intoto.jsonl', 'index.html', 'junit.xml', 'manifest.sha256', 'run.json', 'samples.csv.gz', 'summary.md']);
+    const signed = withSignature(record, signature);
+    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).to.equal(renderJunit([signed]));
+    expect(await readFile(join(dir, 'index.html'), 'utf8')).to.equal(renderHtml(signed));
   });
 
-  it('writes run.json as pretty JSON that reads back as the same record', async () => {
+  it('writes run.json as pretty JSON that reads back as the same record, with why it is unsigned', async () => {
     const dir = join(root, 'round-trip');
-    await writeRunDirectory(dir, record, samples);
+    const { signature } = await writeRunDirectory(dir, record, samples);
+    expect(signature).to.deep.equal({ status: 'unsigned', reason: 'no signer was configured' });
     const text = await readFile(join(dir, 'run.json'), 'utf8');
     expect(text.split('\n')[1]).to.equal('  "schemaVersion": 1,');
-    expect(await readRunRecord(dir)).to.deep.equal(JSON.parse(JSON.stringify(record)));
+    expect(await readRunRecord(dir)).to.deep.equal(JSON.parse(JSON.stringify(withSignature(record, signature))));
   });
 
   it('writes every sample to samples.csv.gz, one line each under the header, quoting fields that need it', async () => {

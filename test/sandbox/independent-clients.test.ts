@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
@@ -134,6 +134,22 @@ describe('independent clients against the sandbox: the AWS CLI and dig', functio
     expect(authorized).to.include({ Return: true });
     failsWith(await aws('ec2', 'authorize-security-group-ingress', '--group-id', d.securityGroupId ?? '', '--ip-permissions', permission), 'InvalidPermission.Duplicate');
     failsWith(await aws('ec2', 'describe-security-groups', '--group-ids', 'sg-0000000000000dead'), 'InvalidGroup.NotFound');
+  });
+
+  it('exports the evidence key and signs with it through KMS, and gets NotFoundException for a missing alias', async () => {
+    const key = json(await aws('kms', 'get-public-key', '--key-id', 'alias/drdrill-evidence'));
+    expect(key).to.include({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    expect(key.SigningAlgorithms).to.deep.equal(['ECDSA_SHA_256']);
+    // fileb:// passes bytes the same way in AWS CLI v1 and v2 (which differ on inline blobs).
+    const message = path.join(home, 'message.bin');
+    const signature = path.join(home, 'signature.der');
+    await writeFile(message, 'hello');
+    const signed = json(await aws('kms', 'sign', '--key-id', 'alias/drdrill-evidence', '--message', `fileb://${message}`, '--message-type', 'RAW', '--signing-algorithm', 'ECDSA_SHA_256'));
+    expect(signed.KeyId).to.equal(key.KeyId);
+    await writeFile(signature, Buffer.from(String(signed.Signature), 'base64'));
+    const valid = json(await aws('kms', 'verify', '--key-id', String(key.KeyId), '--message', `fileb://${message}`, '--message-type', 'RAW', '--signing-algorithm', 'ECDSA_SHA_256', '--signature', `fileb://${signature}`));
+    expect(valid.SignatureValid).to.equal(true);
+    failsWith(await aws('kms', 'describe-key', '--key-id', 'alias/nope'), 'NotFoundException');
   });
 
   it('dig gets authoritative answers over UDP and TCP, NXDOMAIN for a missing name, and follows an inversion to the secondary and back', async () => {
