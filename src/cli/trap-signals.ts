@@ -5,9 +5,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
  * Turns SIGINT, SIGTERM and SIGHUP — uncaught exceptions and unhandled rejections, and a stdout
- * or stderr that broke — into an abort of the run, so the runner rolls back before exiting. A second signal does not kill the
- * process mid-rollback: it only says what is going on, because leaving a fault behind is worse
- * than a slow exit.
+ * or stderr that broke — into an abort of the run, so the runner rolls back before exiting. A
+ * second signal does not kill the process mid-rollback: it cuts short whatever call is waiting on
+ * the control plane (`onSignal`) and says what is going on, because leaving a fault behind is
+ * worse than a slow exit.
  *
  * An uncaught exception would otherwise end the process on the spot with every fault still in.
  * Whatever threw (a timer in a drill file, an observer's callback), the runner's own loop is
