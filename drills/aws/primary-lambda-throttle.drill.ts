@@ -1,4 +1,4 @@
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * The demo drill with timings for a real account. Route 53 needs RequestInterval × FailureThreshold

@@ -7,7 +7,7 @@
  * Credentials come only from the standard AWS chain (environment, SSO, instance role) or the named
  * profile below; drdrill never reads or logs secrets.
  */
-import { defineEnvironment } from '../../src/drill/environment.ts';
+import { defineEnvironment } from 'drdrill';
 
 export const environment = defineEnvironment({
   name: 'staging',

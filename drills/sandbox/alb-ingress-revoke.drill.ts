@@ -1,4 +1,4 @@
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * Revoking the ALB security group's ingress rule for the VPC link leaves API Gateway with no

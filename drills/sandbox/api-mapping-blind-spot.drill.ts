@@ -1,5 +1,5 @@
 import { AssertionError } from 'node:assert';
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * The blind spot: service2's health check asks the execute-api endpoint, which keeps answering
@@ -45,9 +45,24 @@ export const drill = defineDrill({
           requests++;
           if (timeline.samples.statusAt(i) === 403) forbidden++;
         }
-        if (requests === 0 || forbidden / requests < 0.9) {
-          throw new AssertionError({ message: `only ${forbidden} of ${requests} requests got 403 while the mapping was detached (expected ≥ 90%)` });
-        }
+        const forbiddenPercent = requests === 0 ? 0 : (forbidden / requests) * 100;
+        const window = { from: verified, to: rolledBack };
+        return {
+          passed: requests > 0 && forbiddenPercent >= 90,
+          observed: `${forbidden} of ${requests} requests got 403 (${forbiddenPercent.toFixed(2)}%) while the mapping was detached; all ${answers.length} DNS answers stayed on ${context.primaryRegion}`,
+          expected: '≥ 90% of requests get 403 and no DNS answer leaves the primary',
+          details: { requests, forbidden, dnsAnswers: answers.length },
+          figures: [
+            {
+              name: 'forbidden',
+              label: 'Requests answered 403 (mapping detached)',
+              value: forbiddenPercent,
+              unit: 'percent',
+              definition: 'requests answered 403 Forbidden ÷ all requests between the fault being verified and its rollback',
+              window,
+            },
+          ],
+        };
       },
     },
     { assertion: 'region-share', region: 'primary', minShare: 100, during: 'after-rollback', skip: '1s', name: 'Clients are served again by the primary once the mapping is back' },

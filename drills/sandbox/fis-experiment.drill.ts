@@ -1,4 +1,4 @@
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * Starts a named FIS experiment template (the environment's `experimentTemplates`), waits until

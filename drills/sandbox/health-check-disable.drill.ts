@@ -1,5 +1,5 @@
 import { AssertionError } from 'node:assert';
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * Disabling a health check does NOT force failover: Route 53 stops checking and reports the

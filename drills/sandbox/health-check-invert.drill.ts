@@ -1,4 +1,4 @@
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * Inverting the primary health check marks a perfectly healthy region unhealthy: Route 53 moves

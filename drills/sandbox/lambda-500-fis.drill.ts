@@ -1,4 +1,4 @@
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * The primary function's FIS template (aws:lambda:invocation-http-integration-response, status

@@ -1,4 +1,4 @@
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * A failure-lambda flag in SSM makes the primary function answer 500. The function caches the

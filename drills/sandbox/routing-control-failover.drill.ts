@@ -1,4 +1,4 @@
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * Turning service1's primary routing control Off moves service1 to the secondary through the

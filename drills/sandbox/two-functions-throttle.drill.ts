@@ -1,4 +1,4 @@
-import { defineDrill } from '../../src/drill/define-drill.ts';
+import { defineDrill } from 'drdrill';
 
 /**
  * A multi-target fault: one `lambda-500` entry throttles the primary functions of service1 and

@@ -1,3 +1,5 @@
+import type { ClientCohort } from '../load/client-cohort.ts';
+
 /**
  * What an assertion needs to know about the environment besides the Timeline: which region is
  * which, and how often the DNS prober asked (the resolution of every DNS time it reports).
@@ -28,4 +30,6 @@ export interface AssertionContext {
    * assertion can be restricted to a set by name. Resolvers in no set are still evaluated.
    */
   readonly resolverSets?: Readonly<Record<string, readonly string[]>>;
+  /** The load's client cohorts (names, models, cache lengths), for cohort filters and their models. */
+  readonly cohorts?: readonly ClientCohort[];
 }

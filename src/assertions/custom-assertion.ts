@@ -3,13 +3,67 @@ import { boundedDuration } from '../drill/bounded-duration.ts';
 import { formatDuration } from '../drill/duration.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
+import type { Figure, FigureUnit } from './figure.ts';
 import type { Verdict } from './verdict.ts';
 
 /**
  * A drill author's own check: throw (e.g. with chai's `expect`) to fail it. It receives the
- * finished Timeline and the assertion context, and may be async.
+ * finished Timeline and the assertion context, and may be async. It may return what it measured,
+ * shown like a built-in's verdict: words, the limit, details, and figures for run.json.
  */
-export type CustomCheck = (timeline: Timeline, context: AssertionContext) => void | Promise<void>;
+export type CustomCheck = (timeline: Timeline, context: AssertionContext) => CustomCheckOutcome | Promise<CustomCheckOutcome>;
+
+/** What a check returns: nothing (it passed), or its measurement. */
+export type CustomCheckOutcome = void | undefined | CustomCheckResult;
+
+/**
+ * A check's own report. `passed: false` fails the verdict without throwing; figures are stored in
+ * run.json's `figures` as `custom.<name>` and printed by every output like the built-in ones.
+ *
+ * @example return { observed: 'p99 640 ms', expected: '≤ 800 ms', figures: [{ name: 'p99', value: 640, unit: 'ms', definition: '…' }] }
+ */
+export interface CustomCheckResult {
+  readonly passed?: boolean;
+  readonly observed?: string;
+  readonly expected?: string;
+  readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly figures?: readonly CustomFigure[];
+}
+
+/** A figure a custom check measured. */
+export interface CustomFigure {
+  /** Short key, letters, digits, dots and dashes; stored as `custom.<name>`. */
+  readonly name: string;
+  readonly label?: string;
+  readonly value: number | null;
+  readonly unit: FigureUnit;
+  /** What the number is, in one sentence. */
+  readonly definition: string;
+  readonly window?: { readonly from: number; readonly to: number };
+  readonly resolutionMs?: number;
+}
+
+const checkResultSchema = z
+  .strictObject({
+    passed: z.boolean().optional(),
+    observed: z.string().optional(),
+    expected: z.string().optional(),
+    details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    figures: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, 'expected a short key of letters, digits, dots and dashes'),
+          label: z.string().min(1).optional(),
+          value: z.number().finite().nullable(),
+          unit: z.enum(['ms', 'percent']),
+          definition: z.string().min(1, 'expected a sentence saying what the number is'),
+          window: z.strictObject({ from: z.number(), to: z.number() }).optional(),
+          resolutionMs: z.number().nonnegative().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .optional();
 
 /** Options of `custom`: a function of the Timeline, written in the drill. */
 export const customAssertionOptions = z.strictObject({
@@ -17,7 +71,7 @@ export const customAssertionOptions = z.strictObject({
   /** Required: a function has no meaningful generated name. */
   name: z.string().min(1, 'expected a name saying what the check proves'),
   check: z.custom<CustomCheck>((value) => typeof value === 'function', {
-    message: 'expected a function (timeline, context) => void | Promise<void> that throws when the check fails',
+    message: 'expected a function (timeline, context) => void | result (or a promise of one) that throws when the check fails',
   }),
   /** Longest an async check may take before it is reported as errored. */
   timeout: boundedDuration({ min: 1 }).default(10_000),
@@ -39,14 +93,14 @@ export async function evaluateCustomAssertion(
   const base = { assertion: 'custom', name: options.name, expected: 'the check completes without throwing' } as const;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const outcome = options.check(timeline, context);
+    let outcome = options.check(timeline, context);
     if (isThenable(outcome)) {
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new CustomCheckTimeoutError(`the check did not finish within ${formatDuration(options.timeout)}`)), options.timeout);
       });
-      await Promise.race([outcome, timedOut]);
+      outcome = await Promise.race([outcome, timedOut]);
     }
-    return { ...base, status: 'passed', observed: 'the check passed' };
+    return verdictFromResult(base, outcome);
   } catch (error) {
     return verdictFromThrow(base, error);
   } finally {
@@ -71,10 +125,40 @@ export function evaluateCustomAssertionSync(timeline: Timeline, options: CustomA
         observed: 'the check is asynchronous and was evaluated synchronously: evaluate it with evaluateAssertions (or evaluateCustomAssertion)',
       };
     }
-    return { ...base, status: 'passed', observed: 'the check passed' };
+    return verdictFromResult(base, outcome);
   } catch (error) {
     return verdictFromThrow(base, error);
   }
+}
+
+/** A returned report as the verdict: passed unless it says otherwise; a malformed report is errored. */
+function verdictFromResult(base: { assertion: string; name: string; expected: string }, outcome: unknown): Verdict {
+  const parsed = checkResultSchema.safeParse(outcome);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue === undefined || issue.path.length === 0 ? 'the result' : issue.path.map(String).join('.');
+    return { ...base, status: 'errored', observed: `the check returned a malformed report: ${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  const result = parsed.data;
+  if (result === undefined) return { ...base, status: 'passed', observed: 'the check passed' };
+  const passed = result.passed ?? true;
+  const figures: Figure[] = (result.figures ?? []).map((figure) => ({
+    name: `custom.${figure.name}`,
+    label: figure.label ?? figure.name,
+    value: figure.value,
+    unit: figure.unit,
+    definition: figure.definition,
+    ...(figure.window === undefined ? {} : { window: figure.window }),
+    ...(figure.resolutionMs === undefined ? {} : { resolutionMs: figure.resolutionMs }),
+  }));
+  return {
+    ...base,
+    status: passed ? 'passed' : 'failed',
+    observed: result.observed ?? (passed ? 'the check passed' : 'the check reported a failure'),
+    ...(result.expected === undefined ? {} : { expected: result.expected }),
+    ...(result.details === undefined ? {} : { details: result.details }),
+    ...(figures.length === 0 ? {} : { figures }),
+  };
 }
 
 /** An async custom check ran past its timeout. */

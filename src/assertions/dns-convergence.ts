@@ -9,6 +9,7 @@ import { summarizeConvergence } from './resolver-convergence.ts';
 import { describeQuorum, quorumSchema, resolverSelectionSchema, selectResolvers } from './resolver-quorum.ts';
 import { formatTimeWithResolution } from './verdict-format.ts';
 import type { Verdict } from './verdict.ts';
+import type { Figure } from './figure.ts';
 
 /** Options of `dns-convergence`: every resolver settles on the healthy region in time. */
 export const dnsConvergenceOptions = z.strictObject({
@@ -129,12 +130,23 @@ export function evaluateDnsConvergence(
     }
   }
 
+  const window = measured.quorumAt !== null ? { from: inject.at, to: measured.quorumAt } : evidenceWindow;
+  const figure: Figure = {
+    name: options.to === 'secondary' ? 'dns.convergence' : 'dns.convergence.primary',
+    label: options.to === 'secondary' ? 'DNS convergence' : 'DNS convergence on primary',
+    value: silent ? null : measured.quorumMs,
+    unit: 'ms',
+    definition: `first injection → ${quorum === 'all' ? 'the last of the' : `a quorum (${String(quorum)}) of the`} ${total} probed resolvers answered ${targetRegion} for good (until the rollback)`,
+    window,
+    resolutionMs: context.probeIntervalMs,
+  };
   return {
     ...base,
     status: ok ? 'passed' : 'failed',
     observed,
-    window: measured.quorumAt !== null ? { from: inject.at, to: measured.quorumAt } : evidenceWindow,
+    window,
     resolutionMs: context.probeIntervalMs,
     details,
+    figures: [figure],
   };
 }

@@ -6,6 +6,8 @@ import { PHASES, phaseWindow, type PhaseName, type Timeline } from '../runner/ti
 import { latencyPercentiles, PERCENTILE_KEYS, type LatencyPercentiles, type PercentileKey } from './latency-percentiles.ts';
 import { formatRate } from './verdict-format.ts';
 import type { Verdict, VerdictStatus } from './verdict.ts';
+import { cohortOption, ofCohort, timelineOfCohort } from './cohort-filter.ts';
+import type { Figure } from './figure.ts';
 
 const latencyLimits = z.strictObject(
   Object.fromEntries(PERCENTILE_KEYS.map((key) => [key, durationSchema.optional()])) as Record<PercentileKey, z.ZodOptional<typeof durationSchema>>,
@@ -26,13 +28,15 @@ export const errorBudgetOptions = z.strictObject({
   maxOutage: durationSchema.optional(),
   /** Largest acceptable latency percentiles over every request of the phase, e.g. `{ p99: '800ms' }`. */
   maxLatency: latencyLimits.optional(),
+  /** Judge only this client cohort's requests (a `load.clients` name). */
+  cohort: cohortOption,
 });
 
 export type ErrorBudgetOptions = z.output<typeof errorBudgetOptions>;
 type SinglePhase = PhaseName | 'all';
 
 /** Generated display name, e.g. `Error rate ≤ 1.00% and outages ≤ 5 s in phase fault`. */
-export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'maxErrorRate' | 'maxOutage'>): string {
+export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'maxErrorRate' | 'maxOutage'> & { readonly cohort?: string }): string {
   const outage = options.maxOutage === undefined ? '' : ` and outages ≤ ${formatDuration(options.maxOutage)}`;
   const scope =
     options.phase === 'all'
@@ -40,7 +44,7 @@ export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'max
       : Array.isArray(options.phase)
         ? `in each of phases ${options.phase.join(', ')}`
         : `in phase ${options.phase}`;
-  return `Error rate ≤ ${formatRate(options.maxErrorRate)}${outage} ${scope}`;
+  return `Error rate ≤ ${formatRate(options.maxErrorRate)}${outage} ${scope}${options.cohort === undefined ? '' : ` for cohort ${options.cohort}`}`;
 }
 
 /**
@@ -58,7 +62,7 @@ const RATE_EPSILON = 1e-9;
  * percentiles (HDR histogram over every request, failed ones included: that is what clients
  * waited). With a list of phases each is judged alone, its details prefixed with its name.
  */
-export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOptions): Verdict {
+export function evaluateErrorBudget(whole: Timeline, options: ErrorBudgetOptions): Verdict {
   const latencyText = describeLatencyLimits(options.maxLatency);
   const base = {
     assertion: 'error-budget',
@@ -69,7 +73,12 @@ export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOpti
       (latencyText === '' ? '' : `; latency ${latencyText}`),
   } as const;
 
-  if (!Array.isArray(options.phase)) return { ...base, ...judgePhase(timeline, options, options.phase) };
+  const timeline = timelineOfCohort(whole, options.cohort);
+  if ('problem' in timeline) return { ...base, status: 'errored', observed: timeline.problem };
+  if (!Array.isArray(options.phase)) {
+    const { figure, ...result } = judgePhase(timeline, options, options.phase);
+    return { ...base, ...result, ...(figure === undefined ? {} : { figures: [ofCohort(figure, options.cohort)] }) };
+  }
 
   const parts = options.phase.map((phase) => ({ phase, result: judgePhase(timeline, options, phase) }));
   const details: Record<string, string | number | null> = {};
@@ -88,6 +97,7 @@ export function evaluateErrorBudget(timeline: Timeline, options: ErrorBudgetOpti
       ? {}
       : { window: { from: Math.min(...windows.map((w) => w.from)), to: Math.max(...windows.map((w) => w.to)) } }),
     details,
+    figures: parts.flatMap(({ result }) => (result.figure === undefined ? [] : [ofCohort(result.figure, options.cohort)])),
   };
 }
 
@@ -96,6 +106,22 @@ interface PhaseResult {
   readonly observed: string;
   readonly window?: { readonly from: number; readonly to: number };
   readonly details?: Record<string, string | number | null>;
+  readonly figure?: Figure;
+}
+
+/** The error rate of one named window, e.g. `errorRate.recovery`, `errorRate.run`. */
+function errorRateFigure(phase: SinglePhase, rate: number, window: { from: number; to: number }): Figure {
+  return {
+    name: `errorRate.${phase === 'all' ? 'run' : phase}`,
+    label: phase === 'all' ? 'Error rate (whole run)' : `Error rate (phase ${phase})`,
+    value: rate,
+    unit: 'percent',
+    definition:
+      phase === 'all'
+        ? 'failed ÷ all requests of the run (failed: no response, or HTTP 4xx/5xx)'
+        : `failed ÷ all requests of phase ${phase} (by start time; a failure in flight at a boundary counts where it failed)`,
+    window,
+  };
 }
 
 function judgePhase(timeline: Timeline, options: ErrorBudgetOptions, phase: SinglePhase): PhaseResult {
@@ -140,7 +166,13 @@ function judgePhase(timeline: Timeline, options: ErrorBudgetOptions, phase: Sing
       .join(', ')}`;
   }
   if (tooSlow.length > 0) observed += ` (over the limit: ${tooSlow.join(', ')})`;
-  return { status: rateOk && outageOk && tooSlow.length === 0 ? 'passed' : 'failed', observed, window, details };
+  return {
+    status: rateOk && outageOk && tooSlow.length === 0 ? 'passed' : 'failed',
+    observed,
+    window,
+    details,
+    figure: errorRateFigure(phase, rate, window),
+  };
 }
 
 function describeLatencyLimits(limits: ErrorBudgetOptions['maxLatency']): string {

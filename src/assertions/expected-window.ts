@@ -47,7 +47,8 @@ export function expectedFailoverWindow(timeline: Timeline, context: AssertionCon
   };
 }
 
-function largestAnsweredTtl(timeline: Timeline): number {
+/** The largest TTL (seconds) any resolver answered with: the record's TTL as clients saw it. */
+export function largestAnsweredTtl(timeline: Timeline): number {
   let ttl = 0;
   for (const observation of timeline.dns) if (observation.ttl !== undefined && observation.ttl > ttl) ttl = observation.ttl;
   return ttl;

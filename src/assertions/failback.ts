@@ -7,7 +7,9 @@ import { unknownRegionProblem } from './known-region.ts';
 import { describeFlaps } from './quorum-convergence.ts';
 import { resolverConvergence, summarizeConvergence } from './resolver-convergence.ts';
 import { formatRate, plural } from './verdict-format.ts';
+import { cohortOption, timelineOfCohort } from './cohort-filter.ts';
 import type { Verdict } from './verdict.ts';
+import type { Figure } from './figure.ts';
 
 const DEFAULT_FINAL_WINDOW_MS = 3000;
 
@@ -25,13 +27,15 @@ export const failbackOptions = z.strictObject({
   maxErrorRate: z.number().min(0).max(100).optional(),
   /** Most answer flaps (a resolver leaving the primary again after reaching it) tolerated; unchecked by default, always reported. */
   maxFlaps: z.number().int().min(0).optional(),
+  /** Judge the traffic half on this client cohort's requests only (a `load.clients` name). */
+  cohort: cohortOption,
 });
 
 export type FailbackOptions = z.output<typeof failbackOptions>;
 
 /** Generated display name, e.g. `Traffic fails back to primary within 10 s`. */
-export function failbackName(options: Pick<FailbackOptions, 'within'>): string {
-  return `Traffic fails back to primary within ${formatDuration(options.within)}`;
+export function failbackName(options: Pick<FailbackOptions, 'within'> & { readonly cohort?: string }): string {
+  return `Traffic${options.cohort === undefined ? '' : ` of cohort ${options.cohort}`} fails back to primary within ${formatDuration(options.within)}`;
 }
 
 /**
@@ -43,7 +47,7 @@ export function failbackName(options: Pick<FailbackOptions, 'within'>): string {
  * `maxErrorRate` when given) and flapping: a resolver whose answers reached the primary and
  * then left it again (judged against `maxFlaps` when given, reported always).
  */
-export function evaluateFailback(timeline: Timeline, options: FailbackOptions, context: AssertionContext): Verdict {
+export function evaluateFailback(whole: Timeline, options: FailbackOptions, context: AssertionContext): Verdict {
   const primary = context.primaryRegion;
   const minShare = options.minPrimaryShare ?? 100;
   const base = {
@@ -57,6 +61,8 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
       (options.maxErrorRate === undefined ? '' : `; error rate after rollback ≤ ${formatRate(options.maxErrorRate)}`) +
       (options.maxFlaps === undefined ? '' : `; ≤ ${plural(options.maxFlaps, 'flap')}`),
   } as const;
+  const timeline = timelineOfCohort(whole, options.cohort);
+  if ('problem' in timeline) return { ...base, status: 'errored', observed: timeline.problem };
 
   let rollbackAt: number | undefined;
   for (const event of timeline.faults) {
@@ -81,6 +87,7 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
   let dnsOk: boolean;
   let dnsText: string;
   let flaps = 0;
+  let failbackMs: number | null = null;
   if (timeline.dns.length === 0) {
     dnsOk = false;
     dnsText = 'no resolver answered: no DNS observations were recorded';
@@ -91,6 +98,7 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
     });
     const summary = summarizeConvergence(results, options.within, context.probeIntervalMs);
     dnsOk = summary.ok;
+    failbackMs = results.some((result) => result.ms === null) ? null : summary.slowestMs;
     dnsText = results.every((result) => result.answers === 0)
       ? `no resolver answered after the rollback (${results.length} probed)`
       : summary.text;
@@ -169,5 +177,21 @@ export function evaluateFailback(timeline: Timeline, options: FailbackOptions, c
     window,
     resolutionMs: context.probeIntervalMs,
     details,
+    // DNS failback is everyone's: a cohort's verdict judges its traffic, the figure stays the run's.
+    ...(timeline.dns.length === 0 || options.cohort !== undefined
+      ? {}
+      : {
+          figures: [
+            {
+              name: 'failback',
+              label: 'Failback (DNS)',
+              value: failbackMs,
+              unit: 'ms',
+              definition: `last rollback → every probed resolver answered ${primary} again for good`,
+              window,
+              resolutionMs: context.probeIntervalMs,
+            } satisfies Figure,
+          ],
+        }),
   };
 }

@@ -4,6 +4,7 @@ import { isErrorSample } from '../load/sample.ts';
 import { PHASES, phaseWindow, type Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
 import { formatRate, plural } from './verdict-format.ts';
+import { cohortOption, timelineOfCohort } from './cohort-filter.ts';
 import type { Verdict } from './verdict.ts';
 
 /** Stretches of a run a region-share can be judged over, besides the phases. */
@@ -29,15 +30,18 @@ export const regionShareOptions = z.strictObject({
    * requests that got an answer without error.
    */
   of: z.enum(['all', 'successful']).default('all'),
+  /** Judge only this client cohort's requests (a `load.clients` name). */
+  cohort: cohortOption,
 });
 
 export type RegionShareOptions = z.output<typeof regionShareOptions>;
 
 /** Generated display name, e.g. `≥ 95.00% of requests served by secondary during fault-active`. */
-export function regionShareName(options: Pick<RegionShareOptions, 'region' | 'minShare' | 'during' | 'skip' | 'of'>): string {
+export function regionShareName(options: Pick<RegionShareOptions, 'region' | 'minShare' | 'during' | 'skip' | 'of'> & { readonly cohort?: string }): string {
   const skip = options.skip > 0 ? ` (after the first ${formatDuration(options.skip)})` : '';
   const of = options.of === 'successful' ? 'successful requests' : 'requests';
-  return `≥ ${formatRate(options.minShare)} of ${of} served by ${options.region} during ${options.during}${skip}`;
+  const who = options.cohort === undefined ? '' : ` of cohort ${options.cohort}`;
+  return `≥ ${formatRate(options.minShare)} of ${of}${who} served by ${options.region} during ${options.during}${skip}`;
 }
 
 /**
@@ -45,7 +49,7 @@ export function regionShareName(options: Pick<RegionShareOptions, 'region' | 'mi
  * without error by the expected region. Details break the requests down by the region that
  * answered, so "who served instead" is on the record.
  */
-export function evaluateRegionShare(timeline: Timeline, options: RegionShareOptions, context: AssertionContext): Verdict {
+export function evaluateRegionShare(whole: Timeline, options: RegionShareOptions, context: AssertionContext): Verdict {
   const region = options.region === 'primary' ? context.primaryRegion : context.secondaryRegion;
   const base = {
     assertion: 'region-share',
@@ -53,6 +57,8 @@ export function evaluateRegionShare(timeline: Timeline, options: RegionShareOpti
     expected: `≥ ${formatRate(options.minShare)} of ${options.of === 'successful' ? 'successful requests' : 'requests'} served by ${region}`,
   } as const;
 
+  const timeline = timelineOfCohort(whole, options.cohort);
+  if ('problem' in timeline) return { ...base, status: 'errored', observed: timeline.problem };
   const span = stretch(timeline, options.during);
   if (typeof span === 'string') return { ...base, status: 'errored', observed: span };
   const window = { from: Math.min(span.from + options.skip, span.to), to: span.to };

@@ -1,3 +1,5 @@
+import type { Figure } from './figure.ts';
+
 /** The outcome of one assertion. A failed expectation is a verdict, never an exception. */
 export type VerdictStatus = 'passed' | 'failed' | 'errored';
 
@@ -17,4 +19,9 @@ export interface Verdict {
   readonly resolutionMs?: number;
   /** Per-item breakdown (e.g. per resolver), for reports. */
   readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+  /**
+   * The headline numbers this assertion measured (its RTO, its window's error rate…). The runner
+   * lifts them into run.json's `figures`, the one place every output reads them from.
+   */
+  readonly figures?: readonly Figure[];
 }

@@ -1,10 +1,16 @@
 import { parseArgs } from 'node:util';
+import { CredentialsError, findCredentialProblem } from '../aws/credentials-error.ts';
+import { loadConfig } from '../config/load-config.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { LOAD_CHOICES, type LoadChoice } from '../load/select-engine.ts';
 import { LockHeldError } from '../runner/lock-held-error.ts';
 import { RunDeclinedError } from '../runner/run-declined-error.ts';
 import { EXIT_CODES } from '../runner/run-record.ts';
+import { TOOL_VERSION } from '../runner/tool-version.ts';
 import type { CliIo } from './cli-io.ts';
+import { COMMAND_HELP } from './command-help.ts';
+import { discoverCommand } from './discover-command.ts';
+import { initCommand } from './init-command.ts';
 import { iamPolicyCommand } from './iam-policy-command.ts';
 import { listCommand } from './list-command.ts';
 import { planCommand } from './plan-command.ts';
@@ -25,6 +31,9 @@ commands:
   iam-policy <drill.ts> print the least-privilege IAM policy (JSON) the drill needs in --env
   recover               undo what interrupted runs left behind (safe to repeat)
   sandbox up            run the two-region sandbox standalone; prints its endpoints as JSON
+  init [dir]            scaffold drdrill.config.ts, a sandbox drill, an AWS environment template, CI examples
+  discover              write an environment file from what an AWS account (or the sandbox) already has
+  help <command>        one command's options (also: drdrill <command> --help)
 
 options:
   --env <name>          sandbox (default: an embedded sandbox) or drills/environments/<name>.ts
@@ -36,6 +45,9 @@ options:
   --force               recover: also undo runs whose process still seems alive
   --key <pem>           verify, report: trust this EC P-256 key (public, or private to re-sign) instead of --env's
   --control-plane-port, --dns-port, --http-port <n>   sandbox up: fixed ports (default: any free)
+  --version             print drdrill's version
+
+Defaults for --env, --out, --state-dir and the folders come from ./drdrill.config.ts when it exists.
 
 exit codes: 0 passed · 1 an assertion failed · 2 bad input, nothing changed ·
             3 aborted, everything rolled back · 4 a rollback failed, faults may remain`;
@@ -52,9 +64,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       allowPositionals: true,
       strict: true,
       options: {
-        env: { type: 'string', default: 'sandbox' },
+        env: { type: 'string' },
         'sandbox-url': { type: 'string' },
-        out: { type: 'string', default: 'reports' },
+        out: { type: 'string' },
         'state-dir': { type: 'string' },
         force: { type: 'boolean', default: false },
         key: { type: 'string' },
@@ -63,7 +75,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'control-plane-port': { type: 'string' },
         'dns-port': { type: 'string' },
         'http-port': { type: 'string' },
+        record: { type: 'string' },
+        zone: { type: 'string' },
+        'env-name': { type: 'string' },
+        profile: { type: 'string' },
+        regions: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -72,37 +90,70 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
+  if (values.version) {
+    io.out(TOOL_VERSION);
+    return 0;
+  }
+  if (command === 'help') return help(values.help ? 'help' : rest[0], io);
+  if (values.help && command !== undefined) return help(command, io);
   if (values.help || command === undefined) {
     (command === undefined && !values.help ? io.err : io.out)(USAGE);
     return values.help ? 0 : EXIT_CODES['bad-input'];
   }
   const sandboxUrl = values['sandbox-url'];
-  const stateDir = values['state-dir'];
   try {
+    if (command === 'init') return await initCommand({ dir: rest[0] ?? '.' }, io);
+    const { config } = await loadConfig();
+    const env = values.env ?? config.defaultEnvironment;
+    const environments = config.environments;
+    const stateDir = values['state-dir'] ?? (process.env.DRDRILL_STATE_DIR === undefined ? config.state : undefined);
     switch (command) {
       case 'run':
         return await runCommand(
-          { files: rest, env: values.env, out: values.out, yes: values.yes, load: loadChoice(values.load), ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) },
+          {
+            files: rest,
+            env,
+            environments,
+            out: values.out ?? config.reports,
+            reporters: config.reporters,
+            yes: values.yes,
+            load: loadChoice(values.load),
+            ...(sandboxUrl === undefined ? {} : { sandboxUrl }),
+            ...(stateDir === undefined ? {} : { stateDir }),
+          },
           io,
         );
       case 'plan': {
         const [file] = rest;
         if (file === undefined || rest.length > 1) throw new InvalidInputError('drdrill plan', ['expected exactly one drill file']);
-        return await planCommand({ file, env: values.env, ...(sandboxUrl === undefined ? {} : { sandboxUrl }) }, io);
+        return await planCommand({ file, env, environments, ...(sandboxUrl === undefined ? {} : { sandboxUrl }) }, io);
       }
+      case 'discover':
+        return await discoverCommand(
+          {
+            record: values.record,
+            envName: values['env-name'],
+            environments,
+            ...(values.zone === undefined ? {} : { zone: values.zone }),
+            ...(values.profile === undefined ? {} : { profile: values.profile }),
+            ...(values.regions === undefined ? {} : { regions: values.regions }),
+            ...(sandboxUrl === undefined ? {} : { sandboxUrl }),
+          },
+          io,
+        );
       case 'report':
       case 'verify': {
         const [dir] = rest;
         if (dir === undefined || rest.length > 1) throw new InvalidInputError(`drdrill ${command}`, [`expected exactly one run directory, e.g. drdrill ${command} reports/<drill>/<run-id>`]);
-        const trust = { env: values.env, ...(values.key === undefined ? {} : { key: values.key }), ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) };
+        const trust = { env, ...(values.key === undefined ? {} : { key: values.key }), ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) };
         return command === 'report' ? await reportCommand(dir, trust, io) : await verifyCommand(dir, trust, io);
       }
       case 'list':
-        return await listCommand({ dir: rest[0] ?? 'drills' }, io);
+        return await listCommand({ dir: rest[0] ?? config.drills }, io);
       case 'iam-policy': {
         const [file] = rest;
         if (file === undefined || rest.length > 1) throw new InvalidInputError('drdrill iam-policy', ['expected exactly one drill file']);
-        return await iamPolicyCommand({ file, env: values.env, ...(sandboxUrl === undefined ? {} : { sandboxUrl }) }, io);
+        return await iamPolicyCommand({ file, env, environments, ...(sandboxUrl === undefined ? {} : { sandboxUrl }) }, io);
       }
       case 'recover':
         return await recoverCommand({ force: values.force, ...(stateDir === undefined ? {} : { stateDir }) }, io);
@@ -122,6 +173,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return EXIT_CODES['bad-input'];
     }
   } catch (error) {
+    const credentials = error instanceof CredentialsError ? error : findCredentialProblem(error);
+    if (credentials !== undefined) {
+      // Raised before the first change (runDrill turns anything later into a rolled-back run).
+      const message = credentials instanceof CredentialsError ? credentials.message : new CredentialsError(undefined, `${credentials.name}: ${credentials.message}`).message;
+      io.err(`drdrill: ${message}\nnothing was changed.`);
+      return EXIT_CODES['bad-input'];
+    }
     if (error instanceof InvalidInputError) {
       io.err(`drdrill: ${error.message}\nnothing was changed.`);
       return EXIT_CODES['bad-input'];
@@ -137,6 +195,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     throw error;
   }
+}
+
+/** `drdrill help <command>` and `drdrill <command> --help`: that command's options, or the overview. */
+function help(command: string | undefined, io: CliIo): number {
+  if (command === undefined) {
+    io.out(USAGE);
+    return 0;
+  }
+  const text = COMMAND_HELP[command];
+  if (text === undefined) {
+    io.err(`drdrill help: unknown command "${command}"; commands: ${Object.keys(COMMAND_HELP).join(', ')}`);
+    return EXIT_CODES['bad-input'];
+  }
+  io.out(text);
+  return 0;
 }
 
 function loadChoice(value: string): LoadChoice {

@@ -1,7 +1,7 @@
-import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadDrill } from '../drill/load-drill.ts';
 import { deriveIamPolicy } from '../iam/derive-iam-policy.ts';
 import { TargetNotFoundError } from '../injectors/injector.ts';
+import { missingTargetInput } from '../runner/check-environment-ids.ts';
 import type { CliIo } from './cli-io.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
 
@@ -10,6 +10,8 @@ export interface IamPolicyCommandOptions {
   /** `sandbox` (the default) or an environment name / file, as for `drdrill run --env`. */
   readonly env?: string;
   readonly sandboxUrl?: string;
+  /** Folder environment names are looked up in. @default 'drills/environments' */
+  readonly environments?: string;
 }
 
 /**
@@ -19,12 +21,12 @@ export interface IamPolicyCommandOptions {
  */
 export async function iamPolicyCommand(options: IamPolicyCommandOptions, io: CliIo): Promise<number> {
   const { drill, file } = await loadDrill(options.file);
-  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl);
+  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl, undefined, options.environments);
   try {
     io.out(JSON.stringify(deriveIamPolicy(drill, resolved.environment), null, 2));
     return 0;
   } catch (error) {
-    if (error instanceof TargetNotFoundError) throw new InvalidInputError(file, [`faults: ${error.message}`]);
+    if (error instanceof TargetNotFoundError) throw missingTargetInput(error, { environment: resolved.environment, environmentSource: resolved.source, drillFile: file });
     throw error;
   } finally {
     await resolved.embedded?.close();

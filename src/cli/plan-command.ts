@@ -1,16 +1,21 @@
 import { AwsClients } from '../aws/aws-clients.ts';
+import { checkCredentials } from '../aws/credentials-error.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { loadDrill } from '../drill/load-drill.ts';
 import { TargetNotFoundError } from '../injectors/injector.ts';
+import { missingTargetInput } from '../runner/check-environment-ids.ts';
 import { drillReferenceProblems } from '../runner/drill-references.ts';
 import { planFaults } from '../runner/plan-faults.ts';
 import type { CliIo } from './cli-io.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
 
 /** `drdrill plan`: every change the drill would make, current → new, read live; changes nothing. */
-export async function planCommand(options: { readonly file: string; readonly env: string; readonly sandboxUrl?: string }, io: CliIo): Promise<number> {
+export async function planCommand(
+  options: { readonly file: string; readonly env: string; readonly environments?: string; readonly sandboxUrl?: string },
+  io: CliIo,
+): Promise<number> {
   const { drill, file } = await loadDrill(options.file);
-  const resolved = await resolveEnvironment(options.env, options.sandboxUrl);
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, undefined, options.environments);
   const { environment } = resolved;
   const problems = drillReferenceProblems(drill, environment);
   if (problems.length > 0) {
@@ -19,12 +24,13 @@ export async function planCommand(options: { readonly file: string; readonly env
   }
   const clients = AwsClients.forEnvironment(environment);
   try {
+    if (environment.kind === 'aws') await checkCredentials(clients, environment.regions.primary, environment.profile);
     const changes = await planFaults(drill.faults, { environment, clients, defaultService: drill.service });
     io.out(`${drill.name} on ${environment.name} (${environment.kind}, account ${environment.accountId}) would change:`);
     for (const change of changes) io.out(`  ${change.target}: ${change.field} ${change.from} → ${change.to}`);
     return 0;
   } catch (error) {
-    if (error instanceof TargetNotFoundError) throw new InvalidInputError(file, [`faults: ${error.message}`]);
+    if (error instanceof TargetNotFoundError) throw missingTargetInput(error, { environment, environmentSource: resolved.source, drillFile: file });
     throw error;
   } finally {
     clients.destroy();

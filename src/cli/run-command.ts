@@ -7,13 +7,13 @@ import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { newRunId } from '../runner/run-id.ts';
 import { renderConsoleSummary } from '../reporters/console-summary.ts';
-import { writeRunDirectory } from '../reporters/write-run-directory.ts';
+import { writeRunDirectory, type WriteRunDirectoryOptions } from '../reporters/write-run-directory.ts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import { environmentSigner, NO_SIGNING_KEY } from '../evidence/environment-signer.ts';
 import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import { defaultStateDir } from '../runner/journal.ts';
 import { runDrill } from '../runner/run-drill.ts';
-import { prepareFolder } from '../runner/run-folders.ts';
+import { checkRunFolder } from '../runner/run-folders.ts';
 import { EXIT_CODES, type RunRecord } from '../runner/run-record.ts';
 import { writeAtomic } from '../reporters/atomic-write.ts';
 import { renderJunit } from '../reporters/junit.ts';
@@ -22,13 +22,19 @@ import type { CliIo } from './cli-io.ts';
 import { confirmPlan } from './confirm-plan.ts';
 import { startHeartbeat } from './progress-heartbeat.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
+import { checkCredentials } from '../aws/credentials-error.ts';
+import type { Reporter } from '../config/drdrill-config.ts';
 import { trapSignals } from './trap-signals.ts';
 
 export interface RunCommandOptions {
   readonly files: readonly string[];
   readonly env: string;
   readonly sandboxUrl?: string;
+  /** Folder environment names are looked up in. @default 'drills/environments' */
+  readonly environments?: string;
   readonly out: string;
+  /** Report files to write besides run.json and the manifest. @default all */
+  readonly reporters?: readonly Reporter[];
   readonly stateDir?: string;
   /** Skip the confirmation before changing an AWS account. */
   readonly yes?: boolean;
@@ -54,10 +60,18 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const drills: LoadedDrill[] = [];
   for (const file of options.files) drills.push(await loadDrill(file));
   const stateDir = options.stateDir ?? defaultStateDir();
-  await prepareFolder('--state-dir', stateDir, 'the run journals');
-  await prepareFolder('--out', options.out, 'the reports');
+  await checkRunFolder('--state-dir', stateDir, 'the run journals');
+  await checkRunFolder('--out', options.out, 'the reports');
 
-  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.stateDir);
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.stateDir, options.environments);
+  if (resolved.environment.kind === 'aws') {
+    const clients = AwsClients.forEnvironment(resolved.environment);
+    try {
+      await checkCredentials(clients, resolved.environment.regions.primary, resolved.environment.profile);
+    } finally {
+      clients.destroy();
+    }
+  }
   const signals = trapSignals(io);
   let exitCode: number = EXIT_CODES.passed;
   const records: RunRecord[] = [];
@@ -66,6 +80,12 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       if (signals.signal.aborted) break;
       io.out(`▶ ${drill.name} on ${resolved.environment.name} (${resolved.environment.kind})`);
       const selected = await chooseEngine(options.load ?? 'auto', resolved.environment, drill.name);
+      if (drill.load.clients !== undefined && selected.engine.name !== 'builtin') {
+        // k6's dns option and connection reuse are one setting for the whole test: it cannot give cohorts their own.
+        throw new InvalidInputError('--load', [
+          `--load: load.clients needs the built-in engine (--load builtin): ${selected.engine.name} has one DNS cache and one connection-reuse setting for the whole test, so its cohorts could not differ`,
+        ]);
+      }
       io.out(`  ${selected.note}`);
       const runId = newRunId(drill.name);
       const dir = path.resolve(options.out, drill.name, runId);
@@ -80,6 +100,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           drill,
           file,
           environment: resolved.environment,
+          environmentSource: resolved.source,
           engine: selected.engine,
           engineNote: selected.note,
           runId,
@@ -102,7 +123,10 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       } finally {
         heartbeat.stop();
       }
-      const signature = await writeSignedRunDirectory(dir, run.record, run.samples, resolved.environment, options.out);
+      const signature = await writeSignedRunDirectory(dir, run.record, run.samples, resolved.environment, {
+        historyRoot: options.out,
+        ...(options.reporters === undefined ? {} : { reporters: options.reporters }),
+      });
       records.push(run.record);
       io.out(renderConsoleSummary(run.record));
       io.out(`  reports: ${path.relative(process.cwd(), dir) || dir}/{index.html,junit.xml,run.json}`);
@@ -112,7 +136,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       exitCode = worst(exitCode, run.record.exitCode);
     }
     if (signals.signal.aborted) exitCode = worst(exitCode, EXIT_CODES.aborted);
-    if (records.length > 1) {
+    if (records.length > 1 && (options.reporters?.includes('junit') ?? true)) {
       // Several drills in one run: one JUnit file with a testsuite per drill, for CI to pick up.
       const combined = path.resolve(options.out, 'junit.xml');
       await writeAtomic(combined, (temp) => writeFile(temp, renderJunit(records)));
@@ -131,13 +155,13 @@ async function writeSignedRunDirectory(
   record: RunRecord,
   samples: Parameters<typeof writeRunDirectory>[2],
   environment: Environment,
-  historyRoot: string,
+  options: Pick<WriteRunDirectoryOptions, 'historyRoot' | 'reporters'>,
 ): Promise<EvidenceSignature> {
   const clients = AwsClients.forEnvironment(environment);
   try {
     const signer = environmentSigner(environment, clients);
     const signing = signer === undefined ? { unsignedReason: NO_SIGNING_KEY } : { signer };
-    return (await writeRunDirectory(dir, record, samples, { historyRoot, ...signing })).signature;
+    return (await writeRunDirectory(dir, record, samples, { ...options, ...signing })).signature;
   } finally {
     clients.destroy();
   }

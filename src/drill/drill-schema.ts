@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { assertionSchema } from '../assertions/assertion-spec.ts';
 import { faultSchema } from '../injectors/injector-registry.ts';
 import { boundedDuration } from './bounded-duration.ts';
+import { cohortName, loadClientsSchema, type LoadClients } from './load-clients.ts';
 import { alarmPollIntervalSchema, stopAlarmSchema } from './stop-alarm.ts';
 
 /** Upper bound on offered load: drdrill proves failover, it is not a stress tester. */
@@ -35,6 +36,8 @@ export const loadSchema = z.strictObject({
    * cache. `honour`: keep an answer for its TTL, like a well-behaved resolver library.
    */
   dnsTtl: z.enum(['honour', 'ignore']).default('ignore'),
+  /** Client cohorts sharing the rate, each with its own DNS and connection behaviour (see load-clients.ts). */
+  clients: loadClientsSchema.optional(),
   /** k6 thresholds, passed through when k6 runs the load, e.g. `{ http_req_failed: ['rate<0.05'] }`. */
   thresholds: z.record(z.string(), z.array(z.string())).optional(),
 });
@@ -107,7 +110,20 @@ export const drillSchema = z.strictObject({
     .prefault({}),
   faults: z.array(faultSchema).min(1, 'expected at least one fault'),
   assertions: z.array(assertionSchema).min(1, 'expected at least one assertion'),
-});
+}).superRefine(checkCohortNames);
+
+/** An assertion's `cohort` must name one of `load.clients`, or it would judge no request at all. */
+function checkCohortNames(drill: { load: { clients?: LoadClients }; assertions: readonly object[] }, ctx: z.RefinementCtx): void {
+  const names = (drill.load.clients ?? []).map(cohortName);
+  drill.assertions.forEach((assertion, index) => {
+    if (!('cohort' in assertion) || typeof assertion.cohort !== 'string' || names.includes(assertion.cohort)) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['assertions', index, 'cohort'],
+      message: `"${assertion.cohort}" is not a cohort of load.clients (${names.length === 0 ? 'the drill has none' : `it has: ${names.join(', ')}`})`,
+    });
+  });
+}
 
 export type DrillInput = z.input<typeof drillSchema>;
 /** A validated drill: defaults applied, durations in milliseconds. */

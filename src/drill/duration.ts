@@ -39,27 +39,37 @@ export function formatDuration(ms: number): string {
 }
 
 /**
- * A duration field in a drill: `"30s"` style text (or a number of milliseconds), validated
- * and turned into milliseconds. The error names what was expected.
+ * A duration field in a drill or an environment: `"30s"` style text, turned into milliseconds.
+ * A bare number is refused: `within: 6` reads as six seconds to most people and as 6 ms to the
+ * code, and a drill that silently means something else than it says proves nothing.
  */
 export const durationSchema = z
-  .union([z.string(), z.number()], {
-    error: (issue) =>
-      issue.input === undefined
-        ? 'required (expected a duration such as "30s")'
-        : `expected a duration such as "500ms", "30s", "2m" or "1m30s", got ${JSON.stringify(issue.input)}`,
+  .string({
+    error: (issue) => {
+      if (issue.input === undefined) return 'required (expected a duration such as "30s")';
+      if (typeof issue.input === 'number' && issue.input >= 0) return unitlessMessage(issue.input);
+      return `expected a duration such as "500ms", "30s", "2m" or "1m30s", got ${JSON.stringify(issue.input)}`;
+    },
   })
   .transform((value, ctx) => {
-  const ms = typeof value === 'number' ? value : parseDuration(value);
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `expected a duration such as "500ms", "30s", "2m" or "1m30s", got ${JSON.stringify(value)}`,
-    });
-    return z.NEVER;
-  }
-  return ms;
-});
+    const ms = parseDuration(value);
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: /^\s*\d+(\.\d+)?\s*$/.test(value)
+          ? unitlessMessage(Number(value))
+          : `expected a duration such as "500ms", "30s", "2m" or "1m30s", got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** `a duration needs a unit: write "6s" or "6000ms"` for the bare number 6. */
+function unitlessMessage(value: number): string {
+  const ms = Number((value * 1000).toPrecision(12));
+  return `a duration needs a unit, got the bare number ${JSON.stringify(value)}: write "${value}s" or "${ms}ms"`;
+}
 
 /** The text form accepted by `durationSchema`, for drill authors' types. */
 export type DurationInput = z.input<typeof durationSchema>;

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import { drillSchema, type Drill } from './drill-schema.ts';
 import { environmentSchema, type Environment } from './environment.ts';
 import { InvalidInputError } from './invalid-input-error.ts';
@@ -43,7 +44,8 @@ export function validateEnvironment(value: unknown, source = 'environment'): Env
   return result.data;
 }
 
-async function importNamed(file: string, name: string, hint: string): Promise<unknown> {
+/** Imports a TypeScript file and returns one named export; any problem is an InvalidInputError naming the file. */
+export async function importNamed(file: string, name: string, hint: string): Promise<unknown> {
   const absolute = path.resolve(file);
   try {
     await access(absolute);
@@ -58,7 +60,7 @@ async function importNamed(file: string, name: string, hint: string): Promise<un
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`its import did not finish within ${IMPORT_TIMEOUT_MS / 1000} s (a top-level await that never settles?)`)), IMPORT_TIMEOUT_MS);
     });
-    module = (await Promise.race([import(pathToFileURL(absolute).href), timedOut])) as Record<string, unknown>;
+    module = await Promise.race([importTypeScript(pathToFileURL(absolute).href), timedOut]);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new InvalidInputError(file, [`could not be loaded: ${message}`]);
@@ -72,4 +74,19 @@ async function importNamed(file: string, name: string, hint: string): Promise<un
     ]);
   }
   return module[name];
+}
+
+/**
+ * A `.ts` file in a CommonJS package (npm's default, no "type": "module") that uses `import`
+ * cannot go through the global tsx hook: Node treats it as a require() of an ES module from the
+ * module graph importing it and refuses the cycle. tsx's tsImport loads such a file as a module
+ * graph of its own; everything else takes the plain import, which shares modules with the CLI.
+ */
+async function importTypeScript(url: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_CYCLE_MODULE') throw error;
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
 }

@@ -1,11 +1,12 @@
 import type { Drill } from '../drill/drill-schema.ts';
 import type { Environment } from '../drill/environment.ts';
-import { healthCheckArn } from '../injectors/arns.ts';
+import { healthCheckArn, lambdaFunctionArn } from '../injectors/arns.ts';
 import { evidencePermissions } from '../evidence/evidence-permissions.ts';
 import type { IamCondition, IamPermission } from '../injectors/injector.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
 import { stopAlarmPermissions } from '../runner/alarm-guard.ts';
 import { deadMansSwitchPermissions } from '../runner/dead-mans-switch.ts';
+import { servicesUsed } from '../runner/check-environment-ids.ts';
 import { lockPermissions } from '../runner/target-lock.ts';
 
 export interface IamStatement {
@@ -51,18 +52,26 @@ export function requiredPermissions(drill: Drill, environment: Environment): Exp
   // The account guardrail asks STS who the caller is before anything changes (AWS only).
   if (environment.kind === 'aws') permissions.push({ action: 'sts:GetCallerIdentity', resource: '*', neededBy: 'account guardrail' });
   // The health-check observer reads each check's rules and what Route 53's checkers report; the
-  // DNS prober asks the zone for its name servers so it can probe them too.
-  const service = environment.services[drill.service];
-  if (service !== undefined) {
+  // DNS prober asks the zone for its name servers so it can probe them too. Preflight reads every
+  // id the environment names for each service the drill uses (see findMissingEnvironmentIds).
+  for (const name of servicesUsed(drill)) {
+    const service = environment.services[name];
+    if (service === undefined) continue;
     for (const id of new Set([service.healthChecks.primary, service.healthChecks.secondary])) {
       permissions.push({ action: 'route53:GetHealthCheck', resource: healthCheckArn(id), neededBy: 'health-check observer' });
-      permissions.push({ action: 'route53:GetHealthCheckStatus', resource: healthCheckArn(id), neededBy: 'health-check observer' });
+      if (name === drill.service) permissions.push({ action: 'route53:GetHealthCheckStatus', resource: healthCheckArn(id), neededBy: 'health-check observer' });
     }
-    permissions.push({
-      action: 'route53:GetHostedZone',
-      resource: `arn:aws:route53:::hostedzone/${service.hostedZoneId.replace(/^\/?hostedzone\//, '')}`,
-      neededBy: 'DNS prober (authoritative name servers)',
-    });
+    const zone = `arn:aws:route53:::hostedzone/${service.hostedZoneId.replace(/^\/?hostedzone\//, '')}`;
+    permissions.push({ action: 'route53:GetHostedZone', resource: zone, neededBy: 'DNS prober (authoritative name servers)' });
+    permissions.push({ action: 'route53:ListResourceRecordSets', resource: zone, neededBy: 'preflight (the watched record exists)' });
+    for (const role of ['primary', 'secondary'] as const) {
+      const region = environment.regions[role];
+      permissions.push({
+        action: 'lambda:GetFunctionConfiguration',
+        resource: lambdaFunctionArn(environment, region, service.functions[role]),
+        neededBy: 'preflight (the functions exist)',
+      });
+    }
   }
   return permissions;
 }

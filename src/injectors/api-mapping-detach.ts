@@ -143,7 +143,7 @@ async function listMappings(deps: InjectorDeps, region: string, domainName: stri
     }
   } catch (error) {
     if (isAwsError(error, 'NotFoundException')) {
-      throw new TargetNotFoundError(`API Gateway custom domain "${domainName}" not found in ${region} (environment "${deps.environment.name}")`, { cause: error });
+      throw new TargetNotFoundError(`API Gateway custom domain "${domainName}" not found in ${region} (environment "${deps.environment.name}")`, { cause: error, id: domainName, region });
     }
     throw error;
   }

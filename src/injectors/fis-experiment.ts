@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fisManualUndo, fisPermissions, newFisRun, refuseIfTemplateActive, startExperiment, stopExperiment, waitUntilRunning, type FisRun } from './fis-run.ts';
+import { fisManualUndo, fisPermissions, newFisRun, checkTemplateStartable, startExperiment, stopExperiment, waitUntilRunning, type FisRun } from './fis-run.ts';
 import { TargetNotFoundError, type InjectorDefinition, type InjectorDeps } from './injector.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
 
@@ -27,7 +27,7 @@ export const fisExperiment: InjectorDefinition<FisExperimentSpec, FisExperimentH
   async plan(spec, deps) {
     const changes = [];
     for (const { region, id, name } of templatesOf(spec, deps)) {
-      const checked = await refuseIfTemplateActive(deps, region, id);
+      const checked = await checkTemplateStartable(deps, region, id);
       changes.push({ target: `fis ${region} ${id} (${name})`, field: 'experiment', from: checked ? 'none running' : 'not checked (the endpoint cannot list experiments)', to: 'running' });
     }
     return changes;
@@ -35,7 +35,7 @@ export const fisExperiment: InjectorDefinition<FisExperimentSpec, FisExperimentH
 
   async inject(spec, deps, journal) {
     const templates = templatesOf(spec, deps);
-    for (const { region, id } of templates) await refuseIfTemplateActive(deps, region, id);
+    for (const { region, id } of templates) await checkTemplateStartable(deps, region, id);
     const experiments = templates.map(({ region, id }) => newFisRun(region, id));
     const handle: FisExperimentHandle = { experiments };
     await journal(handle);

@@ -2,6 +2,7 @@ import type { AwsCli } from '../aws/aws-cli.ts';
 import { randomUUID } from 'node:crypto';
 import {
   GetExperimentCommand,
+  GetExperimentTemplateCommand,
   ListExperimentsCommand,
   StartExperimentCommand,
   StopExperimentCommand,
@@ -39,10 +40,25 @@ export function newFisRun(region: string, templateId: string): FisRun {
 }
 
 /**
- * Refuses a template with an experiment already pending or running: someone else is mid-drill.
+ * Reads the template (a TargetNotFoundError when it does not exist, before anything starts), then
+ * refuses a template with an experiment already pending or running: someone else is mid-drill.
  * Resolves false when the endpoint cannot list experiments, so nothing could be checked.
  */
-export async function refuseIfTemplateActive(deps: InjectorDeps, region: string, templateId: string): Promise<boolean> {
+export async function checkTemplateStartable(deps: InjectorDeps, region: string, templateId: string): Promise<boolean> {
+  try {
+    await awsCall(deps, { action: 'fis:GetExperimentTemplate', resource: fisTemplateArn(deps.environment, region, templateId) }, () =>
+      deps.clients.fis(region).send(new GetExperimentTemplateCommand({ id: templateId })),
+    );
+  } catch (error) {
+    if (isAwsError(error, 'ResourceNotFoundException')) {
+      throw new TargetNotFoundError(`FIS experiment template "${templateId}" not found in ${region} (environment "${deps.environment.name}")`, {
+        cause: error,
+        id: templateId,
+        region,
+      });
+    }
+    throw error;
+  }
   const listed = await listExperiments(deps, region);
   if (listed === undefined) return false;
   const active = listed.filter(
@@ -69,7 +85,7 @@ export async function startExperiment(deps: InjectorDeps, run: FisRun): Promise<
     if (isAwsError(error, 'ResourceNotFoundException')) {
       throw new TargetNotFoundError(
         `FIS experiment template "${run.templateId}" not found in ${run.region} (environment "${deps.environment.name}")`,
-        { cause: error },
+        { cause: error, id: run.templateId, region: run.region },
       );
     }
     throw error;
@@ -198,6 +214,7 @@ export function fisManualUndo(run: FisRun, aws: AwsCli): string {
 export function fisPermissions(deps: Pick<InjectorDeps, 'environment'>, region: string, templateId: string): IamPermission[] {
   const experiments = fisExperimentArn(deps.environment, region, '*');
   return [
+    { action: 'fis:GetExperimentTemplate', resource: fisTemplateArn(deps.environment, region, templateId) },
     { action: 'fis:StartExperiment', resource: fisTemplateArn(deps.environment, region, templateId) },
     { action: 'fis:StartExperiment', resource: experiments },
     { action: 'fis:TagResource', resource: experiments },

@@ -145,7 +145,7 @@ async function readFlag(deps: InjectorDeps, healthCheckId: string, flag: Flag): 
     return output.HealthCheck?.HealthCheckConfig?.[flag] ?? false;
   } catch (error) {
     if (isAwsError(error, 'NoSuchHealthCheck')) {
-      throw new TargetNotFoundError(`route53 health check "${healthCheckId}" not found (environment "${deps.environment.name}")`, { cause: error });
+      throw new TargetNotFoundError(`route53 health check "${healthCheckId}" not found (environment "${deps.environment.name}")`, { cause: error, id: healthCheckId });
     }
     throw error;
   }

@@ -103,7 +103,23 @@ export class TargetRefusedError extends Error {
   override readonly name = 'TargetRefusedError';
 }
 
+/** What a TargetNotFoundError knows about the missing thing, besides its message. */
+export interface TargetNotFoundOptions extends ErrorOptions {
+  /** The environment's id that was looked up and not found, so the runner can name its field. */
+  readonly id?: string;
+  /** AWS region it was looked up in. */
+  readonly region?: string;
+}
+
 /** Raised when a target named by the drill does not exist in the environment it was looked up in. */
 export class TargetNotFoundError extends Error {
   override readonly name = 'TargetNotFoundError';
+  readonly id: string | undefined;
+  readonly region: string | undefined;
+
+  constructor(message: string, options: TargetNotFoundOptions = {}) {
+    super(message, options);
+    this.id = options.id;
+    this.region = options.region;
+  }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fisManualUndo, fisPermissions, newFisRun, refuseIfTemplateActive, startExperiment, stopExperiment, waitUntilRunning, type FisRun } from './fis-run.ts';
+import { fisManualUndo, fisPermissions, newFisRun, checkTemplateStartable, startExperiment, stopExperiment, waitUntilRunning, type FisRun } from './fis-run.ts';
 import type { InjectorDefinition, InjectorDeps, PlannedChange } from './injector.ts';
 import {
   concurrencyManualUndo,
@@ -69,7 +69,7 @@ export const lambda500: InjectorDefinition<Lambda500Spec, Lambda500Handle> = {
           to: failureFlag(spec.statusCode, spec.rate, prior?.value),
         });
       } else {
-        const checked = await refuseIfTemplateActive(deps, target.region, target.id);
+        const checked = await checkTemplateStartable(deps, target.region, target.id);
         changes.push({ target: `fis ${target.region} ${target.id}`, field: 'experiment', from: checked ? 'none running' : 'not checked (the endpoint cannot list experiments)', to: 'running' });
       }
     }
@@ -95,7 +95,7 @@ export const lambda500: InjectorDefinition<Lambda500Spec, Lambda500Handle> = {
       const requestIds = await applyInOrder(flags, { label: flagLabel, apply: (f) => writeFlag(deps, f), undo: (f) => restoreFlag(deps, f) });
       return { handle, requestIds };
     }
-    for (const target of targets) await refuseIfTemplateActive(deps, target.region, target.id);
+    for (const target of targets) await checkTemplateStartable(deps, target.region, target.id);
     const experiments = targets.map((target) => newFisRun(target.region, target.id));
     const handle: Lambda500Handle = { mode: 'fis', experiments };
     await journal(handle);

@@ -26,7 +26,7 @@ export async function readReservedConcurrency(deps: InjectorDeps, region: string
     if (isAwsError(error, 'ResourceNotFoundException')) {
       throw new TargetNotFoundError(
         `lambda function "${functionName}" not found in ${region} (environment "${deps.environment.name}")`,
-        { cause: error },
+        { cause: error, id: functionName, region },
       );
     }
     throw error;

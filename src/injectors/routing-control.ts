@@ -175,7 +175,7 @@ async function readState(deps: InjectorDeps, cluster: Cluster, arn: string): Pro
     return output.RoutingControlState === 'On' ? 'On' : 'Off';
   } catch (error) {
     if (isAwsError(error, 'ResourceNotFoundException')) {
-      throw new TargetNotFoundError(`routing control "${arn}" not found on the ARC cluster in ${cluster.arcRegion} (environment "${deps.environment.name}")`, { cause: error });
+      throw new TargetNotFoundError(`routing control "${arn}" not found on the ARC cluster in ${cluster.arcRegion} (environment "${deps.environment.name}")`, { cause: error, id: arn });
     }
     throw error;
   }

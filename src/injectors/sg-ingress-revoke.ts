@@ -1,6 +1,7 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
   RevokeSecurityGroupIngressCommand,
   type IpPermission,
   type SecurityGroupRule,
@@ -113,6 +114,7 @@ export const sgIngressRevoke: InjectorDefinition<SgIngressRevokeSpec, SgIngressR
 
   permissions(spec, deps) {
     return groupsOf(spec, deps).flatMap(({ region, groupId }) => [
+      { action: 'ec2:DescribeSecurityGroups', resource: '*' },
       { action: 'ec2:DescribeSecurityGroupRules', resource: '*' },
       { action: 'ec2:RevokeSecurityGroupIngress', resource: securityGroupArn(deps.environment, region, groupId) },
       { action: 'ec2:AuthorizeSecurityGroupIngress', resource: securityGroupArn(deps.environment, region, groupId) },
@@ -201,6 +203,10 @@ async function describeRules(deps: InjectorDeps, region: string, groupId: string
   const found: SecurityGroupRule[] = [];
   let nextToken: string | undefined;
   try {
+    // A rules filter on a group that does not exist answers "no rules"; naming the group does not.
+    await awsCall(deps, { action: 'ec2:DescribeSecurityGroups', resource: '*' }, () =>
+      deps.clients.ec2(region).send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })),
+    );
     for (let page = 0; page < 20; page++) {
       const output = await awsCall(deps, { action: 'ec2:DescribeSecurityGroupRules', resource: '*' }, () =>
         deps.clients.ec2(region).send(
@@ -213,7 +219,7 @@ async function describeRules(deps: InjectorDeps, region: string, groupId: string
     }
   } catch (error) {
     if (isAwsError(error, 'InvalidGroup.NotFound', 'InvalidGroupId.NotFound', 'InvalidGroupId.Malformed')) {
-      throw new TargetNotFoundError(`security group "${groupId}" not found in ${region} (environment "${deps.environment.name}")`, { cause: error });
+      throw new TargetNotFoundError(`security group "${groupId}" not found in ${region} (environment "${deps.environment.name}")`, { cause: error, id: groupId, region });
     }
     throw error;
   }

@@ -6,7 +6,8 @@ import { ArrivalSchedule } from './arrival-schedule.ts';
 import { LagHistogram } from './lag-histogram.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from './load-engine.ts';
 import { checkLoadPlan, loadTargetsOf, type ResolvedTarget } from './load-plan-check.ts';
-import { createResolverLookup } from './resolver-lookup.ts';
+import { COHORT_BEHAVIOUR, type ClientCohort } from './client-cohort.ts';
+import { createResolverLookup, type ResolverLookupOptions } from './resolver-lookup.ts';
 import type { MutableSample, Sample } from './sample.ts';
 
 export interface BuiltinEngineOptions {
@@ -51,6 +52,9 @@ const COMPACT_AFTER = 4096;
  * - With `plan.targets` every target is loaded at once, each on its own schedule (its own rate or
  *   ramp, else the plan's), and `maxRequests` caps each target; samples carry the target's name.
  *   The summary adds the targets up.
+ * - With `plan.clients` each target is loaded by every cohort at once, each sending its share of
+ *   the rate on its own schedule, with its own agent and DNS cache (see COHORT_BEHAVIOUR), its
+ *   samples tagged with its name. Per request nothing changes: the cohort is fixed per run.
  * - If `onSample` throws, the run stops as on abort and the returned promise rejects with that error.
  *
  * @throws LoadPlanError (as a rejection) for a plan out of range.
@@ -148,8 +152,9 @@ async function runTargets(
   options: BuiltinEngineOptions,
 ): Promise<LoadSummary> {
   const stopAll = new AbortController();
-  const runSignal = targets.length === 1 ? signal : AbortSignal.any([signal, stopAll.signal]);
-  const runs = targets.map((target) => new LoadRun(plan, target, onSample, runSignal, options));
+  const runSignal = targets.length === 1 && (plan.clients?.length ?? 1) === 1 ? signal : AbortSignal.any([signal, stopAll.signal]);
+  const cohorts: readonly (ClientCohort | undefined)[] = plan.clients ?? [undefined];
+  const runs = targets.flatMap((target) => cohorts.map((cohort) => new LoadRun(plan, target, cohort, onSample, runSignal, options)));
   const settled = await Promise.allSettled(
     runs.map((run) =>
       run.start().catch((error: unknown) => {
@@ -178,7 +183,14 @@ async function runTargets(
   };
 }
 
-/** State of one target of one `run()` call. */
+/** How a cohort's lookups cache answers, or undefined to use the plan's `dnsTtl`. */
+function cohortDnsTtl(cohort: ClientCohort | undefined): ResolverLookupOptions['ttl'] | undefined {
+  if (cohort === undefined) return undefined;
+  const { dns } = COHORT_BEHAVIOUR[cohort.model];
+  return dns === 'fixed' ? { fixedMs: cohort.dnsCacheMs ?? Number.POSITIVE_INFINITY } : dns;
+}
+
+/** State of one target (and client cohort) of one `run()` call. */
 class LoadRun {
   readonly regionHeader: string;
   readonly #plan: LoadPlan;
@@ -190,6 +202,7 @@ class LoadRun {
   readonly #literalAddress: string | undefined;
   readonly #schedule: ArrivalSchedule;
   readonly #target: string;
+  readonly #cohort: string | undefined;
   readonly #total: number;
   readonly lags = new LagHistogram();
   #t0 = 0;
@@ -206,21 +219,34 @@ class LoadRun {
   #resolve: () => void = () => undefined;
   #reject: (reason: unknown) => void = () => undefined;
 
-  constructor(plan: LoadPlan, target: ResolvedTarget, onSample: (sample: Sample) => void, signal: AbortSignal, options: BuiltinEngineOptions) {
+  constructor(
+    plan: LoadPlan,
+    target: ResolvedTarget,
+    cohort: ClientCohort | undefined,
+    onSample: (sample: Sample) => void,
+    signal: AbortSignal,
+    options: BuiltinEngineOptions,
+  ) {
     this.#plan = plan;
     this.#onSample = onSample;
     this.#signal = signal;
     this.regionHeader = target.regionHeader.toLowerCase();
     this.#target = target.name;
-    this.#schedule = new ArrivalSchedule(target.rate, plan.durationMs, target.ramp);
-    this.#total = Math.min(plan.maxRequests, this.#schedule.total);
+    this.#cohort = cohort?.name;
+    // A cohort sends its share of the target's rate (and of every ramp stage, and of the cap).
+    const share = cohort === undefined ? 1 : cohort.share / 100;
+    const ramp = target.ramp?.map((stage) => ({ ...stage, target: stage.target * share }));
+    this.#schedule = new ArrivalSchedule(target.rate * share, plan.durationMs, ramp);
+    this.#total = Math.min(Math.ceil(plan.maxRequests * share), this.#schedule.total);
     const url = target.url;
 
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const https = url.protocol === 'https:';
-    const keepAlive = plan.keepAlive === true;
+    const behaviour = cohort === undefined ? undefined : COHORT_BEHAVIOUR[cohort.model];
+    const keepAlive = behaviour === undefined ? plan.keepAlive === true : behaviour.keepAlive;
+    const maxSockets = behaviour?.maxSockets ?? Number.POSITIVE_INFINITY;
     // Never the global agent: since Node 19 it keeps connections alive, which would hide failover.
-    this.#agent = https ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
+    this.#agent = https ? new HttpsAgent({ keepAlive, maxSockets }) : new HttpAgent({ keepAlive, maxSockets });
     this.#literalAddress = isIP(hostname) === 0 ? undefined : hostname;
     const requestOptions: RequestOptions = {
       protocol: url.protocol,
@@ -235,7 +261,7 @@ class LoadRun {
       requestOptions.lookup = createResolverLookup({
         resolver: plan.resolver,
         timeoutMs: options.dnsTimeoutMs ?? Math.min(2000, plan.timeoutMs),
-        ttl: plan.dnsTtl ?? 'ignore',
+        ttl: cohortDnsTtl(cohort) ?? plan.dnsTtl ?? 'ignore',
       });
       // The resolver answers A records only; pinning IPv4 also keeps net from happy-eyeballs racing.
       requestOptions.family = 4;
@@ -347,6 +373,7 @@ class LoadRun {
       status,
       target: this.#target,
     };
+    if (this.#cohort !== undefined) sample.cohort = this.#cohort;
     if (error !== undefined) sample.error = error;
     if (request.loadRegion !== undefined) sample.region = request.loadRegion;
     const address = request.socket?.remoteAddress ?? request.loadAddress;

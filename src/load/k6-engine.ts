@@ -7,7 +7,7 @@ import { findK6, type K6Binary } from './k6-binary.ts';
 import { describeK6Exit, type K6ExitKind } from './k6-exit.ts';
 import { K6NdjsonParser } from './k6-ndjson.ts';
 import type { LoadEngine, LoadPlan, LoadSummary, RampStage } from './load-engine.ts';
-import { checkLoadPlan, loadTargetsOf, type ResolvedTarget } from './load-plan-check.ts';
+import { checkLoadPlan, LoadPlanError, loadTargetsOf, type ResolvedTarget } from './load-plan-check.ts';
 import type { Sample } from './sample.ts';
 
 /** drdrill's default k6 script. */
@@ -76,6 +76,10 @@ export function createK6Engine(options: K6EngineOptions = {}): LoadEngine {
     name: ENGINE_NAME,
     async run(plan, onSample, signal) {
       checkLoadPlan(plan);
+      if (plan.clients !== undefined) {
+        // k6's `dns` and `noConnectionReuse` options apply to the whole test, not to a scenario.
+        throw new LoadPlanError('clients', plan.clients.map((cohort) => cohort.name), 'no client cohorts: k6 has one DNS cache and one connection-reuse setting per test; use the built-in engine');
+      }
       const targets = loadTargetsOf(plan);
       const binary = options.binary ?? (await findK6(options.env === undefined ? {} : { env: options.env }));
       if (signal.aborted) return { engine: ENGINE_NAME, sent: 0, completed: 0, maxSchedulingLagMs: 0, outcome: 'aborted' };

@@ -1,3 +1,4 @@
+import type { ClientCohort } from './client-cohort.ts';
 import type { Sample } from './sample.ts';
 
 /** What to load, resolved from the drill and the environment. */
@@ -36,6 +37,12 @@ export interface LoadPlan {
    * `honour`: reuse an answer for its TTL, like a caching stub resolver would.
    */
   readonly dnsTtl?: 'honour' | 'ignore';
+  /**
+   * Several client populations at once, each sending its `share` (percent) of every target's rate
+   * with its own DNS and connection behaviour, its samples tagged with its name. When present,
+   * `keepAlive` and `dnsTtl` are the cohorts' business and ignored.
+   */
+  readonly clients?: readonly ClientCohort[];
   /** Directory for the engine's raw evidence (k6: compressed NDJSON output and summary). */
   readonly runDir?: string;
   /**

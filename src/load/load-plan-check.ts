@@ -1,4 +1,5 @@
 import { parseDnsServer } from '../net/dns-server-address.ts';
+import { COHORT_BEHAVIOUR, COHORT_MODELS } from './client-cohort.ts';
 import type { LoadPlan, RampStage } from './load-engine.ts';
 
 /** A LoadPlan field out of range; the message names the field, the value and what was expected. */
@@ -61,7 +62,35 @@ export function checkLoadPlan(plan: LoadPlan): URL {
     }
   }
   checkHeader('regionHeader', plan.regionHeader);
+  if (plan.clients !== undefined) checkClients(plan);
   return url;
+}
+
+function checkClients(plan: LoadPlan): void {
+  const clients = plan.clients ?? [];
+  if (clients.length === 0) throw new LoadPlanError('clients', clients, 'a non-empty list of cohorts or no clients field');
+  const names = new Set<string>();
+  let total = 0;
+  clients.forEach((cohort, i) => {
+    if (typeof cohort.name !== 'string' || cohort.name === '' || names.has(cohort.name)) {
+      throw new LoadPlanError(`clients[${i}].name`, cohort.name, 'a non-empty name no other cohort uses');
+    }
+    names.add(cohort.name);
+    if (!(COHORT_MODELS as readonly string[]).includes(cohort.model)) throw new LoadPlanError(`clients[${i}].model`, cohort.model, `one of ${COHORT_MODELS.join(', ')}`);
+    if (!Number.isFinite(cohort.share) || cohort.share <= 0 || cohort.share > 100) {
+      throw new LoadPlanError(`clients[${i}].share`, cohort.share, 'a percentage of the rate above 0 and at most 100');
+    }
+    total += cohort.share;
+    const dns = COHORT_BEHAVIOUR[cohort.model].dns;
+    if (dns === 'fixed' && !(cohort.dnsCacheMs === Number.POSITIVE_INFINITY || (Number.isFinite(cohort.dnsCacheMs) && (cohort.dnsCacheMs ?? 0) > 0))) {
+      throw new LoadPlanError(`clients[${i}].dnsCacheMs`, cohort.dnsCacheMs, 'a cache length in ms above 0 (Infinity for forever)');
+    }
+    // A cache needs answers with TTLs from a resolver drdrill asks itself, not the system's lookup.
+    if (dns !== 'ignore' && plan.resolver === undefined) {
+      throw new LoadPlanError(`clients[${i}].model`, cohort.model, 'a model without a DNS cache (fresh, sticky), or a plan with a resolver (environment loadResolver)');
+    }
+  });
+  if (Math.abs(total - 100) > 1e-6) throw new LoadPlanError('clients', clients.map((cohort) => cohort.share), 'shares adding up to 100 (percent of the rate)');
 }
 
 /** One target of a plan with every fallback applied: what an engine loads. */

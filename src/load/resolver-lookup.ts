@@ -12,8 +12,10 @@ export interface ResolverLookupOptions {
    * `ignore`: a fresh query for every new connection (what a failover drill wants to see).
    * `honour`: reuse an answer until its TTL runs out, and share one query among the connections
    * that wait for it, like a caching stub resolver.
+   * `{ fixedMs }`: reuse a positive answer for that long whatever its TTL (`Infinity`: forever),
+   * like the JDK's InetAddress cache or k6's `dns.ttl`.
    */
-  readonly ttl: 'honour' | 'ignore';
+  readonly ttl: 'honour' | 'ignore' | { readonly fixedMs: number };
 }
 
 interface CachedAnswer {
@@ -42,8 +44,9 @@ export function createResolverLookup(options: ResolverLookupOptions): LookupHook
     const started = queryA(resolver, hostname, { timeoutMs }).then((answer) => {
       pending.delete(hostname);
       // Failures are not cached: a stub resolver retries on the next connection.
-      if (answer.rcode === 'NOERROR' && answer.addresses.length > 0 && answer.ttl !== undefined && answer.ttl > 0) {
-        cache.set(hostname, { answer, expires: performance.now() + answer.ttl * 1000 });
+      const keepMs = typeof options.ttl === 'object' ? options.ttl.fixedMs : answer.ttl === undefined ? 0 : answer.ttl * 1000;
+      if (answer.rcode === 'NOERROR' && answer.addresses.length > 0 && keepMs > 0) {
+        cache.set(hostname, { answer, expires: performance.now() + keepMs });
       }
       return answer;
     });

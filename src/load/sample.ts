@@ -17,6 +17,8 @@ export interface Sample {
   readonly address?: string;
   /** Logical target (service) name, for drills that load several services. */
   readonly target?: string;
+  /** Client cohort (`load.clients`) that sent it, when the load has several. */
+  readonly cohort?: string;
 }
 
 /** A request counts as an error when no response arrived or the status is 5xx/4xx. */

@@ -1,3 +1,4 @@
+import { describeFigure, figureNamed, formatFigure } from '../assertions/figure.ts';
 import type { VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
 import { createRedactor } from '../evidence/redact-secrets.ts';
@@ -8,7 +9,7 @@ const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed:
 /**
  * A short plain-text summary for the terminal (no colour codes, so it reads the same in a CI
  * log): drill and outcome, one line per verdict (`✓` passed, `✗` failed, `!` errored) with
- * observed vs expected, totals, and the reason when the run was aborted or a rollback failed.
+ * observed vs expected, totals, the headline figures as run.json stores them, and the reason when the run was aborted or a rollback failed.
  * Text from the record is flattened to one line per field and stripped of control
  * characters, so a captured response body cannot move the cursor or recolour the terminal.
  *
@@ -16,7 +17,8 @@ const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed:
  */
 export function renderConsoleSummary(record: RunRecord): string {
   const { environment, totals } = record;
-  const errorRate = totals.requests === 0 ? '' : ` (${((totals.errors / totals.requests) * 100).toFixed(2)} %)`;
+  const runRate = figureNamed(record.figures, 'errorRate.run');
+  const errorRate = runRate === undefined ? '' : ` (${formatFigure(runRate)})`;
   const lines = [
     `drill ${clean(record.drill.name)}: ${record.outcome.toUpperCase()} (exit ${record.exitCode})`,
     `  environment ${clean(environment.name)} (${environment.kind}, account ${clean(environment.accountId)}), ` +
@@ -30,6 +32,12 @@ export function renderConsoleSummary(record: RunRecord): string {
     );
   }
   if (record.verdicts.length === 0) lines.push('  (no assertions evaluated)');
+  const figures = record.figures ?? [];
+  if (figures.length > 0) lines.push('  figures:');
+  for (const figure of figures) {
+    const expected = figure.expected === undefined ? '' : `; model: ${clean(figure.expected.text)}`;
+    lines.push(`    ${clean(figure.label)}${figure.cohort === undefined ? '' : ` [${clean(figure.cohort)}]`}: ${describeFigure(figure)}${expected}`);
+  }
   if (record.reason !== undefined) {
     const label = record.outcome === 'rollback-failed' ? 'rollback failed' : 'reason';
     // A rollback failure lists what to undo line by line; keep those lines, indented.

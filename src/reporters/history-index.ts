@@ -2,10 +2,9 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunRecord } from '../runner/run-record.ts';
 import { writeAtomic } from './atomic-write.ts';
-import { formatDuration } from '../drill/duration.ts';
 import { isoTime } from './format-time.ts';
 import { escapeHtml } from './html-escape.ts';
-import { computeRunMetrics, type RunMetrics } from './run-metrics.ts';
+import { figureNamed, formatFigure } from '../assertions/figure.ts';
 import { inlineJson, uplotAssets } from './uplot-assets.ts';
 import { readRunRecord, RUN_FILES } from './write-run-directory.ts';
 
@@ -14,8 +13,10 @@ export interface HistoryEntry {
   /** `<drill>/<run-id>`, relative to the reports root, with `/` separators. */
   readonly path: string;
   readonly record: RunRecord;
-  readonly metrics: RunMetrics;
 }
+
+/** The figures the history charts and lists, by their run.json names. */
+const HISTORY_FIGURES = ['dns.convergence', 'rto', 'errorRate.fault'] as const;
 
 const DRILL_COLOURS = ['#2b6cb0', '#dd6b20', '#2f855a', '#6b46c1', '#b83280', '#2c7a7b', '#975a16', '#4a5568'] as const;
 
@@ -39,7 +40,7 @@ export async function collectHistory(root: string): Promise<{ entries: HistoryEn
     for (const run of await dirs(join(base, drill))) {
       try {
         const record = await readRunRecord(join(base, drill, run));
-        entries.push({ path: `${drill}/${run}`, record, metrics: computeRunMetrics(record) });
+        entries.push({ path: `${drill}/${run}`, record });
       } catch {
         skipped.push(`${drill}/${run}`);
       }
@@ -59,26 +60,29 @@ export function renderHistoryHtml(entries: readonly HistoryEntry[]): string {
   const uplot = uplotAssets();
   const drills = [...new Set(entries.map((entry) => entry.record.drill.name))].sort();
   const x = entries.map((entry) => Math.round(entry.record.startedAt / 1000));
-  const per = (metric: (m: RunMetrics) => number | undefined, scale: number) =>
+  const per = (name: (typeof HISTORY_FIGURES)[number], scale: number) =>
     drills.map((drill) => entries.map((entry) => {
       if (entry.record.drill.name !== drill) return null;
-      const value = metric(entry.metrics);
-      return value === undefined ? null : Math.round((value / scale) * 100) / 100;
+      const value = figureNamed(entry.record.figures, name)?.value;
+      return value === undefined || value === null ? null : Math.round((value / scale) * 100) / 100;
     }));
   const data = {
     x,
     drills: drills.map((name, index) => ({ name, colour: DRILL_COLOURS[index % DRILL_COLOURS.length] })),
     charts: [
-      { title: 'DNS convergence (s)', values: per((m) => m.convergenceMs, 1000) },
-      { title: 'RTO (s)', values: per((m) => m.rtoMs, 1000) },
-      { title: 'Error rate during fault (%)', values: per((m) => m.faultErrorRate, 1) },
+      { title: 'DNS convergence (s)', values: per('dns.convergence', 1000) },
+      { title: 'RTO (s)', values: per('rto', 1000) },
+      { title: 'Error rate, phase fault (%)', values: per('errorRate.fault', 1) },
     ],
   };
-  const ms = (value: number | undefined): string => (value === undefined ? '—' : formatDuration(value));
   const rows = [...entries].reverse().map((entry) => {
-    const { record, metrics } = entry;
+    const { record } = entry;
+    const shown = (name: (typeof HISTORY_FIGURES)[number]): string => {
+      const figure = figureNamed(record.figures, name);
+      return figure === undefined ? '—' : formatFigure(figure);
+    };
     const href = entry.path.split('/').map(encodeURIComponent).join('/');
-    return `<tr class="run outcome-row-${escapeHtml(record.outcome)}"><td class="mono">${escapeHtml(isoTime(record.startedAt))}</td><td><a href="${escapeHtml(`${href}/${RUN_FILES.html}`)}">${escapeHtml(record.drill.name)}</a><div class="sub mono">${escapeHtml(record.runId)}</div></td><td>${escapeHtml(record.environment.name)}</td><td><span class="badge outcome-${escapeHtml(record.outcome)}">${escapeHtml(record.outcome)}</span></td><td>${escapeHtml(ms(metrics.convergenceMs))}</td><td>${escapeHtml(ms(metrics.rtoMs))}</td><td>${metrics.faultErrorRate === undefined ? '—' : `${metrics.faultErrorRate.toFixed(2)} %`}</td><td>${record.verdicts.filter((v) => v.status === 'passed').length}/${record.verdicts.length}</td></tr>`;
+    return `<tr class="run outcome-row-${escapeHtml(record.outcome)}"><td class="mono">${escapeHtml(isoTime(record.startedAt))}</td><td><a href="${escapeHtml(`${href}/${RUN_FILES.html}`)}">${escapeHtml(record.drill.name)}</a><div class="sub mono">${escapeHtml(record.runId)}</div></td><td>${escapeHtml(record.environment.name)}</td><td><span class="badge outcome-${escapeHtml(record.outcome)}">${escapeHtml(record.outcome)}</span></td><td>${escapeHtml(shown('dns.convergence'))}</td><td>${escapeHtml(shown('rto'))}</td><td>${escapeHtml(shown('errorRate.fault'))}</td><td>${record.verdicts.filter((v) => v.status === 'passed').length}/${record.verdicts.length}</td></tr>`;
   });
   return `<!doctype html>
 <html lang="en">
@@ -96,7 +100,7 @@ export function renderHistoryHtml(entries: readonly HistoryEntry[]): string {
 <script type="application/json" id="history-data">${inlineJson(data)}</script>
 <div id="history-charts" data-rendered="0"></div>
 <table class="runs">
-<thead><tr><th>Started (UTC)</th><th>Drill / run</th><th>Environment</th><th>Outcome</th><th>DNS convergence</th><th>RTO</th><th>Error rate (fault)</th><th>Assertions passed</th></tr></thead>
+<thead><tr><th>Started (UTC)</th><th>Drill / run</th><th>Environment</th><th>Outcome</th><th>DNS convergence</th><th>RTO</th><th>Error rate (phase fault)</th><th>Assertions passed</th></tr></thead>
 <tbody>
 ${rows.join('\n') || '<tr><td colspan="8" class="empty">No runs yet.</td></tr>'}
 </tbody>

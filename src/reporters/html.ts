@@ -1,3 +1,4 @@
+import { describeFigure, figureNamed, formatFigure } from '../assertions/figure.ts';
 import type { Verdict, VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
 import type { RunOutcome, RunRecord } from '../runner/run-record.ts';
@@ -46,6 +47,10 @@ export function renderHtml(record: RunRecord): string {
 ${header(record)}
 ${reasonBox(record)}
 ${totals(record)}
+<section id="figures">
+<h2>Headline figures</h2>
+${figureTable(record)}
+</section>
 <section id="assertions">
 <h2>Assertions</h2>
 ${verdictTable(record)}
@@ -110,7 +115,8 @@ function reasonBox(record: RunRecord): string {
 
 function totals(record: RunRecord): string {
   const { requests, errors } = record.totals;
-  const rate = requests === 0 ? '—' : `${((errors / requests) * 100).toFixed(2)} %`;
+  const runRate = figureNamed(record.figures, 'errorRate.run');
+  const rate = runRate === undefined ? '—' : formatFigure(runRate);
   const count = (status: VerdictStatus): number => record.verdicts.filter((verdict) => verdict.status === status).length;
   const cards: [string, string][] = [
     ['Requests', requests.toLocaleString('en-US')],
@@ -118,7 +124,35 @@ function totals(record: RunRecord): string {
     ['Duration', formatDuration(record.endedAt - record.startedAt)],
     ['Assertions', `${count('passed')} passed · ${count('failed')} failed · ${count('errored')} errored`],
   ];
+  for (const name of HEADLINE_CARDS) {
+    const figure = figureNamed(record.figures, name);
+    if (figure !== undefined) cards.push([figure.label, formatFigure(figure)]);
+  }
   return `<section class="totals">${cards.map(([label, value]) => `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div></div>`).join('')}</section>`;
+}
+
+/** The figures that get a card at the top; every figure is in the table below them. */
+const HEADLINE_CARDS = ['rto', 'dns.convergence', 'failback'] as const;
+
+/** Every headline figure with its definition and window, as stored in run.json. */
+function figureTable(record: RunRecord): string {
+  const figures = record.figures ?? [];
+  if (figures.length === 0) return '<p class="empty">This run recorded no headline figures.</p>';
+  const rows = figures.map(
+    (figure) => `<tr class="figure" data-figure="${escapeHtml(figure.name)}">
+<td><div class="name">${escapeHtml(figure.label)}${figure.cohort === undefined ? '' : ` <span class="badge">${escapeHtml(figure.cohort)}</span>`}</div><div class="sub mono">${escapeHtml(figure.name)}</div></td>
+<td class="figure-value">${escapeHtml(describeFigure(figure))}</td>
+<td>${figure.expected === undefined ? '<span class="sub">—</span>' : escapeHtml(figure.expected.text)}</td>
+<td>${escapeHtml(figure.definition)}${figure.source === undefined ? '<div class="sub">measured with default options</div>' : `<div class="sub">measured by “${escapeHtml(figure.source)}”</div>`}</td>
+<td>${windowCell(record, figure.window)}</td>
+</tr>`,
+  );
+  return `<table class="figures">
+<thead><tr><th>Figure</th><th>Value</th><th>Model predicts</th><th>Definition</th><th>Window</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
 }
 
 function verdictTable(record: RunRecord): string {

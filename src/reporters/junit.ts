@@ -1,3 +1,4 @@
+import { formatFigure } from '../assertions/figure.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import { formatWindow, isoTime } from './format-time.ts';
@@ -93,6 +94,10 @@ function propertiesOf(record: RunRecord): [string, string][] {
     ['requests.total', String(record.totals.requests)],
     ['requests.errors', String(record.totals.errors)],
   ];
+  for (const figure of record.figures ?? []) {
+    // The text every other output shows, and the raw number (ms or percent) for CI tooling.
+    properties.push([`figure.${figure.name}`, formatFigure(figure)], [`figure.${figure.name}.${figure.unit}`, String(figure.value)]);
+  }
   const injectors = injectorNames(record);
   if (injectors.length > 0) properties.push(['injectors', injectors.join(',')]);
   if (record.reason !== undefined) properties.push(['run.reason', record.reason]);

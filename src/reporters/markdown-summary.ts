@@ -1,9 +1,9 @@
+import { describeFigure, figureNamed, formatFigure } from '../assertions/figure.ts';
 import { escapeControlChars } from '../util/escape-control-chars.ts';
 import type { VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import { isoTime } from './format-time.ts';
-import { computeRunMetrics } from './run-metrics.ts';
 
 const STATUS: Readonly<Record<VerdictStatus, string>> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
 const OUTCOME: Readonly<Record<RunRecord['outcome'], string>> = {
@@ -16,24 +16,35 @@ const OUTCOME: Readonly<Record<RunRecord['outcome'], string>> = {
 /**
  * A GitHub-flavoured Markdown summary of one run for CI step summaries
  * (`cat summary.md >> $GITHUB_STEP_SUMMARY`): outcome, key numbers (requests, error rate,
- * DNS convergence, RTO, failback) and one table row per verdict with observed vs expected.
+ * DNS convergence, RTO, failback), every headline figure as run.json stores it, and one table
+ * row per verdict with observed vs expected.
  * Record text is escaped so a `|`, backtick or HTML in a verdict cannot break the table.
  */
 export function renderMarkdownSummary(record: RunRecord): string {
-  const metrics = computeRunMetrics(record);
-  const ms = (value: number | undefined): string => (value === undefined ? '—' : formatDuration(value));
-  const pct = (value: number | undefined): string => (value === undefined ? '—' : `${value.toFixed(2)} %`);
+  const figure = (name: string): string => {
+    const found = figureNamed(record.figures, name);
+    return found === undefined ? '—' : formatFigure(found);
+  };
   const lines = [
     `### ${OUTCOME[record.outcome]} — drill \`${code(record.drill.name)}\` (exit ${record.exitCode})`,
     '',
     `Run \`${code(record.runId)}\` on ${cell(record.environment.name)} (${record.environment.kind}, account ${cell(record.environment.accountId)}), ` +
       `${cell(record.environment.regions.primary)} → ${cell(record.environment.regions.secondary)}, ${isoTime(record.startedAt)}, ${formatDuration(record.endedAt - record.startedAt)}.`,
     '',
-    '| Requests | Errors | Error rate (fault) | DNS convergence | RTO | Failback |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| ${record.totals.requests} | ${record.totals.errors} (${pct(metrics.errorRate)}) | ${pct(metrics.faultErrorRate)} | ${ms(metrics.convergenceMs)} | ${ms(metrics.rtoMs)} | ${ms(metrics.failbackMs)} |`,
+    '| Requests | Errors | DNS convergence | RTO | Failback |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    `| ${record.totals.requests} | ${record.totals.errors} (${figure('errorRate.run')}) | ${figure('dns.convergence')} | ${figure('rto')} | ${figure('failback')} |`,
     '',
   ];
+  const figures = record.figures ?? [];
+  if (figures.length > 0) {
+    lines.push('| Figure | Value | Model predicts | Definition |', '| --- | ---: | --- | --- |');
+    for (const each of figures) {
+      const label = `${each.label}${each.cohort === undefined ? '' : ` (${each.cohort})`}`;
+      lines.push(`| ${cell(label)} \`${code(each.name)}\` | ${cell(describeFigure(each))} | ${each.expected === undefined ? '—' : cell(each.expected.text)} | ${cell(each.definition)} |`);
+    }
+    lines.push('');
+  }
   if (record.verdicts.length === 0) {
     lines.push('_No assertions were evaluated._', '');
   } else {

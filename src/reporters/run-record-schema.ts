@@ -16,6 +16,19 @@ const verdict = z.object({
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 
+const figure = z.object({
+  name: z.string().min(1),
+  label: z.string(),
+  value: z.number().nullable(),
+  unit: z.enum(['ms', 'percent']),
+  definition: z.string(),
+  window: window.optional(),
+  resolutionMs: z.number().optional(),
+  cohort: z.string().optional(),
+  expected: z.object({ fromMs: z.number(), toMs: z.number().nullable(), text: z.string() }).optional(),
+  source: z.string().optional(),
+});
+
 const snapshot = z.object({
   at: epochMs,
   items: z.array(z.object({ target: z.string(), field: z.string(), value: z.string() })),
@@ -136,6 +149,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   }),
   totals: z.object({ requests: z.number().int().nonnegative(), errors: z.number().int().nonnegative() }),
   verdicts: z.array(verdict),
+  figures: z.array(figure).optional(),
   hostname: z.string().optional(),
   evidence: evidence.optional(),
 });

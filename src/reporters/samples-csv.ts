@@ -1,7 +1,7 @@
 import type { SampleStore } from '../load/sample-store.ts';
 
 /** Column order of samples.csv; one row per request. */
-export const SAMPLES_CSV_HEADER = 'start_ms,latency_ms,status,error,region,address,target';
+export const SAMPLES_CSV_HEADER = 'start_ms,latency_ms,status,error,region,address,target,cohort';
 
 const ROWS_PER_CHUNK = 2048;
 
@@ -15,7 +15,7 @@ export function* samplesCsv(samples: SampleStore): Generator<string> {
     const sample = samples.get(i);
     chunk +=
       `${sample.start},${Math.round(sample.latencyMs * 1000) / 1000},${sample.status},` +
-      `${csvField(sample.error)},${csvField(sample.region)},${csvField(sample.address)},${csvField(sample.target)}\n`;
+      `${csvField(sample.error)},${csvField(sample.region)},${csvField(sample.address)},${csvField(sample.target)},${csvField(sample.cohort)}\n`;
     if ((i + 1) % ROWS_PER_CHUNK === 0) {
       yield chunk;
       chunk = '';

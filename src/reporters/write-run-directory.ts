@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import type { Reporter } from '../config/drdrill-config.ts';
 import { describeError } from '../util/describe-error.ts';
 import type { EvidenceSignature, EvidenceSigner } from '../evidence/evidence-signer.ts';
 import { MANIFEST_FILE, buildManifest } from '../evidence/manifest.ts';
@@ -44,6 +45,22 @@ export interface WriteRunDirectoryOptions {
   readonly signer?: EvidenceSigner;
   /** Why there is no signer, recorded in run.json and shown in the report. @default 'no signer was configured' */
   readonly unsignedReason?: string;
+  /** Report files to write besides run.json, the manifest and the attestation (drdrill.config.ts `reporters`). @default all */
+  readonly reporters?: readonly Reporter[];
+}
+
+/** The run-directory file each optional reporter writes. */
+const REPORTER_FILES: Readonly<Record<Reporter, string>> = {
+  html: RUN_FILES.html,
+  junit: RUN_FILES.junit,
+  markdown: RUN_FILES.summary,
+  samples: RUN_FILES.samples,
+};
+
+/** Whether a file of the bundle is written: evidence always, a report file when its reporter is chosen. */
+function reporterFilter(reporters: readonly Reporter[] | undefined): (file: string) => boolean {
+  const skipped = new Set(Object.entries(REPORTER_FILES).flatMap(([reporter, file]) => (reporters?.includes(reporter as Reporter) ?? true ? [] : [file])));
+  return (file) => !skipped.has(file);
 }
 
 /** What `writeRunDirectory` wrote. */
@@ -112,8 +129,9 @@ export async function writeRunDirectory(
   const { signer } = options;
   const intended = signer === undefined ? unsigned(options.unsignedReason ?? 'no signer was configured') : await intendedSignature(signer);
   const failures: WriteFailure[] = [];
-  const files = await writeBundle(root, redactDeep(withSignature(record, intended), redact), samples, redact, failures);
-  const signature = signer === undefined || intended.status !== 'signed' ? intended : await signOrDisown(root, record, redact, signer, intended, failures);
+  const keep = reporterFilter(options.reporters);
+  const files = await writeBundle(root, redactDeep(withSignature(record, intended), redact), samples, redact, failures, keep);
+  const signature = signer === undefined || intended.status !== 'signed' ? intended : await signOrDisown(root, record, redact, signer, intended, failures, keep);
   if (signature.status === 'signed') files.push(join(root, RUN_FILES.attestation));
   if (options.historyRoot !== undefined) {
     try {
@@ -132,11 +150,19 @@ type WriteFailure = { readonly file: string; readonly error: unknown };
  * Renders and writes every file of the (already redacted) record, each attempted even when
  * another fails, then seals the manifest over what is there. Failures land in `failures`.
  */
-async function writeBundle(root: string, safe: RunRecord, samples: SampleStore, redact: Redactor, failures: WriteFailure[]): Promise<string[]> {
-  const writers: [string, (temp: string) => Promise<void>][] = [
+async function writeBundle(
+  root: string,
+  safe: RunRecord,
+  samples: SampleStore,
+  redact: Redactor,
+  failures: WriteFailure[],
+  keep: (file: string) => boolean,
+): Promise<string[]> {
+  const all: [string, (temp: string) => Promise<void>][] = [
     ...renderedFiles(safe, redact),
     [RUN_FILES.samples, (temp) => pipeline(Readable.from(redactChunks(samplesCsv(samples), redact)), createGzip(), createWriteStream(temp))],
   ];
+  const writers = all.filter(([file]) => keep(file));
   const results = await Promise.allSettled(writers.map(([file, write]) => writeAtomic(join(root, file), write)));
   results.forEach((result, index) => {
     if (result.status === 'rejected') failures.push({ file: writers[index]?.[0] ?? '?', error: result.reason as unknown });
@@ -163,13 +189,14 @@ async function signOrDisown(
   signer: EvidenceSigner,
   intended: EvidenceSignature & { readonly status: 'signed' },
   failures: WriteFailure[],
+  keep: (file: string) => boolean,
 ): Promise<EvidenceSignature> {
   try {
     await attestBundle(root, redactDeep(withSignature(record, intended), redact), signer, intended);
     return intended;
   } catch (error) {
     const signature = unsigned(`${signer.label} could not sign: ${describeError(error)}`);
-    for (const [file, write] of renderedFiles(redactDeep(withSignature(record, signature), redact), redact)) {
+    for (const [file, write] of renderedFiles(redactDeep(withSignature(record, signature), redact), redact).filter(([name]) => keep(name))) {
       await writeAtomic(join(root, file), write).catch((reason: unknown) => failures.push({ file, error: reason }));
     }
     await sealRunDirectory(root).catch((reason: unknown) => failures.push({ file: RUN_FILES.manifest, error: reason }));

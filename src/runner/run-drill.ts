@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { evaluateAssertions } from '../assertions/assertion-spec.ts';
+import { measureHeadlineFigures } from '../assertions/headline-figures.ts';
 import { checkSteadyState, DEFAULT_STEADY_STATE, type SteadyStateOptions } from '../assertions/steady-state.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import { authoritativeResolvers } from '../observers/authoritative-resolvers.ts';
@@ -9,6 +10,8 @@ import type { AssertionContext } from '../assertions/assertion-context.ts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import type { Drill } from '../drill/drill-schema.ts';
 import type { Environment } from '../drill/environment.ts';
+import { cohortName } from '../drill/load-clients.ts';
+import { defaultDnsCacheMs, type ClientCohort } from '../load/client-cohort.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { collectGitRevision } from '../evidence/git-revision.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
@@ -28,6 +31,7 @@ import { Journal } from './journal.ts';
 import { LockHeldError } from './lock-held-error.ts';
 import { acquireTargetLocks, lockTargets, type TargetLocks } from './target-lock.ts';
 import { checkAccountGuardrails } from './account-guardrails.ts';
+import { findMissingEnvironmentIds, missingTargetInput } from './check-environment-ids.ts';
 import { startErrorRateGuard } from './error-rate-guard.ts';
 import { checkAlarmsClear, startAlarmGuard } from './alarm-guard.ts';
 import { AlarmInAlarmError } from './alarm-in-alarm-error.ts';
@@ -50,6 +54,11 @@ export interface RunDrillOptions {
   readonly drill: Drill;
   readonly file: string;
   readonly environment: Environment;
+  /**
+   * Where the environment came from, for bad-input messages about its fields: the environment
+   * file's path, or a phrase for the sandbox. Default `environment "<name>"`.
+   */
+  readonly environmentSource?: string;
   readonly engine: LoadEngine;
   /** Where journals live (see `defaultStateDir`). */
   readonly stateDir: string;
@@ -175,11 +184,16 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     } else {
       operator = await collectOperatorIdentity(clients.sts(environment.regions.primary));
     }
+    // Every id the environment names for this drill is read before anything changes: one that
+    // does not exist is the environment's bad input, named by its field.
+    const environmentSource = options.environmentSource ?? `environment "${environment.name}"`;
+    const missing = await findMissingEnvironmentIds(drill, environment, clients);
+    if (missing.length > 0) throw new InvalidInputError(environmentSource, missing.map((id) => `${id.field}: ${id.problem}`));
     let planned: PlannedChange[];
     try {
       planned = await planFaults(drill.faults, deps);
     } catch (error) {
-      if (error instanceof TargetNotFoundError) throw new InvalidInputError(options.file, [`faults: ${error.message}`]);
+      if (error instanceof TargetNotFoundError) throw missingTargetInput(error, { environment, environmentSource, drillFile: options.file });
       throw error;
     }
     for (const change of planned) log(`plan            ${change.target}: ${change.field} ${change.from} → ${change.to}`);
@@ -432,7 +446,9 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     regionsByAddress: timeline.regionsByAddress,
     series: { bucketMs: 1000, points: buildSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000) },
     totals: { requests: timeline.samples.length, errors },
-    verdicts,
+    // Each figure is stored once, in `figures`: the verdicts keep their words, not a second copy.
+    verdicts: verdicts.map(({ figures: _lifted, ...verdict }) => verdict),
+    figures: measureHeadlineFigures(timeline, verdicts, context),
     hostname: hostname(),
     evidence: {
       ...(gitRevision === undefined ? {} : { gitRevision }),
@@ -462,6 +478,7 @@ function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | 
   const phasesMs = drill.phases.baseline + drill.phases.verifyTimeout + drill.phases.recovery + drill.phases.settle;
   const durationMs = phasesMs + LOAD_SLACK_MS;
   const extraServices = (drill.load.services ?? []).filter((name) => name !== drill.service);
+  const clients = clientCohortsOf(drill, environment);
   return {
     url: main.url,
     rate: drill.load.rate,
@@ -477,6 +494,7 @@ function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | 
     ...(ramp === undefined ? {} : { ramp }),
     ...(runDir === undefined ? {} : { runDir }),
     ...(drill.load.thresholds === undefined ? {} : { thresholds: drill.load.thresholds }),
+    ...(clients === undefined ? {} : { clients }),
     ...(extraServices.length === 0
       ? {}
       : {
@@ -526,15 +544,28 @@ async function assertionContext(
     (environment.kind === 'sandbox' && healthCheck !== undefined
       ? Math.max(50, healthCheck.requestIntervalMs / 4)
       : DEFAULT_AWS_HEALTH_POLL_MS);
+  const cohorts = clientCohortsOf(drill, environment);
   return {
     primaryRegion: environment.regions.primary,
     secondaryRegion: environment.regions.secondary,
     probeIntervalMs: drill.probes.dnsInterval,
+    ...(cohorts === undefined ? {} : { cohorts }),
     healthPollIntervalMs,
     healthCheckIds: { primary: service.healthChecks.primary, secondary: service.healthChecks.secondary },
     ...(healthCheck === undefined ? {} : { healthCheck }),
     resolverSets: { listed: environment.dnsResolvers, authoritative },
   };
+}
+
+/**
+ * The drill's `load.clients` as the engine and the assertions use them: named, with each cache
+ * length explicit (the drill's, else the cited default scaled by the environment's time scale).
+ */
+function clientCohortsOf(drill: Drill, environment: Environment): ClientCohort[] | undefined {
+  return drill.load.clients?.map((cohort) => {
+    const dnsCacheMs = cohort.cohort === 'jvm-forever' ? Number.POSITIVE_INFINITY : (cohort.dnsCache ?? defaultDnsCacheMs(cohort.cohort, environment.timeScale ?? 1));
+    return { name: cohortName(cohort), model: cohort.cohort, share: cohort.share, ...(dnsCacheMs === undefined ? {} : { dnsCacheMs }) };
+  });
 }
 
 function regionsByAddress(environment: Environment, serviceName: string): Record<string, string> {

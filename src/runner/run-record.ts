@@ -1,3 +1,4 @@
+import type { Figure } from '../assertions/figure.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import type { LoadSummary } from '../load/load-engine.ts';
@@ -117,7 +118,13 @@ export interface RunRecord {
   readonly regionsByAddress: Readonly<Record<string, string>>;
   readonly series: { readonly bucketMs: number; readonly points: readonly SeriesPoint[] };
   readonly totals: { readonly requests: number; readonly errors: number };
+  /** Verdicts as evaluated; their figures live in `figures`, not here. */
   readonly verdicts: readonly Verdict[];
+  /**
+   * The headline figures, each computed once (`measureHeadlineFigures`) and stored only here:
+   * every output prints them from this list. Absent in records written before it existed.
+   */
+  readonly figures?: readonly Figure[];
   /** The machine the drill ran on (os.hostname()), when the runner recorded it. */
   readonly hostname?: string;
   /** Operator, code revision, control-plane calls and state snapshots, when the runner recorded them. */

@@ -19,12 +19,22 @@ export interface DomainName {
   readonly mappings: Map<string, ApiMapping>;
 }
 
+/** How an HTTP API reaches its backend: a Lambda proxy, or an HTTP proxy through a VPC link. */
+export interface ApiIntegration {
+  readonly integrationId: string;
+  readonly integrationType: 'AWS_PROXY' | 'HTTP_PROXY';
+  /** The function ARN (AWS_PROXY) or the load balancer listener ARN (HTTP_PROXY over VPC_LINK). */
+  readonly integrationUri: string;
+  readonly connectionType: 'INTERNET' | 'VPC_LINK';
+}
+
 /** One HTTP API in one region. */
 export interface HttpApi {
   readonly region: string;
   readonly apiId: string;
   readonly name: string;
   readonly stages: readonly string[];
+  readonly integrations: readonly ApiIntegration[];
 }
 
 /** API Gateway v2 custom domains and their API mappings, per region. */
@@ -38,6 +48,13 @@ export class ApiGatewayStore {
 
   api(region: string, apiId: string): HttpApi | undefined {
     return this.#apis.get(key(region, apiId));
+  }
+
+  /** @throws AwsServiceError NotFoundException (404) */
+  requireApi(region: string, apiId: string): HttpApi {
+    const found = this.api(region, apiId);
+    if (found === undefined) throw notFound('Api', 'Invalid API identifier specified');
+    return found;
   }
 
   addDomain(domain: DomainName): void {

@@ -24,6 +24,13 @@ export function createApiGatewayV2Api(state: SandboxState): AwsServiceHandler {
     },
     {
       method: 'GET',
+      pattern: /^\/v2\/apis\/([^/]+)\/integrations\/?$/,
+      operation: 'GetIntegrations',
+      mutating: false,
+      run: (context, [apiId = '']) => ok(200, { items: state.apiGateway.requireApi(region(context), apiId).integrations.map((i) => ({ ...i, payloadFormatVersion: '2.0', timeoutInMillis: 30000 })) }),
+    },
+    {
+      method: 'GET',
       pattern: new RegExp(`^/v2/domainnames/${DOMAIN}/apimappings/?$`),
       operation: 'GetApiMappings',
       mutating: false,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AlarmStore } from './alarm-store.ts';
-import { ApiGatewayStore } from './api-gateway-store.ts';
+import { ApiGatewayStore, type ApiIntegration } from './api-gateway-store.ts';
 import { AutomationRunner } from './automation-runner.ts';
 import type { AwsApiCall } from '../aws/aws-api-call.ts';
 import type { AutomationExecution } from './automation-runner.ts';
@@ -155,7 +155,16 @@ export class SandboxState {
         cachedFlag: parseFailureFlag(flagText),
       });
     }
-    this.apiGateway.addApi({ region, apiId: d.apiId, name: `${service.name}-http-api`, stages: ['$default'] });
+    const integration: ApiIntegration =
+      service.backend === 'alb'
+        ? {
+            integrationId: d.apiId.slice(0, 7),
+            integrationType: 'HTTP_PROXY',
+            integrationUri: `arn:aws:elasticloadbalancing:${region}:${this.topology.accountId}:listener/app/${service.name}-alb/${d.apiId}/${d.apiId.slice(0, 6)}`,
+            connectionType: 'VPC_LINK',
+          }
+        : { integrationId: d.apiId.slice(0, 7), integrationType: 'AWS_PROXY', integrationUri: functionArn(region, this.topology.accountId, d.functionName), connectionType: 'INTERNET' };
+    this.apiGateway.addApi({ region, apiId: d.apiId, name: `${service.name}-http-api`, stages: ['$default'], integrations: [integration] });
     this.apiGateway.addDomain({
       region,
       domainName: d.customDomain,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { assertionSchema, evaluateAssertion, evaluateAssertions } from '../../src/assertions/assertion-spec.ts';
 import { evaluateCustomAssertion, customAssertionOptions } from '../../src/assertions/custom-assertion.ts';
+import { measureHeadlineFigures } from '../../src/assertions/headline-figures.ts';
 import type { Timeline } from '../../src/runner/timeline.ts';
 import { CONTEXT, TimelineBuilder } from './timeline-builder.ts';
 
@@ -30,6 +31,35 @@ describe('custom assertions', () => {
     expect(verdict.status).to.equal('failed');
     expect(verdict.observed).to.equal('requests: expected 10 to equal 11');
     expect(verdict.details).to.deep.equal({ actual: '10', expected: '11' });
+  });
+
+  it('shows what a check returns like a built-in: observed, expected, details, and figures for run.json', async () => {
+    const verdict = await evaluateCustomAssertion(
+      timeline,
+      custom((t: Timeline) => ({
+        observed: `${t.samples.length} requests`,
+        expected: '≥ 5 requests',
+        details: { requests: t.samples.length },
+        figures: [{ name: 'requests-per-second', label: 'Offered rate', value: 10, unit: 'percent', definition: 'requests ÷ seconds of load' }],
+      })),
+      CONTEXT,
+    );
+
+    expect(verdict).to.deep.include({ status: 'passed', observed: '10 requests', expected: '≥ 5 requests', details: { requests: 10 } });
+    expect(verdict.figures).to.deep.equal([
+      { name: 'custom.requests-per-second', label: 'Offered rate', value: 10, unit: 'percent', definition: 'requests ÷ seconds of load' },
+    ]);
+    const headline = measureHeadlineFigures(timeline, [verdict], CONTEXT).find((figure) => figure.name === 'custom.requests-per-second');
+    expect(headline).to.include({ value: 10, source: 'my check' });
+  });
+
+  it('fails a verdict whose check returns passed: false, keeping its words, and errors on a malformed report', async () => {
+    const failed = await evaluateCustomAssertion(timeline, custom(() => ({ passed: false, observed: 'p99 1.2 s', expected: '≤ 800 ms' })), CONTEXT);
+    const malformed = await evaluateCustomAssertion(timeline, custom(() => ({ figures: [{ name: 'x', value: 'fast', unit: 'ms', definition: 'd' }] })), CONTEXT);
+
+    expect(failed).to.include({ status: 'failed', observed: 'p99 1.2 s', expected: '≤ 800 ms' });
+    expect(malformed.status).to.equal('errored');
+    expect(malformed.observed).to.match(/^the check returned a malformed report: figures\.0\.value: /);
   });
 
   it('turns any other throw into an errored verdict carrying the message', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runCli } from '../../src/cli/cli.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { sandboxEnvironment } from '../../src/sandbox/sandbox-environment.ts';
+import { sandboxEnvironmentInput } from '../support/sandbox-environment-input.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { captureIo, tempDir } from './e2e-kit.ts';
 
@@ -76,7 +77,13 @@ const DRILL_CASES: readonly Case[] = [
   { title: 'missing phases', path: ['phases'], value: undefined, says: /phases: required/ },
   { title: 'missing baseline', path: ['phases', 'baseline'], value: undefined, says: /phases\.baseline: required/ },
   { title: 'negative duration', path: ['phases', 'recovery'], value: -1000, says: /phases\.recovery: expected a duration/ },
-  { title: 'duration without unit', path: ['phases', 'settle'], value: '10', says: /phases\.settle: expected a duration .*"10"/ },
+  { title: 'duration without unit', path: ['phases', 'settle'], value: '10', says: /phases\.settle: a duration needs a unit.*write "10s" or "10000ms"/ },
+  { title: 'bare number for a bound', path: ['assertions', 0, 'within'], value: 6, says: /assertions\[0\]\.within: a duration needs a unit, got the bare number 6: write "6s" or "6000ms"/ },
+  { title: 'bare number for a timeout', path: ['load', 'timeout'], value: 2.5, says: /load\.timeout: a duration needs a unit.*write "2\.5s" or "2500ms"/ },
+  { title: 'cohort shares that do not add up', path: ['load', 'clients'], value: [{ cohort: 'fresh', share: 50 }, { cohort: 'jvm', share: 40 }], says: /load\.clients: expected shares adding up to 100 .*got 90/ },
+  { title: 'a DNS cache on a cohort without one', path: ['load', 'clients'], value: [{ cohort: 'fresh', share: 100, dnsCache: '5s' }], says: /load\.clients\[0\]\.dnsCache: only jvm, k6 and browser have a fixed DNS cache/ },
+  { title: 'a cohort filter naming no cohort', path: ['assertions', 0], value: { assertion: 'rto', within: '5s', cohort: 'jvm' }, says: /assertions\[0\]\.cohort: "jvm" is not a cohort of load\.clients \(the drill has none\)/ },
+  { title: 'bare number for a phase', path: ['phases', 'baseline'], value: 3000, says: /phases\.baseline: a duration needs a unit.*write "3000s" or "3000000ms"/ },
   { title: 'probe interval in parsecs', path: ['probes'], value: { dnsInterval: '1 parsec' }, says: /probes\.dnsInterval: expected a duration/ },
   { title: 'no faults', path: ['faults'], value: [], says: /faults: expected at least one fault/ },
   { title: 'faults not a list', path: ['faults'], value: 'lambda-throttle', says: /faults: .*expected array/ },
@@ -98,7 +105,7 @@ const DRILL_CASES: readonly Case[] = [
   { title: 'zero load timeout', path: ['load', 'timeout'], value: '0s', says: /load\.timeout: expected a duration of at least 1 ms .*got 0 ms/ },
   { title: 'zero baseline', path: ['phases', 'baseline'], value: '0s', says: /phases\.baseline: expected a duration of at least 100 ms .*got 0 ms/ },
   { title: 'recovery past the timer range', path: ['phases', 'recovery'], value: '100000h', says: /phases\.recovery: expected a duration of at most 24 h, got 360000000000 ms/ },
-  { title: 'settle of 1e308 ms', path: ['phases', 'settle'], value: 1e308, says: /phases\.settle: expected a duration of at most 24 h, got 1e\+308 ms/ },
+  { title: 'settle of 1e308 ms', path: ['phases', 'settle'], value: `1${'0'.repeat(308)}ms`, says: /phases\.settle: expected a duration of at most 24 h, got 1e\+308 ms/ },
   { title: 'zero verify timeout', path: ['phases', 'verifyTimeout'], value: '0s', says: /phases\.verifyTimeout: expected a duration of at least 100 ms/ },
   { title: 'zero DNS probe interval', path: ['probes'], value: { dnsInterval: '0s' }, says: /probes\.dnsInterval: expected a duration of at least 10 ms .*got 0 ms/ },
   { title: 'health poll every hour', path: ['probes'], value: { healthInterval: '1h' }, says: /probes\.healthInterval: expected a duration of at most 1 m/ },
@@ -142,9 +149,66 @@ const ENVIRONMENT_CASES: readonly Case[] = [
   { title: 'switch role that is not a role ARN', path: ['deadMansSwitch'], value: { assumeRoleArn: 'drdrill-revert' }, says: /deadMansSwitch\.assumeRoleArn: expected an IAM role ARN/ },
   { title: 'switch margin in parsecs', path: ['deadMansSwitch'], value: { margin: '1 parsec' }, says: /deadMansSwitch\.margin: expected a duration/ },
   { title: 'switch enabled as text', path: ['deadMansSwitch'], value: { enabled: 'yes' }, says: /deadMansSwitch\.enabled: .*expected boolean/ },
+  { title: 'switch margin as a bare number', path: ['deadMansSwitch'], value: { margin: 60 }, says: /deadMansSwitch\.margin: a duration needs a unit.*write "60s" or "60000ms"/ },
   { title: 'switch margin past the timer range', path: ['deadMansSwitch'], value: { margin: '1000h' }, says: /deadMansSwitch\.margin: expected a duration of at most 24 h/ },
   { title: 'both a KMS and a PEM evidence key', path: ['evidence'], value: { signingKey: 'alias/drdrill-evidence', signingKeyFile: 'evidence.pem' }, says: /evidence: expected signingKey \(KMS\) or signingKeyFile \(PEM\), not both/ },
   { title: 'an empty evidence signing key', path: ['evidence'], value: { signingKey: '' }, says: /evidence\.signingKey: expected a non-empty string/ },
+];
+
+/**
+ * Ids an environment names that do not exist: each is read live (read-only) in preflight and is
+ * bad input naming the environment file and field. The environment is the sandbox's own, written
+ * to a file, with one id changed; `fault` swaps in a fault that uses that id.
+ */
+interface LiveIdCase {
+  readonly title: string;
+  readonly path: readonly (string | number)[];
+  readonly value: string;
+  readonly fault?: Json;
+  readonly says: RegExp;
+}
+
+const LIVE_ID_CASES: readonly LiveIdCase[] = [
+  { title: 'a primary health check that does not exist', path: ['services', 'api', 'healthChecks', 'primary'], value: 'hc-nope', says: /services\.api\.healthChecks\.primary: Route 53 health check "hc-nope" does not exist/ },
+  { title: 'a secondary health check that does not exist', path: ['services', 'api', 'healthChecks', 'secondary'], value: 'hc-nope', says: /services\.api\.healthChecks\.secondary: Route 53 health check "hc-nope" does not exist/ },
+  { title: 'a hosted zone that does not exist', path: ['services', 'api', 'hostedZoneId'], value: 'ZNOPE', says: /services\.api\.hostedZoneId: Route 53 hosted zone "ZNOPE" does not exist/ },
+  { title: 'a record the zone does not have', path: ['services', 'api', 'recordName'], value: 'nope.drdrill.test', says: /services\.api\.recordName: hosted zone "[^"]+" has no record named "nope\.drdrill\.test"/ },
+  { title: 'a secondary function that does not exist', path: ['services', 'api', 'functions', 'secondary'], value: 'nope-fn', says: /services\.api\.functions\.secondary: Lambda function "nope-fn" does not exist in/ },
+  {
+    title: 'a custom domain that does not exist',
+    path: ['services', 'service2', 'customDomains', 'primary'],
+    value: 'nope.example.com',
+    fault: { injector: 'api-mapping-detach', target: { region: 'primary', service: 'service2' } },
+    says: /services\.service2\.customDomains\.primary: API Gateway custom domain "nope\.example\.com" not found/,
+  },
+  {
+    title: 'a security group that does not exist',
+    path: ['services', 'service2', 'securityGroups', 'primary'],
+    value: 'sg-0nope',
+    fault: { injector: 'sg-ingress-revoke', target: { region: 'primary', service: 'service2' }, rules: { protocol: 'tcp', port: 443 } },
+    says: /services\.service2\.securityGroups\.primary: security group "sg-0nope" not found/,
+  },
+  {
+    title: 'a FIS template that does not exist',
+    path: ['services', 'api', 'fisTemplates', 'primary'],
+    value: 'EXTnope',
+    fault: { injector: 'lambda-500', mode: 'fis', target: { region: 'primary' } },
+    says: /services\.api\.fisTemplates\.primary: FIS experiment template "EXTnope" not found/,
+  },
+  {
+    title: 'a routing control that does not exist',
+    path: ['services', 'service1', 'routingControls', 'primary'],
+    value: 'arn:aws:route53-recovery-control::000000000000:controlpanel/nope/routingcontrol/nope',
+    fault: { injector: 'routing-control', target: { region: 'primary', service: 'service1' }, state: 'Off' },
+    says: /services\.service1\.routingControls\.primary: routing control "arn:[^"]+nope" not found/,
+  },
+  {
+    title: 'an experiment template that does not exist',
+    path: ['experimentTemplates', 'api-primary-errors', 'id'],
+    value: 'EXTnope',
+    fault: { injector: 'fis-experiment', templates: ['api-primary-errors'] },
+    says: /experimentTemplates\.api-primary-errors\.id: FIS experiment template "EXTnope" not found/,
+  },
 ];
 
 describe('the bad-input corpus', function () {
@@ -193,7 +257,7 @@ describe('the bad-input corpus', function () {
     const envFile = path.join(dir, 'by-arn-env.ts');
     await writeFile(
       envFile,
-      `import { defineEnvironment } from ${defineEnv};\nexport const environment = defineEnvironment(${JSON.stringify({ ...environment, services: { ...environment.services, 'api-by-arn': { ...api, functions: { ...api.functions, primary: arn } } } })} as never);\n`,
+      `import { defineEnvironment } from ${defineEnv};\nexport const environment = defineEnvironment(${JSON.stringify({ ...sandboxEnvironmentInput(sandbox), services: { ...environment.services, 'api-by-arn': { ...api, functions: { ...api.functions, primary: arn } } } })} as never);\n`,
     );
     const file = path.join(dir, 'by-arn.drill.ts');
     const drill = withChange(VALID_DRILL, ['faults'], [
@@ -239,7 +303,7 @@ describe('the bad-input corpus', function () {
     {
       title: 'a sandbox environment without an endpoint',
       args: async () => {
-        const { endpoint: _, ...environment } = sandboxEnvironment(sandbox.description);
+        const { endpoint: _, ...environment } = sandboxEnvironmentInput(sandbox);
         const envFile = path.join(dir, 'no-endpoint-env.ts');
         await writeFile(envFile, `import { defineEnvironment } from ${defineEnv};\nexport const environment = defineEnvironment(${JSON.stringify(environment)} as never);\n`);
         return [await writeDrillSource('no-endpoint', JSON.stringify(VALID_DRILL)), '--env', envFile];
@@ -292,8 +356,31 @@ describe('the bad-input corpus', function () {
       const code = await runCli(['run', 'drills/sandbox/primary-lambda-throttle.drill.ts', '--env', file, '--state-dir', dir, '--out', dir], io);
       expect(code, io.text()).to.equal(2);
       expect(io.text()).to.match(testCase.says);
+      // The environment file is named, not the drill.
+      expect(io.text()).to.include(`${file} is invalid`);
       expect(io.text()).to.include('nothing was changed');
       expect(await journalFiles(dir)).to.deep.equal([]);
+    });
+  });
+
+  LIVE_ID_CASES.forEach((testCase, index) => {
+    it(`exits 2 for an environment naming ${testCase.title}, naming the file and field, with no mutating call`, async () => {
+      const file = path.join(dir, `live-env-${index}.ts`);
+      const drillFile = path.join(dir, `live-drill-${index}.drill.ts`);
+      const environment = withChange(sandboxEnvironmentInput(sandbox), testCase.path, testCase.value);
+      await writeFile(file, `import { defineEnvironment } from ${defineEnv};\nexport const environment = defineEnvironment(${JSON.stringify(environment)} as never);\n`);
+      const drill = testCase.fault === undefined ? VALID_DRILL : withChange(VALID_DRILL, ['faults', 0], testCase.fault);
+      await writeFile(drillFile, `import { defineDrill } from ${define};\nexport const drill = defineDrill(${JSON.stringify(drill)} as never);\n`);
+      const before = sandbox.calls().length;
+      const io = captureIo();
+      const code = await runCli(['run', drillFile, '--env', file, '--state-dir', dir, '--out', dir], io);
+      expect(code, io.text()).to.equal(2);
+      expect(io.text(), io.text()).to.match(testCase.says);
+      expect(io.text()).to.include(`${file} is invalid`);
+      expect(io.text()).to.include('nothing was changed');
+      const calls = sandbox.calls().slice(before);
+      expect(calls.length, 'the ids were read live').to.be.greaterThan(0);
+      expect(calls.filter((call) => call.mutating)).to.deep.equal([]);
     });
   });
 });

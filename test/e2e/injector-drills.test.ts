@@ -89,6 +89,10 @@ describe('the sandbox drill of every injector, run from the CLI', function () {
     expect(blindSpot.verdicts.map((v) => v.name)).to.include(
       'Blind spot: clients get 403 Forbidden from the primary, yet DNS never fails over (the health check targets execute-api, not the custom domain)',
     );
+    // The custom check reports its measurement as a figure, stored like the built-ins'.
+    const forbidden = blindSpot.figures?.find((figure) => figure.name === 'custom.forbidden');
+    expect(forbidden?.unit).to.equal('percent');
+    expect(forbidden?.value).to.be.at.least(90);
   });
 
   it('api-mapping-blind-spot: the sandbox never moved service2 while clients got 403', () => {

@@ -3,7 +3,7 @@ import { access, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../src/cli/cli.ts';
 import { readRunRecord } from '../../src/reporters/write-run-directory.ts';
-import { sandboxEnvironment } from '../../src/sandbox/sandbox-environment.ts';
+import { sandboxEnvironmentInput } from '../support/sandbox-environment-input.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { captureIo, onlyRunDir, tempDir } from './e2e-kit.ts';
@@ -35,7 +35,7 @@ describe('a drill whose evidence key is missing in KMS', function () {
     const drillFile = path.join(dir, 'unsigned.drill.ts');
     const envFile = path.join(dir, 'no-key.ts');
     await writeFile(drillFile, `import { defineDrill } from ${JSON.stringify(path.resolve('src/drill/define-drill.ts'))};\nexport const drill = defineDrill(${JSON.stringify(DRILL)} as never);\n`);
-    const environment = { ...sandboxEnvironment(sandbox.description), name: 'no-key', evidence: { signingKey: 'alias/missing' } };
+    const environment = { ...sandboxEnvironmentInput(sandbox), name: 'no-key', evidence: { signingKey: 'alias/missing' } };
     await writeFile(envFile, `import { defineEnvironment } from ${JSON.stringify(path.resolve('src/drill/environment.ts'))};\nexport const environment = defineEnvironment(${JSON.stringify(environment)} as never);\n`);
     const io = captureIo();
     const code = await runCli(['run', drillFile, '--env', envFile, '--load', 'builtin', '--state-dir', path.join(dir, 'state'), '--out', path.join(dir, 'out')], io);

@@ -26,13 +26,29 @@ describe('deriving the IAM policy a drill needs', () => {
           Action: ['lambda:DeleteFunctionConcurrency', 'lambda:GetFunctionConcurrency', 'lambda:PutFunctionConcurrency'],
           Resource: ['arn:aws:lambda:us-east-1:111122223333:function:service1-fn', 'arn:aws:lambda:us-east-1:111122223333:function:service2-fn'],
         },
+        // Preflight reads every function the environment names for the services the drill uses...
+        {
+          Sid: 'DrdrillLambda2',
+          Effect: 'Allow',
+          Action: ['lambda:GetFunctionConfiguration'],
+          Resource: ['us-east-1', 'us-west-2'].flatMap((region) =>
+            ['api', 'service1', 'service2'].map((name) => `arn:aws:lambda:${region}:111122223333:function:${name}-fn`),
+          ),
+        },
+        // ...and their health checks; the poller reads the watched service's status.
         {
           Sid: 'DrdrillRoute531',
           Effect: 'Allow',
-          Action: ['route53:GetHealthCheck', 'route53:GetHealthCheckStatus'],
+          Action: ['route53:GetHealthCheck'],
+          Resource: ['api', 'service1', 'service2'].flatMap((name) => [`arn:aws:route53:::healthcheck/hc-${name}-east`, `arn:aws:route53:::healthcheck/hc-${name}-west`]),
+        },
+        {
+          Sid: 'DrdrillRoute532',
+          Effect: 'Allow',
+          Action: ['route53:GetHealthCheckStatus'],
           Resource: ['arn:aws:route53:::healthcheck/hc-api-east', 'arn:aws:route53:::healthcheck/hc-api-west'],
         },
-        { Sid: 'DrdrillRoute532', Effect: 'Allow', Action: ['route53:GetHostedZone'], Resource: ['arn:aws:route53:::hostedzone/Z123'] },
+        { Sid: 'DrdrillRoute533', Effect: 'Allow', Action: ['route53:GetHostedZone', 'route53:ListResourceRecordSets'], Resource: ['arn:aws:route53:::hostedzone/Z123'] },
         // The dead-man's switch: stop (and tag) its executions in both regions...
         {
           Sid: 'DrdrillSsm1',
@@ -90,7 +106,7 @@ describe('deriving the IAM policy a drill needs', () => {
     });
     const policy = deriveIamPolicy(drill, awsEnvironment);
     const wildcards = policy.Statement.filter((s) => s.Resource.includes('*')).flatMap((s) => s.Action);
-    expect(wildcards).to.deep.equal(['ec2:DescribeSecurityGroupRules', 'fis:ListExperiments', 'sts:GetCallerIdentity']);
+    expect(wildcards).to.deep.equal(['ec2:DescribeSecurityGroupRules', 'ec2:DescribeSecurityGroups', 'fis:ListExperiments', 'sts:GetCallerIdentity']);
     const grants = (action: string) => policy.Statement.filter((s) => s.Action.includes(action)).flatMap((s) => s.Resource);
     expect(grants('ssm:PutParameter')).to.deep.equal(['arn:aws:ssm:us-east-1:111122223333:parameter/drdrill/locks/*', 'arn:aws:ssm:us-east-1:111122223333:parameter/failure/api']);
     expect(grants('route53:UpdateHealthCheck')).to.deep.equal(['arn:aws:route53:::healthcheck/hc-api-east', 'arn:aws:route53:::healthcheck/hc-api-west']);

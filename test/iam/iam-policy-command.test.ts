@@ -28,13 +28,17 @@ describe('drdrill iam-policy', function () {
     expect(actions).to.deep.equal([
       'ec2:AuthorizeSecurityGroupIngress',
       'ec2:DescribeSecurityGroupRules',
+      'ec2:DescribeSecurityGroups',
       'ec2:RevokeSecurityGroupIngress',
       // Sandbox runs sign their evidence with alias/drdrill-evidence.
       'kms:GetPublicKey',
       'kms:Sign',
+      // Preflight: the functions, the record, the health checks exist.
+      'lambda:GetFunctionConfiguration',
       'route53:GetHealthCheck',
       'route53:GetHealthCheckStatus',
       'route53:GetHostedZone',
+      'route53:ListResourceRecordSets',
       // The lock and the dead-man's switch.
       'ssm:AddTagsToResource',
       'ssm:DeleteParameter',

@@ -1,4 +1,4 @@
-import { GetExperimentCommand, ListExperimentsCommand, StartExperimentCommand, StopExperimentCommand, type FisClient } from '@aws-sdk/client-fis';
+import { GetExperimentCommand, GetExperimentTemplateCommand, ListExperimentsCommand, StartExperimentCommand, StopExperimentCommand, type FisClient } from '@aws-sdk/client-fis';
 import { expect } from 'chai';
 import { CLIENT_TOKEN_TAG } from '../../src/injectors/fis-run.ts';
 import { fisExperiment, type FisExperimentHandle, type FisExperimentSpec } from '../../src/injectors/fis-experiment.ts';
@@ -7,6 +7,7 @@ import { lambda500 } from '../../src/injectors/lambda-500.ts';
 import { awsError, mockDeps, recordingJournal } from './injector-kit.ts';
 
 const OPERATIONS = [
+  ['GetExperimentTemplate', GetExperimentTemplateCommand],
   ['ListExperiments', ListExperimentsCommand],
   ['StartExperiment', StartExperimentCommand],
   ['GetExperiment', GetExperimentCommand],
@@ -58,6 +59,7 @@ describe('the fis-experiment injector', () => {
     fis = new FakeFis();
     deps = mockDeps();
     fis.install(deps);
+    fis.on('GetExperimentTemplate', (input) => ({ experimentTemplate: { id: input.id } }));
   });
   afterEach(() => deps.clients.destroy());
 
@@ -138,10 +140,13 @@ describe('the fis-experiment injector', () => {
     expect(unknown).to.be.instanceOf(TargetNotFoundError);
     expect((unknown as Error).message).to.equal('experiment template "nope" is not defined in environment "mocked" (it defines: az-outage)');
     fis.on('ListExperiments', answer({ experiments: [] }));
-    fis.on('StartExperiment', () => {
+    fis.on('GetExperimentTemplate', () => {
       throw awsError('ResourceNotFoundException', 'Experiment template not found', 404);
     });
     const missing = await lambda500.inject({ injector: 'lambda-500', mode: 'fis', target: { region: 'primary' } }, deps, async () => {}).catch((e: unknown) => e);
     expect((missing as Error).message).to.include('FIS experiment template "EXTapieast" not found in us-east-1 (environment "mocked")');
+    // Found out by reading the template, before anything was started.
+    expect((missing as TargetNotFoundError).id).to.equal('EXTapieast');
+    expect(fis.inputs('StartExperiment')).to.deep.equal([]);
   });
 });

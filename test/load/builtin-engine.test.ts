@@ -318,6 +318,31 @@ describe('builtinEngine', function () {
     expect(samples.filter((s) => s.address === WEST).length, 'the new answer is used after expiry').to.be.at.least(10);
   });
 
+  it('gives each client cohort its share of the rate, its own DNS cache and its tag', async () => {
+    dns.set(NAME, { kind: 'a', addresses: [EAST], ttl: 1 });
+    const change = sleep(300).then(() => dns.set(NAME, { kind: 'a', addresses: [WEST], ttl: 1 }));
+    const { samples } = await run(
+      plan({
+        rate: 60,
+        durationMs: 1200,
+        clients: [
+          { name: 'fresh', model: 'fresh', share: 50 },
+          { name: 'jvm', model: 'jvm', share: 25, dnsCacheMs: 800 },
+          { name: 'jvm-forever', model: 'jvm-forever', share: 25, dnsCacheMs: Number.POSITIVE_INFINITY },
+        ],
+      }),
+    );
+    await change;
+    const of = (cohort: string) => samples.filter((s) => s.cohort === cohort);
+    const t0 = samples.reduce((min, s) => Math.min(min, s.start), Number.POSITIVE_INFINITY);
+    expect([of('fresh').length, of('jvm').length, of('jvm-forever').length]).to.deep.equal([36, 18, 18]);
+    // fresh moves as soon as DNS does; jvm when its 800 ms cache runs out; jvm-forever never.
+    expect(of('fresh').filter((s) => s.start - t0 > 400).every((s) => s.address === WEST), 'fresh after the change').to.equal(true);
+    expect(of('jvm').filter((s) => s.start - t0 < 750).every((s) => s.address === EAST), 'jvm inside its cache').to.equal(true);
+    expect(of('jvm').filter((s) => s.start - t0 > 900).every((s) => s.address === WEST), 'jvm after its cache expired').to.equal(true);
+    expect(of('jvm-forever').every((s) => s.address === EAST), 'jvm-forever').to.equal(true);
+  });
+
   it('rejects a bad ramp or target list, naming the field', async () => {
     const badRamp = await rejection(builtinEngine.run(plan({ ramp: [{ target: 10, durationMs: 0 }] }), () => undefined, new AbortController().signal));
     expect(badRamp).to.be.instanceOf(LoadPlanError).with.property('field', 'ramp[0].durationMs');

@@ -9,17 +9,19 @@ describe('renderConsoleSummary', () => {
     expect(lines[1]).to.equal(
       '  environment sandbox (sandbox, account 000000000000), regions us-east-1 → us-west-2, engine builtin',
     );
-    expect(lines[2]).to.equal('  run 20250314T090000Z-7f3a, 45 s, 900 requests, 136 errors (15.11 %)');
-    expect(lines.slice(3)).to.deep.equal([
+    expect(lines[2]).to.equal('  run 20250314T090000Z-7f3a, 45 s, 900 requests, 136 errors (15.11%)');
+    expect(lines.slice(3, 6)).to.deep.equal([
       '  ✓ DNS converges on us-west-2: observed converged in 7.35 s (±1 s); expected ≤ 10 s',
       '  ✗ error budget holds during the fault: observed 13.5 % errors (136 of 1000); expected ≤ 5 %',
       '  ! traffic fails back to us-east-1: observed no DNS answer from 127.0.0.1:5354 for 4 s after rollback; expected failback within 10 s',
     ]);
+    expect(lines.slice(6, 9)).to.deep.equal(['  figures:', '    RTO: 6.8 s (±0.05 s)', '    RTO: detect: 3.85 s']);
+    expect(lines).to.include('    Error rate (phase recovery): 27.78%');
   });
 
   it('ends with the reason when the run was aborted', () => {
     const text = renderConsoleSummary(
-      buildFixtureRunRecord({ outcome: 'aborted', exitCode: 3, reason: 'signal SIGINT during phase recovery', verdicts: [] }),
+      buildFixtureRunRecord({ outcome: 'aborted', exitCode: 3, reason: 'signal SIGINT during phase recovery', verdicts: [], figures: [] }),
     );
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).to.equal('drill primary-lambda-throttle: ABORTED (exit 3)');

@@ -1,9 +1,11 @@
+import type { Figure } from '../../src/assertions/figure.ts';
+import { measureHeadlineFigures } from '../../src/assertions/headline-figures.ts';
 import type { Verdict } from '../../src/assertions/verdict.ts';
 import { SampleStore } from '../../src/load/sample-store.ts';
 import { isErrorSample } from '../../src/load/sample.ts';
 import { buildSeries } from '../../src/reporters/series.ts';
 import type { RunRecord } from '../../src/runner/run-record.ts';
-import type { DnsObservation, FaultEvent, HealthObservation, PhaseMark } from '../../src/runner/timeline.ts';
+import type { DnsObservation, FaultEvent, HealthObservation, PhaseMark, Timeline } from '../../src/runner/timeline.ts';
 
 /** 2025-03-14T09:00:00.000Z, the synthetic run's start. */
 export const FIXTURE_START = Date.UTC(2025, 2, 14, 9, 0, 0);
@@ -168,6 +170,28 @@ export function buildFixtureRunRecord(overrides: Partial<RunRecord> = {}, sample
     series: { bucketMs: 1000, points: buildSeries(samples, FIXTURE_START, at(FIXTURE_DURATION_MS), 1000) },
     totals: { requests: samples.length, errors },
     verdicts: FIXTURE_VERDICTS,
+    figures: fixtureFigures(samples),
     ...overrides,
+  };
+}
+
+/** The headline figures the runner would store for the synthetic run, measured by the same code. */
+function fixtureFigures(samples: SampleStore): Figure[] {
+  return measureHeadlineFigures(buildFixtureTimeline(samples), [], FIXTURE_CONTEXT);
+}
+
+export const FIXTURE_CONTEXT = { primaryRegion: 'us-east-1', secondaryRegion: 'us-west-2', probeIntervalMs: 1000 } as const;
+
+/** The synthetic run as the Timeline the runner would have built. */
+export function buildFixtureTimeline(samples = buildFixtureSamples()): Timeline {
+  return {
+    startedAt: FIXTURE_START,
+    endedAt: at(FIXTURE_DURATION_MS),
+    phases: [...PHASES],
+    faults: [...FAULTS],
+    dns: dnsObservations(),
+    health: healthObservations(),
+    samples,
+    regionsByAddress: { [PRIMARY_ADDRESS]: 'us-east-1', [SECONDARY_ADDRESS]: 'us-west-2' },
   };
 }

@@ -58,7 +58,7 @@ describe('renderHtml', () => {
       '2025-03-14T09:00:45.000Z',
       '45 s',
       '900',
-      '136 (15.11 %)',
+      '136 (15.11%)',
     ]) {
       expect(html).to.contain(text);
     }

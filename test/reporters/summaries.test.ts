@@ -4,27 +4,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { collectHistory, renderHistoryHtml } from '../../src/reporters/history-index.ts';
 import { renderMarkdownSummary } from '../../src/reporters/markdown-summary.ts';
-import { computeRunMetrics } from '../../src/reporters/run-metrics.ts';
+import { measureHeadlineFigures } from '../../src/assertions/headline-figures.ts';
+import { evaluateRto, rtoOptions } from '../../src/assertions/rto.ts';
 import { writeRunDirectory } from '../../src/reporters/write-run-directory.ts';
-import { buildFixtureRunRecord, buildFixtureSamples, FIXTURE_START } from './fixture-run-record.ts';
+import { buildFixtureRunRecord, buildFixtureSamples, buildFixtureTimeline, FIXTURE_CONTEXT, FIXTURE_START } from './fixture-run-record.ts';
 
-describe('computeRunMetrics', () => {
-  it('measures DNS convergence, failback, RTO and error rates from the record alone', () => {
-    const metrics = computeRunMetrics(buildFixtureRunRecord());
+describe('measureHeadlineFigures', () => {
+  it('measures RTO, convergence, failback and each window\'s error rate once, with the assertions\' own code', () => {
+    const figures = buildFixtureRunRecord().figures ?? [];
+    const value = (name: string): number | null | undefined => figures.find((figure) => figure.name === name)?.value;
     // Injected at +10.15 s; the slower resolver first answered us-west-2 at +18 s (probe at 1 s).
-    expect(metrics.convergenceMs).to.equal(18_000 - 10_150);
+    expect(value('dns.convergence')).to.equal(18_000 - 10_150);
     // Rolled back at +30.1 s; the slower resolver answered us-east-1 again at +33 s.
-    expect(metrics.failbackMs).to.equal(33_000 - 30_100);
-    // Errors end at +17 s when us-west-2 starts serving: the first error-free bucket.
-    expect(metrics.rtoMs).to.equal(17_000 - 10_150);
-    expect(metrics.errorRate).to.be.closeTo((136 / 900) * 100, 1e-9);
-    expect(metrics.faultErrorRate).to.be.closeTo((136 / 400) * 100, 1e-9);
+    expect(value('failback')).to.equal(33_000 - 30_100);
+    // The RTO assertion's sliding-window recovery (default 99 % over 5 s), not a bucket count.
+    const rto = evaluateRto(buildFixtureTimeline(), rtoOptions.parse({ assertion: 'rto', within: '1m' }), FIXTURE_CONTEXT);
+    expect(value('rto')).to.equal(rto.details?.recoveryMs).and.to.be.a('number');
+    expect(value('errorRate.run')).to.be.closeTo((136 / 900) * 100, 1e-9);
+    expect(figures.map((figure) => figure.name)).to.deep.equal([
+      'rto', 'rto.detect', 'rto.shift', 'dns.convergence', 'failback', 'errorRate.run',
+      'errorRate.baseline', 'errorRate.fault', 'errorRate.recovery', 'errorRate.failback', 'errorRate.settle',
+    ]);
   });
 
-  it('leaves out what a run without faults or requests cannot measure', () => {
-    expect(computeRunMetrics(buildFixtureRunRecord({ faults: [], totals: { requests: 0, errors: 0 } }))).to.deep.equal({
-      faultErrorRate: (136 / 400) * 100,
-    });
+  it('takes a figure from the drill\'s assertion, naming it, and numbers a second measurement of the same thing', () => {
+    const timeline = buildFixtureTimeline();
+    const tight = evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: '1m', window: '2s', successRate: 90 }), FIXTURE_CONTEXT);
+    const loose = evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: '1m', window: '8s' }), FIXTURE_CONTEXT);
+    const figures = measureHeadlineFigures(timeline, [tight, loose], FIXTURE_CONTEXT);
+    const rto = figures.find((figure) => figure.name === 'rto');
+    expect(rto?.source).to.equal(tight.name);
+    expect(rto?.value).to.equal(tight.details?.recoveryMs);
+    expect(figures.find((figure) => figure.name === 'rto#2')?.value).to.equal(loose.details?.recoveryMs);
+    expect(tight.details?.recoveryMs).to.not.equal(loose.details?.recoveryMs);
   });
 });
 
@@ -33,7 +45,8 @@ describe('renderMarkdownSummary', () => {
     const md = renderMarkdownSummary(buildFixtureRunRecord());
     const lines = md.split('\n');
     expect(lines[0]).to.equal('### ❌ FAILED — drill `primary-lambda-throttle` (exit 1)');
-    expect(md).to.contain('| 900 | 136 (15.11 %) | 34.00 % | 7.85 s | 6.85 s | 2.9 s |');
+    expect(md).to.contain('| 900 | 136 (15.11%) | 7.85 s | 6.8 s | 2.9 s |');
+    expect(md).to.contain('| Error rate (phase recovery) `errorRate.recovery` | 27.78% | — |');
     expect(md).to.contain('| DNS converges on us-west-2 | ✅ passed | converged in 7.35 s (±1 s) | ≤ 10 s |');
     expect(md).to.contain('| error budget holds during the fault | ❌ failed | 13.5 % errors (136 of 1000) | ≤ 5 % |');
     expect(md).to.contain('| ⚠️ errored |');
@@ -75,8 +88,8 @@ describe('the cross-run history', () => {
     };
     expect(data.charts.map((chart) => [chart.title, chart.values])).to.deep.equal([
       ['DNS convergence (s)', [[7.85, 7.85]]],
-      ['RTO (s)', [[6.85, 6.85]]],
-      ['Error rate during fault (%)', [[34, 34]]],
+      ['RTO (s)', [[6.8, 6.8]]],
+      ['Error rate, phase fault (%)', [[90, 90]]],
     ]);
   });
 });

@@ -52,8 +52,8 @@ describe('writeRunDirectory', () => {
     const lines = csv.trimEnd().split('\n');
     expect(lines).to.have.length(samples.length + 1);
     expect(lines[0]).to.equal(SAMPLES_CSV_HEADER);
-    expect(lines[1]).to.equal(`${FIXTURE_START},20,200,,us-east-1,127.0.0.2,"api, ""v2"""`);
-    expect(lines[2]).to.equal(`${FIXTURE_START + 50},21,200,,us-east-1,127.0.0.2,api`);
+    expect(lines[1]).to.equal(`${FIXTURE_START},20,200,,us-east-1,127.0.0.2,"api, ""v2""",`);
+    expect(lines[2]).to.equal(`${FIXTURE_START + 50},21,200,,us-east-1,127.0.0.2,api,`);
     expect(lines.filter((line) => line.includes(',0,ETIMEDOUT,,127.0.0.2,'))).to.have.length(10);
   });
 

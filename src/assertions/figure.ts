@@ -1,0 +1,53 @@
+import { formatDuration } from '../drill/duration.ts';
+import { formatRate, formatTimeWithResolution } from './verdict-format.ts';
+
+/**
+ * One headline number of a run (RTO and its parts, DNS convergence, failback, the error rate of a
+ * named window), measured once by the assertion code and stored once, in run.json's `figures`.
+ * Every output (console, index.html, junit.xml, summary.md, the history page) prints it from
+ * there, through `formatFigure`, so no two outputs can disagree about it.
+ */
+export interface Figure {
+  /**
+   * Stable key, named for what and where: `rto`, `rto.detect`, `rto.shift`, `dns.convergence`,
+   * `failback.dns`, `errorRate.run`, `errorRate.fault`…; a cohort's figure ends in `[cohort]`
+   * (`rto[jvm]`), a second assertion measuring the same thing in `#2`.
+   */
+  readonly name: string;
+  /** For people: `RTO`, `Error rate (phase recovery)`. */
+  readonly label: string;
+  /** The measurement; null when the thing measured never happened (clients never recovered). */
+  readonly value: number | null;
+  readonly unit: FigureUnit;
+  /** What the number is, from which event to which, in one sentence. */
+  readonly definition: string;
+  /** The stretch of the run the number was measured over (epoch ms). */
+  readonly window?: { readonly from: number; readonly to: number };
+  /** Uncertainty of a time figure (ms): the probe interval, the request spacing. */
+  readonly resolutionMs?: number;
+  /** The client cohort whose requests alone were measured. */
+  readonly cohort?: string;
+  /** What the cohort's DNS and connection model predicts for this figure (ms after the injection). */
+  readonly expected?: { readonly fromMs: number; readonly toMs: number | null; readonly text: string };
+  /** Display name of the verdict that measured it; absent when measured with default options. */
+  readonly source?: string;
+}
+
+export type FigureUnit = 'ms' | 'percent';
+
+/** The one text form of a figure, e.g. `2.87 s`, `15.09%`, `never`. */
+export function formatFigure(figure: Pick<Figure, 'value' | 'unit'>): string {
+  if (figure.value === null) return figure.unit === 'ms' ? 'never' : '—';
+  return figure.unit === 'ms' ? formatDuration(figure.value) : formatRate(figure.value);
+}
+
+/** `formatFigure` with its resolution, e.g. `2.87 s (±0.10 s)`. */
+export function describeFigure(figure: Figure): string {
+  if (figure.value === null || figure.unit !== 'ms' || figure.resolutionMs === undefined) return formatFigure(figure);
+  return formatTimeWithResolution(figure.value, figure.resolutionMs);
+}
+
+/** The figure called `name`, if the run measured it. */
+export function figureNamed(figures: readonly Figure[] | undefined, name: string): Figure | undefined {
+  return figures?.find((figure) => figure.name === name);
+}

@@ -1,0 +1,60 @@
+import { PHASES, type Timeline } from '../runner/timeline.ts';
+import type { AssertionContext } from './assertion-context.ts';
+import { dnsConvergenceOptions, evaluateDnsConvergence } from './dns-convergence.ts';
+import { errorBudgetOptions, evaluateErrorBudget } from './error-budget.ts';
+import { evaluateFailback, failbackOptions } from './failback.ts';
+import type { Figure } from './figure.ts';
+import { evaluateRto, rtoOptions } from './rto.ts';
+import type { Verdict } from './verdict.ts';
+
+/** A limit no run reaches: the default measurements below judge nothing, they only measure. */
+const UNBOUNDED = '24h';
+
+/**
+ * The run's headline figures, each measured once: first every figure the drill's own assertions
+ * measured (so the headline RTO is the RTO assertion's, with its window and success rate), then,
+ * for each headline a run always has but no assertion measured (RTO, DNS convergence, failback,
+ * the error rate of the whole run and of each phase that ran, and the RTO of each client cohort),
+ * the same assertion code with its default options. Names are unique: a second assertion measuring the same thing gets `#2`.
+ */
+export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Verdict[], context: AssertionContext): Figure[] {
+  const figures: Figure[] = [];
+  const taken = new Map<string, number>();
+  const add = (figure: Figure, source?: string): void => {
+    const seen = taken.get(figure.name) ?? 0;
+    taken.set(figure.name, seen + 1);
+    const name = seen === 0 ? figure.name : `${figure.name}#${seen + 1}`;
+    figures.push({ ...figure, name, ...(source === undefined ? {} : { source }) });
+  };
+  for (const verdict of verdicts) for (const figure of verdict.figures ?? []) add(figure, verdict.name);
+
+  const missing = (name: string): boolean => !taken.has(name);
+  const defaults: Verdict[] = [];
+  if (missing('rto')) defaults.push(evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED }), context));
+  for (const cohort of context.cohorts ?? []) {
+    if (missing(`rto[${cohort.name}]`)) defaults.push(evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED, cohort: cohort.name }), context));
+  }
+  if (missing('dns.convergence')) {
+    defaults.push(evaluateDnsConvergence(timeline, dnsConvergenceOptions.parse({ assertion: 'dns-convergence', within: UNBOUNDED }), context));
+  }
+  if (missing('failback')) defaults.push(evaluateFailback(timeline, failbackOptions.parse({ assertion: 'failback', within: UNBOUNDED }), context));
+  const phases = [...new Set(timeline.phases.map((mark) => mark.phase))].filter((phase) => missing(`errorRate.${phase}`));
+  if (missing('errorRate.run')) defaults.push(evaluateErrorBudget(timeline, errorBudgetOptions.parse({ assertion: 'error-budget', maxErrorRate: 100 })));
+  if (phases.length > 0) {
+    defaults.push(evaluateErrorBudget(timeline, errorBudgetOptions.parse({ assertion: 'error-budget', phase: phases, maxErrorRate: 100 })));
+  }
+  for (const verdict of defaults) for (const figure of verdict.figures ?? []) if (missing(figure.name)) add(figure);
+  return figures.sort((a, b) => rank(a.name) - rank(b.name));
+}
+
+const ORDER = ['rto', 'rto.detect', 'rto.shift', 'dns.convergence', 'failback', 'errorRate.run', ...PHASES.map((phase) => `errorRate.${phase}`)];
+
+/**
+ * Headline order (RTO first, error rates in phase order), each figure of the whole load before its
+ * cohorts' ones; a stable sort keeps the rest as measured.
+ */
+function rank(name: string): number {
+  const cohort = /\[[^\]]*\](#\d+)?$/.test(name) ? 1 : 0;
+  const index = ORDER.indexOf(name.replace(/(\[[^\]]*\])?(#\d+)?$/, ''));
+  return (index === -1 ? ORDER.length : index) * 2 + cohort;
+}
