@@ -141,7 +141,8 @@ describe('guardrails', function () {
         child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
         for await (const line of createInterface({ input: child.stdout })) {
           output += `${line}\n`;
-          if (/\bphase\s+recovery\b/.test(line)) {
+          // The runner's progress line only: the closing figures also name "phase recovery".
+          if (/^\s*\+\s*[\d.]+s phase\s+recovery\b/.test(line)) {
             await sandbox.stop();
             child.kill('SIGINT');
           }
