@@ -10,6 +10,7 @@ import { EXIT_CODES } from '../runner/run-record.ts';
 import { sandboxEnvironment } from '../sandbox/sandbox-environment.ts';
 import type { CliIo } from './cli-io.ts';
 import { describeSandbox } from './resolve-environment.ts';
+import { environmentInput } from '../sandbox/sandbox-environment-input.ts';
 
 export interface DiscoverCommandOptions {
   readonly record: string | undefined;
@@ -75,7 +76,8 @@ interface SandboxFacts {
 /** What a sandbox says about where it listens: the same facts its own environment is built from. */
 async function sandboxFacts(url: string): Promise<SandboxFacts> {
   const description = await describeSandbox(url);
-  const own = sandboxEnvironment(description);
+  // Written back into a file, so durations carry their unit.
+  const own = environmentInput(sandboxEnvironment(description));
   const fact = (field: string, value: unknown): Sourced<[string, unknown]> => ({ value: [field, value], from: FROM_SANDBOX });
   return {
     endpoint: description.controlPlaneUrl,
