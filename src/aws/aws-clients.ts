@@ -10,9 +10,11 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Environment } from '../drill/environment.ts';
 import { recordCalls, type CallSink, type InstrumentableClient } from '../evidence/record-calls.ts';
+import { awsCliFor, type AwsCli } from './aws-cli.ts';
+import { CALL_DEADLINES, type CallDeadlines } from './call-deadlines.ts';
+import { SANDBOX_CREDENTIALS } from './sandbox-credentials.ts';
+import { InterruptibleHttpHandler } from './interruptible-http-handler.ts';
 
-/** The sandbox does not check signatures; these only give the SDK something to sign with. */
-const SANDBOX_CREDENTIALS = { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } as const;
 
 /** Route 53 is global; its control plane signs in us-east-1. */
 const ROUTE53_SIGNING_REGION = 'us-east-1';
@@ -38,6 +40,8 @@ export class AwsClients {
   readonly #onCall: CallSink | undefined;
   /** Every client made so far, keyed by `<service> <region>[ <endpoint>]`. */
   readonly #clients = new Map<string, SdkClient>();
+  /** One handler per client (the SDK destroys a client's handler with it), kept to interrupt them all. */
+  readonly #handlers = new Set<InterruptibleHttpHandler>();
 
   /** `onCall` receives a record of every call any client makes: the evidence trail of a run. */
   constructor(target: AwsTarget, onCall?: CallSink) {
@@ -106,10 +110,30 @@ export class AwsClients {
     );
   }
 
+  /** AWS CLI lines aimed where these clients point: for undo lines people paste. */
+  get awsCli(): AwsCli {
+    return awsCliFor(this.#target);
+  }
+
+  /** The deadlines every call these clients make runs under. */
+  get deadlines(): CallDeadlines {
+    return CALL_DEADLINES[this.#target.kind];
+  }
+
+  /**
+   * Aborts every call in flight on every client, now: a signal during a blocked call, or a
+   * rollback out of time. The calls fail with an AbortError carrying `reason`; calls made after
+   * this go ahead as usual.
+   */
+  interrupt(reason: string): void {
+    for (const handler of this.#handlers) handler.interrupt(reason);
+  }
+
   /** Closes every socket the clients hold, so a finished run does not keep the process alive. */
   destroy(): void {
     for (const client of this.#clients.values()) client.destroy();
     this.#clients.clear();
+    this.#handlers.clear();
   }
 
   #cached<T extends SdkClient>(key: string, create: () => T): T {
@@ -130,17 +154,21 @@ export class AwsClients {
     credentials?: typeof SANDBOX_CREDENTIALS;
     profile?: string;
     maxAttempts: number;
+    requestHandler: InterruptibleHttpHandler;
   } {
     const target = this.#target;
+    const { maxAttempts } = this.deadlines;
+    const requestHandler = new InterruptibleHttpHandler(this.deadlines);
+    this.#handlers.add(requestHandler);
     if (target.kind === 'sandbox') {
       if (target.endpoint === undefined) throw new Error('a sandbox environment needs an endpoint');
-      return { region, endpoint: target.endpoint, credentials: SANDBOX_CREDENTIALS, maxAttempts: 3 };
+      return { region, endpoint: target.endpoint, credentials: SANDBOX_CREDENTIALS, maxAttempts, requestHandler };
     }
-    // Throttling is retried by the SDK's standard retry strategy with backoff; 5 attempts rides out
-    // short control-plane throttling storms during a game day without hiding a real outage.
+    // Throttling and timeouts are retried by the SDK's standard retry strategy with backoff.
     return {
       region,
-      maxAttempts: 5,
+      maxAttempts,
+      requestHandler,
       ...(target.endpoint === undefined ? {} : { endpoint: target.endpoint }),
       ...(target.profile === undefined ? {} : { profile: target.profile }),
     };

@@ -13,6 +13,8 @@ export async function listCommand(options: { readonly dir: string }, io: CliIo):
   }
   let invalid = 0;
   for (const file of files) {
+    // `drdrill list | head`: once the reader is gone, validating the rest shows no one anything.
+    if (io.broken?.aborted === true) break;
     try {
       const { drill } = await loadDrill(file);
       const faults = [...new Set(drill.faults.map((fault) => fault.injector))].join(', ');

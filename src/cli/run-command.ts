@@ -20,6 +20,7 @@ import { renderJunit } from '../reporters/junit.ts';
 import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import type { CliIo } from './cli-io.ts';
 import { confirmPlan } from './confirm-plan.ts';
+import { startHeartbeat } from './progress-heartbeat.ts';
 import { resolveEnvironment } from './resolve-environment.ts';
 import { checkCredentials } from '../aws/credentials-error.ts';
 import type { Reporter } from '../config/drdrill-config.ts';
@@ -40,6 +41,9 @@ export interface RunCommandOptions {
   /** Load engine: k6 when installed (auto), or forced. */
   readonly load?: LoadChoice;
 }
+
+/** The runner's "phase <name>" progress line, so the heartbeat can say where the drill is. */
+const PHASE_LINE = /^phase\s+(\S+)/;
 
 /** Worst outcome wins: a rollback failure outranks an abort, which outranks a failed assertion. */
 const SEVERITY = [EXIT_CODES.passed, EXIT_CODES.failed, EXIT_CODES.aborted, EXIT_CODES['rollback-failed']];
@@ -88,6 +92,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       await mkdir(dir, { recursive: true });
       const drillStarted = Date.now();
       const elapsed = (): string => `+${((Date.now() - drillStarted) / 1000).toFixed(1).padStart(5)}s`;
+      let phase = 'preflight';
+      const heartbeat = startHeartbeat(io.out, () => `  ${elapsed()} still running   ${phase}`);
       let run;
       try {
         run = await runDrill({
@@ -102,13 +108,20 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           stateDir,
           ...(resolved.sandboxProcess === undefined ? {} : { sandboxProcess: resolved.sandboxProcess }),
           signal: signals.signal,
+          onSignal: signals.onSignal,
           ...(resolved.environment.kind === 'aws' ? { confirm: confirmPlan(options.yes ?? false, io) } : {}),
-          log: (line) => io.out(`  ${elapsed()} ${line}`),
+          log: (line) => {
+            heartbeat.touch();
+            phase = PHASE_LINE.exec(line)?.[1] ?? phase;
+            io.out(`  ${elapsed()} ${line}`);
+          },
         });
       } catch (error) {
         // Refused before anything changed: leave no empty run directory behind.
         await rmdir(dir).catch(() => undefined);
         throw error;
+      } finally {
+        heartbeat.stop();
       }
       const signature = await writeSignedRunDirectory(dir, run.record, run.samples, resolved.environment, {
         historyRoot: options.out,

@@ -76,11 +76,11 @@ export const apiMappingDetach: InjectorDefinition<ApiMappingDetachSpec, ApiMappi
     return `apigateway api-mappings of ${domains.join(', ')}`;
   },
 
-  manualUndo(handle) {
+  manualUndo(handle, aws) {
     return handle.mappings
       .map(
         (m) =>
-          `aws apigatewayv2 create-api-mapping --region ${m.region} --domain-name ${m.domainName} --api-id ${m.apiId} --stage ${m.stage}` +
+          `${aws()} apigatewayv2 create-api-mapping --region ${m.region} --domain-name ${m.domainName} --api-id ${m.apiId} --stage ${m.stage}` +
           (m.apiMappingKey === '' ? '' : ` --api-mapping-key ${m.apiMappingKey}`),
       )
       .reverse();

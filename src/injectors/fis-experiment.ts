@@ -55,8 +55,8 @@ export const fisExperiment: InjectorDefinition<FisExperimentSpec, FisExperimentH
     return `fis experiment ${handle.experiments.map((run) => `${run.region} ${run.templateId}${run.experimentId === null ? '' : ` (${run.experimentId})`}`).join(', ')}`;
   },
 
-  manualUndo(handle) {
-    return handle.experiments.map(fisManualUndo).reverse();
+  manualUndo(handle, aws) {
+    return handle.experiments.map((run) => fisManualUndo(run, aws)).reverse();
   },
 
   revertCalls() {

@@ -1,3 +1,4 @@
+import type { AwsCli } from '../aws/aws-cli.ts';
 import { randomUUID } from 'node:crypto';
 import {
   GetExperimentCommand,
@@ -204,10 +205,10 @@ async function listExperiments(deps: InjectorDeps, region: string): Promise<Expe
   return found;
 }
 
-export function fisManualUndo(run: FisRun): string {
+export function fisManualUndo(run: FisRun, aws: AwsCli): string {
   return run.experimentId === null
-    ? `aws fis list-experiments --region ${run.region}  # find the experiment of template ${run.templateId} tagged ${CLIENT_TOKEN_TAG}=${run.clientToken}, then: aws fis stop-experiment --region ${run.region} --id <id>`
-    : `aws fis stop-experiment --region ${run.region} --id ${run.experimentId}`;
+    ? `${aws()} fis list-experiments --region ${run.region}  # find the experiment of template ${run.templateId} tagged ${CLIENT_TOKEN_TAG}=${run.clientToken}, then: ${aws()} fis stop-experiment --region ${run.region} --id <id>`
+    : `${aws()} fis stop-experiment --region ${run.region} --id ${run.experimentId}`;
 }
 
 export function fisPermissions(deps: Pick<InjectorDeps, 'environment'>, region: string, templateId: string): IamPermission[] {

@@ -110,9 +110,9 @@ function toggleInjector<Spec extends HealthCheckInvertSpec | HealthCheckDisableS
       return `route53 health-check ${handle.healthChecks.map((t) => t.healthCheckId).join(', ')} ${handle.flag}`;
     },
 
-    manualUndo(handle) {
+    manualUndo(handle, aws) {
       return handle.healthChecks
-        .map((t) => `aws route53 update-health-check --health-check-id ${t.healthCheckId} --${t.prior ? '' : 'no-'}${handle.flag.toLowerCase()}`)
+        .map((t) => `${aws()} route53 update-health-check --region ${ROUTE53_REGION} --health-check-id ${t.healthCheckId} --${t.prior ? '' : 'no-'}${handle.flag.toLowerCase()}`)
         .reverse();
     },
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AwsApiCall } from '../aws/aws-api-call.ts';
+import type { AwsCli } from '../aws/aws-cli.ts';
 import type { AwsClients } from '../aws/aws-clients.ts';
 import type { Environment } from '../drill/environment.ts';
 
@@ -76,8 +77,12 @@ export interface InjectorDefinition<Spec, Handle extends FaultHandle> {
   rollback(handle: Handle, deps: InjectorDeps): Promise<CallResult>;
   /** Human label of the handle's target, e.g. `lambda us-east-1 api-handler`. */
   describe(handle: Handle): string;
-  /** AWS CLI lines that undo the fault by hand, printed when rollback finally fails. */
-  manualUndo(handle: Handle): readonly string[];
+  /**
+   * AWS CLI lines that undo the fault by hand, printed when rollback finally fails. Each command
+   * starts with `aws()`, which aims it where the drill acted (profile, endpoint), and names its
+   * region, so the lines act there whatever the shell they are pasted into is set up for.
+   */
+  manualUndo(handle: Handle, aws: AwsCli): readonly string[];
   /**
    * The undo as plain AWS API calls, made in order, for the dead-man's switch: SSM Automation
    * makes them at the fault's deadline if drdrill is no longer alive to roll back. They restore

@@ -129,10 +129,10 @@ export const lambda500: InjectorDefinition<Lambda500Spec, Lambda500Handle> = {
     return `lambda-500 fis ${handle.experiments.map(fisLabel).join(', ')}`;
   },
 
-  manualUndo(handle) {
-    if (handle.mode === 'throttle') return handle.functions.map(concurrencyManualUndo).reverse();
-    if (handle.mode === 'ssm-flag') return handle.flags.map(flagManualUndo).reverse();
-    return handle.experiments.map(fisManualUndo).reverse();
+  manualUndo(handle, aws) {
+    if (handle.mode === 'throttle') return handle.functions.map((target) => concurrencyManualUndo(target, aws)).reverse();
+    if (handle.mode === 'ssm-flag') return handle.flags.map((target) => flagManualUndo(target, aws)).reverse();
+    return handle.experiments.map((run) => fisManualUndo(run, aws)).reverse();
   },
 
   revertCalls(handle) {

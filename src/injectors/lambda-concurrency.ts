@@ -4,6 +4,7 @@ import {
   PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
 import type { AwsApiCall } from '../aws/aws-api-call.ts';
+import type { AwsCli } from '../aws/aws-cli.ts';
 import { lambdaFunctionArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type IamPermission, type InjectorDeps } from './injector.ts';
@@ -70,10 +71,10 @@ export async function restoreConcurrency(deps: InjectorDeps, target: FunctionCon
   return { requestIds: requestIdsOf(output) };
 }
 
-export function concurrencyManualUndo(target: FunctionConcurrency): string {
+export function concurrencyManualUndo(target: FunctionConcurrency, aws: AwsCli): string {
   return target.prior === null
-    ? `aws lambda delete-function-concurrency --region ${target.region} --function-name ${target.functionName}`
-    : `aws lambda put-function-concurrency --region ${target.region} --function-name ${target.functionName} --reserved-concurrent-executions ${target.prior}`;
+    ? `${aws()} lambda delete-function-concurrency --region ${target.region} --function-name ${target.functionName}`
+    : `${aws()} lambda put-function-concurrency --region ${target.region} --function-name ${target.functionName} --reserved-concurrent-executions ${target.prior}`;
 }
 
 /**

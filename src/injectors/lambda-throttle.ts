@@ -77,8 +77,8 @@ export const lambdaThrottle: InjectorDefinition<LambdaThrottleSpec, LambdaThrott
     return `lambda ${handle.region} ${handle.functionName}`;
   },
 
-  manualUndo(handle) {
-    return [concurrencyManualUndo(handle)];
+  manualUndo(handle, aws) {
+    return [concurrencyManualUndo(handle, aws)];
   },
 
   revertCalls(handle) {

@@ -95,11 +95,11 @@ export const routingControl: InjectorDefinition<RoutingControlSpec, RoutingContr
     return `arc routing control ${handle.controls.map((c) => `${c.routingControlArn} → ${c.state}`).join(', ')}`;
   },
 
-  manualUndo(handle) {
+  manualUndo(handle, aws) {
     return handle.controls
       .map(
         (c) =>
-          `aws route53-recovery-cluster update-routing-control-state --region ${handle.arcRegion} --endpoint-url ${handle.clusterEndpoints[0] ?? '<cluster endpoint>'} ` +
+          `${aws(handle.clusterEndpoints[0] ?? '<cluster endpoint>')} route53-recovery-cluster update-routing-control-state --region ${handle.arcRegion} ` +
           `--routing-control-arn ${c.routingControlArn} --routing-control-state ${c.prior}`,
       )
       .reverse();

@@ -98,9 +98,9 @@ export const sgIngressRevoke: InjectorDefinition<SgIngressRevokeSpec, SgIngressR
     return `ec2 ingress of ${groups.join(', ')} (${handle.rules.length} rule${handle.rules.length === 1 ? '' : 's'})`;
   },
 
-  manualUndo(handle) {
+  manualUndo(handle, aws) {
     return handle.rules
-      .map((rule) => `aws ec2 authorize-security-group-ingress --region ${rule.region} --group-id ${rule.groupId} --ip-permissions '${JSON.stringify(ipPermission(rule))}'`)
+      .map((rule) => `${aws()} ec2 authorize-security-group-ingress --region ${rule.region} --group-id ${rule.groupId} --ip-permissions '${JSON.stringify(ipPermission(rule))}'`)
       .reverse();
   },
 

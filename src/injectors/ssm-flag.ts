@@ -1,3 +1,4 @@
+import type { AwsCli } from '../aws/aws-cli.ts';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, type ParameterType } from '@aws-sdk/client-ssm';
 import type { AwsApiCall } from '../aws/aws-api-call.ts';
 import { ssmParameterArn } from './arns.ts';
@@ -95,10 +96,10 @@ export function flagEnabled(value: string): boolean {
   }
 }
 
-export function flagManualUndo(target: FlagTarget): string {
+export function flagManualUndo(target: FlagTarget, aws: AwsCli): string {
   return target.prior === null
-    ? `aws ssm delete-parameter --region ${target.region} --name ${target.name}`
-    : `aws ssm put-parameter --region ${target.region} --name ${target.name} --type ${target.prior.type} --overwrite --value '${target.prior.value.replaceAll("'", "'\\''")}'`;
+    ? `${aws()} ssm delete-parameter --region ${target.region} --name ${target.name}`
+    : `${aws()} ssm put-parameter --region ${target.region} --name ${target.name} --type ${target.prior.type} --overwrite --value '${target.prior.value.replaceAll("'", "'\\''")}'`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describeFigure, figureNamed, formatFigure } from '../assertions/figure.ts';
+import { escapeControlChars } from '../util/escape-control-chars.ts';
 import type { VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
 import type { RunRecord } from '../runner/run-record.ts';
@@ -59,10 +60,9 @@ export function renderMarkdownSummary(record: RunRecord): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Text safe in a table cell: no pipes, newlines, HTML or emphasis markers. */
+/** Text safe in a table cell: no pipes, newlines, HTML or emphasis markers; control characters shown as `\x1b`. */
 function cell(text: string): string {
-  return text
-    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '')
+  return escapeControlChars(text.replace(/\r\n/g, '\n').replace(/\t/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -70,7 +70,7 @@ function cell(text: string): string {
     .replace(/\r?\n/g, '<br>');
 }
 
-/** Text safe inside an inline code span. */
+/** Text safe inside an inline code span (where a backslash is literal, so `\x1b` shows as written). */
 function code(text: string): string {
-  return text.replace(/[`\r\n]/g, ' ');
+  return escapeControlChars(text.replace(/[`\r\n]/g, ' '));
 }

@@ -5,6 +5,7 @@ import type { ArmedRevert, DeadMansSwitch } from './dead-mans-switch.ts';
 import type { Journal } from './journal.ts';
 import type { FaultEvent } from './timeline.ts';
 import { describeError } from '../util/describe-error.ts';
+import { worstCallMs } from '../aws/call-deadlines.ts';
 
 /** A fault that went in (or may have: its intent is journaled), waiting to be undone. */
 interface ActiveFault {
@@ -15,6 +16,8 @@ interface ActiveFault {
   readonly target: string;
   /** Dead-man's-switch executions that revert this fault if drdrill cannot. */
   armed: readonly ArmedRevert[];
+  /** When its intent was journaled: the fault's budget counts from here. */
+  readonly startedAt: number;
 }
 
 /** A rollback that failed after every retry, with the commands that undo it by hand. */
@@ -40,6 +43,11 @@ export interface FaultControllerOptions {
   /** Attempts per rollback before giving up (with backoff between them). */
   readonly rollbackAttempts?: number;
   readonly rollbackBackoffMs?: number;
+  /**
+   * The least time a rollback gets however late it starts. Default: one call with every SDK
+   * attempt at its deadline, which is what it takes to learn that the control plane is silent.
+   */
+  readonly minRollbackMs?: number;
 }
 
 /**
@@ -62,7 +70,7 @@ export class FaultController {
     const result = await injector.inject(spec, deps, async (handle) => {
       const target = injector.describe(handle);
       const seq = await journal.intent(injector.kind, target, handle);
-      active = { seq, injector: injector.kind, handle, target, armed: [] };
+      active = { seq, injector: injector.kind, handle, target, armed: [], startedAt: Date.now() };
       this.#active.push(active);
       // Armed after the intent (so recover knows the fault even if arming dies half-way) and
       // before the mutating call (so no moment exists with the fault in and nothing to revert it).
@@ -109,17 +117,32 @@ export class FaultController {
   /**
    * Undoes every active fault, newest first, retrying each with backoff. Never throws: a fault
    * that cannot be undone is returned with the commands a person can run instead.
+   *
+   * Each fault's retries stay inside its budget: until `revertAfterMs` after it went in (when
+   * the dead-man's switch takes over), or at least `minRollbackMs`. Calls blocked when the budget
+   * runs out are interrupted, so a silent control plane ends in a RollbackFailure on time rather
+   * than whenever it answers. `clients.interrupt` (a signal) cuts the current attempt short and
+   * the next one starts.
    */
   async rollbackAll(): Promise<RollbackFailure[]> {
-    const { deps, journal, onEvent } = this.#options;
-    const attempts = this.#options.rollbackAttempts ?? 4;
-    const backoffMs = this.#options.rollbackBackoffMs ?? 250;
     const failures: RollbackFailure[] = [];
     for (let fault = this.#active.pop(); fault !== undefined; fault = this.#active.pop()) {
-      const injector = injectorFor(fault.injector);
-      let lastError = '';
-      let undone = false;
-      for (let attempt = 1; attempt <= attempts && !undone; attempt++) {
+      const failure = await this.#rollBack(fault);
+      if (failure !== undefined) failures.push(failure);
+    }
+    return failures;
+  }
+
+  async #rollBack(fault: ActiveFault): Promise<RollbackFailure | undefined> {
+    const { deps, journal, onEvent } = this.#options;
+    const injector = injectorFor(fault.injector);
+    const attempts = this.#options.rollbackAttempts ?? 4;
+    const backoffMs = this.#options.rollbackBackoffMs ?? 250;
+    const budgetEnd = this.#budgetEnd(fault);
+    const outOfTime = setTimeout(() => deps.clients.interrupt(`the rollback of ${fault.target} ran out of time`), Math.max(0, budgetEnd - Date.now()));
+    let lastError = '';
+    try {
+      for (let attempt = 1; attempt <= attempts; attempt++) {
         try {
           const result = await injector.rollback(fault.handle, deps);
           await journal.rolledBack(fault.seq, result.requestIds);
@@ -131,26 +154,35 @@ export class FaultController {
             requestIds: result.requestIds,
             ...(result.detail === undefined ? {} : { detail: result.detail }),
           });
-          undone = true;
           await this.#disarm(fault);
+          return undefined;
         } catch (error) {
-          lastError = describeError(error);
-          if (attempt < attempts) await delay(backoffMs * 2 ** (attempt - 1));
+          lastError = describeCallError(error);
+          const wait = backoffMs * 2 ** (attempt - 1);
+          if (attempt === attempts || Date.now() + wait >= budgetEnd) break;
+          this.#options.warn?.(`rollback of ${fault.target}: attempt ${attempt} of ${attempts} failed (${lastError}); trying again`);
+          await delay(wait);
         }
       }
-      if (!undone) {
-        await journal.rollbackFailed(fault.seq, lastError);
-        onEvent({ kind: 'rollback-failed', at: Date.now(), injector: fault.injector, target: fault.target, requestIds: [], detail: lastError });
-        failures.push({
-          injector: fault.injector,
-          target: fault.target,
-          error: lastError,
-          manualUndo: injector.manualUndo(fault.handle),
-          armed: fault.armed,
-        });
-      }
+    } finally {
+      clearTimeout(outOfTime);
     }
-    return failures;
+    await journal.rollbackFailed(fault.seq, lastError);
+    onEvent({ kind: 'rollback-failed', at: Date.now(), injector: fault.injector, target: fault.target, requestIds: [], detail: lastError });
+    return {
+      injector: fault.injector,
+      target: fault.target,
+      error: lastError,
+      manualUndo: injector.manualUndo(fault.handle, deps.clients.awsCli),
+      armed: fault.armed,
+    };
+  }
+
+  /** When retrying a fault's rollback stops: its switch's deadline, or the least time a rollback gets. */
+  #budgetEnd(fault: ActiveFault): number {
+    const { deps, revertAfterMs } = this.#options;
+    const minimum = Date.now() + (this.#options.minRollbackMs ?? worstCallMs(deps.clients.deadlines));
+    return revertAfterMs === undefined ? minimum : Math.max(minimum, fault.startedAt + revertAfterMs);
   }
 
   /**
@@ -170,6 +202,13 @@ export class FaultController {
       );
     }
   }
+}
+
+/** An error and, for an interrupted call, why it was interrupted (the AbortError's cause). */
+function describeCallError(error: unknown): string {
+  const text = describeError(error);
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause === undefined ? text : `${text}: ${cause instanceof Error ? cause.message : String(cause)}`;
 }
 
 function describeArmed(armed: readonly ArmedRevert[]): string | undefined {

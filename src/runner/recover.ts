@@ -1,3 +1,4 @@
+import { awsCliFor } from '../aws/aws-cli.ts';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
@@ -101,7 +102,7 @@ async function recoverJournal(journal: JournalState, options: RecoverOptions, re
     );
     return;
   }
-  const manualUndo = journal.pending.flatMap((intent) => injectorFor(intent.injector).manualUndo(intent.handle));
+  const manualUndo = journal.pending.flatMap((intent) => injectorFor(intent.injector).manualUndo(intent.handle, awsCliFor(run.environment)));
   if (run.environment.kind === 'sandbox' && run.sandboxProcess !== undefined && processLiveness(run.sandboxProcess) === 'gone') {
     // The sandbox kept its state in the memory of a process that has ended: the fault went with it.
     // Whatever answers at its URL now is another sandbox, which this journal must not touch.
@@ -184,7 +185,7 @@ async function undoJournal(
       log(`  undone ${intent.target}`);
     } catch (error) {
       const message = describeError(error);
-      failed.push({ target: intent.target, error: message, manualUndo: injector.manualUndo(intent.handle) });
+      failed.push({ target: intent.target, error: message, manualUndo: injector.manualUndo(intent.handle, clients.awsCli) });
       stillFaulted.add(intent.seq);
       log(`  FAILED ${intent.target}: ${message}`);
     }
@@ -216,7 +217,7 @@ async function undoJournal(
       if (report.notOurs.length > 0) log(`  left ${report.notOurs.length} lock(s) alone: another run holds them now`);
     } catch (error) {
       const message = describeError(error);
-      const manualUndo = locks.names.map((name) => lockDeleteCommand(name, locks.region));
+      const manualUndo = locks.names.map((name) => lockDeleteCommand(name, locks.region, clients.awsCli));
       failed.push({ target: `target locks ${locks.names.join(', ')}`, error: message, manualUndo });
       log(`  FAILED to release the target locks: ${message}`);
     }

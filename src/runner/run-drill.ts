@@ -66,6 +66,12 @@ export interface RunDrillOptions {
   readonly sandboxProcess?: ProcessIdentity;
   /** Aborts the run (Ctrl-C, SIGTERM, a guardrail); faults are still rolled back. */
   readonly signal: AbortSignal;
+  /**
+   * Subscribes to every signal the run receives, including those after `signal` aborted: each
+   * one cuts the control-plane calls in flight short, so a rollback blocked on a silent control
+   * plane goes on with its next attempt at once. Returns the unsubscribe.
+   */
+  readonly onSignal?: (listener: (why: string) => void) => () => void;
   /** Progress lines for people; the CLI prints them. */
   readonly log?: (line: string) => void;
   readonly runId?: string;
@@ -123,6 +129,9 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
   const calls: ControlPlaneCallRecord[] = [];
   const clients = AwsClients.forEnvironment(environment, (call) => calls.push(call));
+  // Whatever was waiting on the control plane when the run was told to stop stops waiting.
+  signal.addEventListener('abort', () => clients.interrupt(describeReason(signal.reason)), { once: true });
+  const unsubscribe = options.onSignal?.((why) => clients.interrupt(why));
   let operator: RunEvidence['operator'];
   let before: StateSnapshot | undefined;
   let after: StateSnapshot | undefined;
@@ -335,6 +344,8 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     if (error instanceof InvalidInputError || error instanceof RunDeclinedError || error instanceof LockHeldError) {
       guard?.stop();
       stopObservers.abort();
+      clients.interrupt('the drill was refused');
+      unsubscribe?.();
       await Promise.all([loadDone, prober?.stop(), poller?.stop(), alarmGuard?.stop()]);
       clients.destroy();
       throw error;
@@ -383,6 +394,9 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
   guard?.stop();
   stopObservers.abort();
+  // An observer's call blocked on a silent control plane would hold the end of the run until its deadline.
+  clients.interrupt('the drill is over');
+  unsubscribe?.();
   const [loadSummary] = await Promise.all([loadDone, prober?.stop(), poller?.stop(), alarmGuard?.stop()]);
   clients.destroy();
   timeline.endedAt = Date.now();

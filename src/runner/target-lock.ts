@@ -1,3 +1,4 @@
+import { awsCliFor, type AwsCli } from '../aws/aws-cli.ts';
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
@@ -208,7 +209,7 @@ export async function acquireTargetLocks(options: AcquireTargetLocksOptions): Pr
       throw new AggregateError(
         [error, releaseError],
         `${messageOf(error)}; then releasing the locks this run had already taken failed (${messageOf(releaseError)}). ` +
-          `They expire at ${expiresAt}; to free them sooner: ${acquired.map((name) => lockDeleteCommand(name, region)).join('; ')}`,
+          `They expire at ${expiresAt}; to free them sooner: ${acquired.map((name) => lockDeleteCommand(name, region, awsCliFor(deps.environment))).join('; ')}`,
       );
     }
     throw error;
@@ -282,8 +283,9 @@ async function acquireOne(context: LockContext, name: string, target: string, re
     // Exactly what we wrote: our put succeeded but its response was lost and the SDK retried it.
     if (current.raw === value) return;
     const details = { target, parameterName: name, region: context.region, holder: current.record };
-    if (current.record === undefined) throw new LockHeldError(malformedMessage(target, name, context.region, current), details);
-    if (!isExpired(Date.parse(current.record.expiresAt))) throw new LockHeldError(heldMessage(target, name, context.region, current.record), details);
+    const aws = awsCliFor(context.deps.environment);
+    if (current.record === undefined) throw new LockHeldError(malformedMessage(target, name, context.region, current, aws), details);
+    if (!isExpired(Date.parse(current.record.expiresAt))) throw new LockHeldError(heldMessage(target, name, context.region, current.record, aws), details);
     // Stale: delete it, then loop to the conditional put again, so if several runs take over at
     // once, the put still lets only one of them in. A re-read between the delete and the put would
     // add nothing: the conditional put is that check, made atomically by SSM.
@@ -300,7 +302,7 @@ async function acquireOne(context: LockContext, name: string, target: string, re
   throw new Error(
     `${target}: the lock ${name} in ${context.region} changed hands ${MAX_ATTEMPTS_PER_LOCK} times while drdrill tried to take it; ` +
       'another tool may be writing it. Try again, and inspect it with ' +
-      `aws ssm get-parameter --name ${name} --region ${context.region}`,
+      `${awsCliFor(context.deps.environment)()} ssm get-parameter --name ${name} --region ${context.region}`,
   );
 }
 
@@ -375,28 +377,28 @@ function permission(context: LockContext, action: string, name: string): IamPerm
   return { action, resource: ssmParameterArn(context.deps.environment, context.region, name) };
 }
 
-function heldMessage(target: string, name: string, region: string, holder: TargetLockRecord): string {
+function heldMessage(target: string, name: string, region: string, holder: TargetLockRecord, aws: AwsCli): string {
   return (
     `${target} is locked by another drill: run ${holder.runId} (drill "${holder.drill}") of ${holder.owner}, ` +
     `on host ${holder.host} as pid ${holder.pid}, since ${holder.acquiredAt}, until ${holder.expiresAt} ` +
     `(lock ${name} in ${region}). Wait for that run to finish. If it is dead, run "drdrill recover" on ${holder.host} ` +
     `to undo its faults and release its locks; only once nothing of it is left to undo, delete the lock by hand: ` +
-    lockDeleteCommand(name, region)
+    lockDeleteCommand(name, region, aws)
   );
 }
 
-function malformedMessage(target: string, name: string, region: string, current: ReadLock): string {
+function malformedMessage(target: string, name: string, region: string, current: ReadLock, aws: AwsCli): string {
   const shown = current.raw.length > 200 ? `${current.raw.slice(0, 200)}…` : current.raw;
   return (
     `${target}: the lock parameter ${name} in ${region} exists but does not hold a drdrill lock (${current.problem ?? 'unreadable'}): ` +
     `${JSON.stringify(shown)}. drdrill does not take over what it cannot read, since something else may rely on it. ` +
-    `Inspect it with aws ssm get-parameter --name ${name} --region ${region}, and if nothing needs it: ${lockDeleteCommand(name, region)}`
+    `Inspect it with ${aws()} ssm get-parameter --name ${name} --region ${region}, and if nothing needs it: ${lockDeleteCommand(name, region, aws)}`
   );
 }
 
 /** The AWS CLI line that frees a lock by hand. */
-export function lockDeleteCommand(name: string, region: string): string {
-  return `aws ssm delete-parameter --name ${name} --region ${region}`;
+export function lockDeleteCommand(name: string, region: string, aws: AwsCli): string {
+  return `${aws()} ssm delete-parameter --name ${name} --region ${region}`;
 }
 
 function messageOf(error: unknown): string {

@@ -1,7 +1,8 @@
 import { GetFunctionConcurrencyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SandboxDescription } from '../../src/sandbox/sandbox-handle.ts';
 import { tempDir } from './e2e-kit.ts';
@@ -10,8 +11,34 @@ import { DRDRILL, runDrdrill, seededRandom, startSandboxProcess, stopProcess } f
 
 const RUNS = 20;
 const SEED = 20261120;
-/** Kill moments span CLI start-up, the baseline, the injection and the held fault. */
-const KILL_WINDOW_MS = { from: 200, to: 3200 };
+/**
+ * Kill moments span CLI start-up, the plan, the injection and the held fault. Each is a random
+ * delay after a moment the run itself announces, not after a fixed time from spawn: how long
+ * start-up takes depends on the machine's load, and a fixed window lets every kill land on one
+ * side of the injection on a busy machine (or the other on a fast one).
+ */
+const KILL_ANCHORS = [
+  { after: 'start', pattern: undefined, from: 200, upTo: 1500 },
+  { after: 'the plan line', pattern: / plan {2,}/, from: 0, upTo: 300 },
+  { after: 'the inject line', pattern: / inject {2,}/, from: 0, upTo: 2000 },
+] as const;
+
+/** Resolves once the child has printed a line matching `pattern`; rejects if it exits first. */
+function printed(child: ChildProcessByStdio<null, Readable, null>, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString('utf8');
+      if (pattern.test(seen)) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`drdrill exited (${code}) before printing ${pattern}: ${seen}`)));
+  });
+}
 
 /** What the drill can change in the sandbox, read through the same SDK a drill uses. */
 async function snapshot(description: SandboxDescription): Promise<Record<string, number | null>> {
@@ -60,20 +87,24 @@ describe('a drill killed with SIGKILL at random moments', function () {
       const stateDir = await tempDir('crash-state');
       const out = await tempDir('crash-out');
       try {
-        const killAfter = Math.round(KILL_WINDOW_MS.from + random() * (KILL_WINDOW_MS.to - KILL_WINDOW_MS.from));
+        const anchor = KILL_ANCHORS[run % KILL_ANCHORS.length]!;
+        const delayMs = Math.round(anchor.from + random() * (anchor.upTo - anchor.from));
+        const killAfter = `${delayMs} ms after ${anchor.after}`;
         const child = spawn(
           process.execPath,
           [...DRDRILL, 'run', 'test/fixtures/drills/long-hold.drill.ts', '--sandbox-url', sandbox.description.controlPlaneUrl, '--state-dir', stateDir, '--out', out],
-          { stdio: 'ignore' },
+          { stdio: ['ignore', 'pipe', 'ignore'] },
         );
-        await delay(killAfter);
+        if (anchor.pattern !== undefined) await printed(child, anchor.pattern);
+        else child.stdout.resume();
+        await delay(delayMs);
         await stopProcess(child, 'SIGKILL');
         const where = await killedWhere(stateDir);
         landed.push(where);
 
         const first = await runDrdrill(['recover', '--state-dir', stateDir]);
-        expect(first.code, `run ${run} (killed after ${killAfter} ms, ${where}): ${first.output}`).to.equal(0);
-        expect(await snapshot(sandbox.description), `run ${run} (killed after ${killAfter} ms, ${where})`).to.deep.equal(before);
+        expect(first.code, `run ${run} (killed ${killAfter}, ${where}): ${first.output}`).to.equal(0);
+        expect(await snapshot(sandbox.description), `run ${run} (killed ${killAfter}, ${where})`).to.deep.equal(before);
 
         const second = await runDrdrill(['recover', '--state-dir', stateDir]);
         expect(second.code).to.equal(0);

@@ -141,7 +141,8 @@ describe('guardrails', function () {
         child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
         for await (const line of createInterface({ input: child.stdout })) {
           output += `${line}\n`;
-          if (/\bphase\s+recovery\b/.test(line)) {
+          // The runner's progress line only: the closing figures also name "phase recovery".
+          if (/^\s*\+\s*[\d.]+s phase\s+recovery\b/.test(line)) {
             await sandbox.stop();
             child.kill('SIGINT');
           }
@@ -149,7 +150,7 @@ describe('guardrails', function () {
         const code = child.exitCode ?? (await new Promise<number | null>((resolve) => child.once('exit', resolve)));
         expect(code, output).to.equal(4);
         expect(output).to.include('ROLLBACK FAILED');
-        expect(output).to.include('aws lambda delete-function-concurrency --region us-east-1 --function-name api-handler');
+        expect(output).to.include(`aws --endpoint-url ${sandbox.description.controlPlaneUrl} lambda delete-function-concurrency --region us-east-1 --function-name api-handler`);
       } finally {
         await sandbox.stop();
         await rm(stateDir, { recursive: true, force: true });

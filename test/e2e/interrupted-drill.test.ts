@@ -26,7 +26,8 @@ async function runAndSignal(
   const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     output += `${line}\n`;
-    if (/\bphase\s+recovery\b/.test(line)) {
+    // The runner's progress line only: the closing figures also name "phase recovery".
+    if (/^\s*\+\s*[\d.]+s phase\s+recovery\b/.test(line)) {
       concurrencyWhenSignalled = await reservedConcurrency(sandbox);
       child.kill(signal);
     }

@@ -8,7 +8,14 @@ import { tempDir } from './e2e-kit.ts';
 export const DRDRILL = ['bin/drdrill.js'] as const;
 
 /** `drdrill sandbox up` as its own process, so a killed drill cannot take the sandbox with it. */
-export async function startSandboxProcess(): Promise<{ description: SandboxDescription; stop(): Promise<void> }> {
+export async function startSandboxProcess(): Promise<{
+  description: SandboxDescription;
+  stop(): Promise<void>;
+  /** SIGSTOP: its sockets still accept connections, and nothing answers them. */
+  freeze(): void;
+  /** SIGCONT after `freeze`. */
+  thaw(): void;
+}> {
   const child = spawn(process.execPath, [...DRDRILL, 'sandbox', 'up'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
@@ -21,6 +28,8 @@ export async function startSandboxProcess(): Promise<{ description: SandboxDescr
   });
   return {
     description: JSON.parse(first) as SandboxDescription,
+    freeze: () => child.kill('SIGSTOP'),
+    thaw: () => child.kill('SIGCONT'),
     stop: async () => {
       lines.close();
       await stopProcess(child, 'SIGTERM');

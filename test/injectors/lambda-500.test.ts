@@ -1,3 +1,4 @@
+import { awsCliFor } from '../../src/aws/aws-cli.ts';
 import { DeleteFunctionConcurrencyCommand, GetFunctionConcurrencyCommand, LambdaClient, PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
@@ -75,7 +76,7 @@ describe('the lambda-500 injector', () => {
       lambda.on(DeleteFunctionConcurrencyCommand).callsFake((input: { FunctionName: string }) => { calls.push(`delete ${input.FunctionName}`); return {}; });
       await lambda500.rollback(handle, mockDeps());
       expect(calls).to.deep.equal(['put service2-fn', 'delete service1-fn']);
-      expect(lambda500.manualUndo(handle)).to.deep.equal([
+      expect(lambda500.manualUndo(handle, awsCliFor({ kind: 'aws' }))).to.deep.equal([
         'aws lambda put-function-concurrency --region us-east-1 --function-name service2-fn --reserved-concurrent-executions 40',
         'aws lambda delete-function-concurrency --region us-east-1 --function-name service1-fn',
       ]);

@@ -1,6 +1,7 @@
 import { DeleteParameterCommand, GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { expect } from 'chai';
 import { hostname } from 'node:os';
+import { awsCliFor } from '../../src/aws/aws-cli.ts';
 import { AwsClients } from '../../src/aws/aws-clients.ts';
 import type { Environment } from '../../src/drill/environment.ts';
 import type { IamPermission } from '../../src/injectors/injector.ts';
@@ -9,6 +10,7 @@ import {
   DEFAULT_SKEW_ALLOWANCE_MS,
   LOCK_PREFIX,
   acquireTargetLocks,
+  lockDeleteCommand,
   lockParameterName,
   lockPermissions,
   releaseTargetLocks,
@@ -184,7 +186,7 @@ describe('target locks against the sandbox parameter store', function () {
     for (const fact of ['run-alice', 'primary-failover', alice.owner, hostname(), `pid ${process.pid}`, '2030-01-01T10:00:00.000Z', '2030-01-01T11:00:00.000Z', 'drdrill recover']) {
       expect(error.message).to.include(fact);
     }
-    expect(error.message).to.include(`aws ssm delete-parameter --name ${nameOf('b')} --region ${REGION}`);
+    expect(error.message).to.include(lockDeleteCommand(nameOf('b'), REGION, awsCliFor(environment)));
 
     expect(await stored(nameOf('a'))).to.equal(undefined);
     expect(await stored(nameOf('c'))).to.equal(undefined);
@@ -226,7 +228,7 @@ describe('target locks against the sandbox parameter store', function () {
       const error = await refusal(acquire(bob, [label], { now: () => Date.parse('2100-01-01T00:00:00.000Z') }));
       expect(error.holder).to.equal(undefined);
       expect(error.message).to.include('does not hold a drdrill lock');
-      expect(error.message).to.include(`aws ssm delete-parameter --name ${nameOf(label)} --region ${REGION}`);
+      expect(error.message).to.include(lockDeleteCommand(nameOf(label), REGION, awsCliFor(environment)));
       expect(await stored(nameOf(label))).to.equal(value);
     }
   });
