@@ -1,7 +1,7 @@
 import type { Environment } from '../drill/environment.ts';
-import { SANDBOX_EVIDENCE_KEY_ALIAS } from './kms-key-store.ts';
+import { SANDBOX_EVIDENCE_KEY_ALIAS } from './control-plane/kms/kms-key-store.ts';
 import type { SandboxDescription } from './sandbox-handle.ts';
-import type { DeploymentResources } from './sandbox-resources.ts';
+import type { DeploymentResources } from './topology/sandbox-resources.ts';
 
 /**
  * The environment of a running sandbox, derived from its resources and the ports it got, so a

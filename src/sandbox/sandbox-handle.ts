@@ -1,6 +1,6 @@
 import type { ProcessIdentity } from '../runner/process-identity.ts';
-import type { SandboxResources } from './sandbox-resources.ts';
-import type { SandboxTopology } from './topology.ts';
+import type { SandboxResources } from './topology/sandbox-resources.ts';
+import type { SandboxTopology } from './topology/topology.ts';
 
 /** A ground-truth event: the sandbox's own record of when its state actually changed. */
 export type SandboxEvent =

@@ -1,26 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { AlarmStore } from './alarm-store.ts';
-import { ApiGatewayStore, type ApiIntegration } from './api-gateway-store.ts';
-import { AutomationRunner } from './automation-runner.ts';
+import { AlarmStore } from './control-plane/cloudwatch/alarm-store.ts';
+import { ApiGatewayStore, type ApiIntegration } from './control-plane/apigateway/api-gateway-store.ts';
+import { AutomationRunner } from './control-plane/ssm/automation-runner.ts';
 import type { AwsApiCall } from '../aws/aws-api-call.ts';
-import type { AutomationExecution } from './automation-runner.ts';
+import type { AutomationExecution } from './control-plane/ssm/automation-runner.ts';
 import { AppendOnlyLog } from './event-log.ts';
-import { DEFAULT_FAILURE_FLAG, parseFailureFlag } from './failure-flag.ts';
-import type { FailureFlag } from './failure-flag.ts';
-import { FisEngine } from './fis-engine.ts';
-import type { Experiment, FisTemplate } from './fis-engine.ts';
-import { checkersVoteHealthy, isProbed } from './health-check-model.ts';
-import type { HealthCheckObservation, HealthCheckPatch, HealthCheckState } from './health-check-model.ts';
-import { buildHostedZone, normalizeDnsName } from './hosted-zone.ts';
-import type { HostedZone, ZoneRecord } from './hosted-zone.ts';
-import { ParameterStore } from './parameter-store.ts';
-import { eligibleRecordSets, pickWeighted, routingPolicyOf } from './record-routing.ts';
-import { API_GATEWAY_ZONE_IDS } from './resolve-topology.ts';
-import type { ResolvedDeployment, ResolvedService, ResolvedTopology } from './resolve-topology.ts';
+import { DEFAULT_FAILURE_FLAG, parseFailureFlag } from './data-plane/failure-flag.ts';
+import type { FailureFlag } from './data-plane/failure-flag.ts';
+import { FisEngine } from './control-plane/fis/fis-engine.ts';
+import type { Experiment, FisTemplate } from './control-plane/fis/fis-engine.ts';
+import { checkersVoteHealthy, isProbed } from './data-plane/health-check-model.ts';
+import type { HealthCheckObservation, HealthCheckPatch, HealthCheckState } from './data-plane/health-check-model.ts';
+import { buildHostedZone, normalizeDnsName } from './dns/hosted-zone.ts';
+import type { HostedZone, ZoneRecord } from './dns/hosted-zone.ts';
+import { ParameterStore } from './control-plane/ssm/parameter-store.ts';
+import { eligibleRecordSets, pickWeighted, routingPolicyOf } from './dns/record-routing.ts';
+import { API_GATEWAY_ZONE_IDS } from './topology/resolve-topology.ts';
+import type { ResolvedDeployment, ResolvedService, ResolvedTopology } from './topology/resolve-topology.ts';
 import type { SandboxEvent } from './sandbox-handle.ts';
-import { functionArn } from './sandbox-resources.ts';
-import { SecurityGroupStore } from './security-group-store.ts';
-import { deploymentFaults } from './deployment-faults.ts';
+import { functionArn } from './topology/sandbox-resources.ts';
+import { SecurityGroupStore } from './control-plane/ec2/security-group-store.ts';
+import { deploymentFaults } from './data-plane/deployment-faults.ts';
 
 /** One simulated Lambda function. */
 export interface FunctionState {

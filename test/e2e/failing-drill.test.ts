@@ -5,7 +5,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { runCli } from '../../src/cli/cli.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology.ts';
+import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
 import { captureIo, onlyRunDir, tempDir } from './e2e-kit.ts';
 
 describe('a drill whose thresholds cannot be met', function () {

@@ -6,7 +6,7 @@ import { readRunRecord } from '../../src/reporters/write-run-directory.ts';
 import type { RunRecord } from '../../src/runner/run-record.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology.ts';
+import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
 import { captureIo, onlyRunDir, tempDir } from './e2e-kit.ts';
 
 const FAKE_K6 = path.resolve('test/fixtures/k6/fake-k6.mjs');

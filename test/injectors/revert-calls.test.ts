@@ -10,7 +10,7 @@ import { injectorFor, type FaultSpec } from '../../src/injectors/injector-regist
 import { sandboxEnvironment } from '../../src/sandbox/sandbox-environment.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology.ts';
+import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
 import { snapshotSandbox, type SandboxSnapshot } from './sandbox-snapshot.ts';
 
 const VERIFY_TIMEOUT_MS = 15_000;

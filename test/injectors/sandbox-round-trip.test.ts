@@ -9,7 +9,7 @@ import { validateDrill } from '../../src/drill/load-drill.ts';
 import { sandboxEnvironment } from '../../src/sandbox/sandbox-environment.ts';
 import type { Sandbox, SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology.ts';
+import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
 import { observeSandbox, snapshotSandbox } from './sandbox-snapshot.ts';
 
 const PRIMARY = '127.0.0.2';

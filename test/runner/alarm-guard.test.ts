@@ -12,7 +12,7 @@ import { StopAlarmNotFoundError } from '../../src/runner/stop-alarm-not-found-er
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { sandboxEnvironment } from '../../src/sandbox/sandbox-environment.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology.ts';
+import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
 import { pollUntil, rejectionOf, sdkClient } from '../sandbox/sandbox-test-kit.ts';
 
 const STOP = 'drdrill-stop-condition';

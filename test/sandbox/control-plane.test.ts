@@ -3,7 +3,7 @@ import { GetFunctionConcurrencyCommand, ListFunctionsCommand } from '@aws-sdk/cl
 import { CreateHealthCheckCommand, GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
-import { parseSigV4Scope } from '../../src/sandbox/sigv4-scope.ts';
+import { parseSigV4Scope } from '../../src/sandbox/control-plane/sigv4-scope.ts';
 import { FAST_TOPOLOGY, PRIMARY_CHECK, lambdaClient, rejectionOf, route53Client } from './sandbox-test-kit.ts';
 
 const DYNAMODB_AUTH =

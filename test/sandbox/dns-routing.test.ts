@@ -10,9 +10,9 @@ import {
   UpdateHealthCheckCommand,
 } from '@aws-sdk/client-route-53';
 import type { Change, Route53Client } from '@aws-sdk/client-route-53';
-import { checkersVoteHealthy } from '../../src/sandbox/health-check-model.ts';
-import type { ZoneRecord } from '../../src/sandbox/hosted-zone.ts';
-import { eligibleRecordSets, pickWeighted } from '../../src/sandbox/record-routing.ts';
+import { checkersVoteHealthy } from '../../src/sandbox/data-plane/health-check-model.ts';
+import type { ZoneRecord } from '../../src/sandbox/dns/hosted-zone.ts';
+import { eligibleRecordSets, pickWeighted } from '../../src/sandbox/dns/record-routing.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { FAST_TOPOLOGY, addressesOf, pollUntil, queryPacket, rcodeOf, rejectionOf, route53Client, udpQuery } from './sandbox-test-kit.ts';

@@ -7,7 +7,7 @@ import { DeleteFunctionConcurrencyCommand, PutFunctionConcurrencyCommand } from 
 import { Route53RecoveryClusterClient, UpdateRoutingControlStateCommand } from '@aws-sdk/client-route53-recovery-cluster';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Sandbox, SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
-import type { DeploymentResources } from '../../src/sandbox/sandbox-resources.ts';
+import type { DeploymentResources } from '../../src/sandbox/topology/sandbox-resources.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { FAST_TOPOLOGY, addressesOf, httpGet, lambdaClient, pollUntil, sdkClient, udpQuery } from './sandbox-test-kit.ts';
 

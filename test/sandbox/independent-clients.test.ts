@@ -4,7 +4,7 @@ import { access, constants, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
-import type { DeploymentResources } from '../../src/sandbox/sandbox-resources.ts';
+import type { DeploymentResources } from '../../src/sandbox/topology/sandbox-resources.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { FAST_TOPOLOGY } from './sandbox-test-kit.ts';
 

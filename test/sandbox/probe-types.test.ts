@@ -3,7 +3,7 @@ import { GetHealthCheckCommand, GetHealthCheckStatusCommand } from '@aws-sdk/cli
 import { PutFunctionConcurrencyCommand } from '@aws-sdk/client-lambda';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import type { SandboxTopology } from '../../src/sandbox/topology.ts';
+import type { SandboxTopology } from '../../src/sandbox/topology/topology.ts';
 import { FAST_TOPOLOGY, lambdaClient, pollUntil, route53Client } from './sandbox-test-kit.ts';
 
 /** The api service probed over HTTPS in us-east-1 and plain TCP in us-west-2. */

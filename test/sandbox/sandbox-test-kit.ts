@@ -6,8 +6,8 @@ import type { DecodedPacket, RecordType } from 'dns-packet';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
-import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology.ts';
-import type { SandboxTopology } from '../../src/sandbox/topology.ts';
+import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
+import type { SandboxTopology } from '../../src/sandbox/topology/topology.ts';
 
 /** 10 s RequestInterval × 0.02 = 200 ms per probe: a 3-failure flip takes ~0.6 s. */
 export const FAST_TOPOLOGY: SandboxTopology = { ...DEFAULT_TOPOLOGY, timeScale: 0.02 };

@@ -40,7 +40,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
-import type { DeploymentResources } from '../../src/sandbox/sandbox-resources.ts';
+import type { DeploymentResources } from '../../src/sandbox/topology/sandbox-resources.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { FAST_TOPOLOGY, lambdaClient, pollUntil, rejectionOf, sdkClient } from './sandbox-test-kit.ts';
 

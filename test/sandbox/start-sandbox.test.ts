@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { promisify } from 'node:util';
 import { InvalidSandboxOptionsError, startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { SandboxListenError, bindUdp, closeTcp, closeUdp, listenTcp } from '../../src/sandbox/listen.ts';
-import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology.ts';
+import { SandboxListenError, bindUdp, closeTcp, closeUdp, listenTcp } from '../../src/sandbox/data-plane/listen.ts';
+import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
 import { FAST_TOPOLOGY, addressesOf, udpQuery } from './sandbox-test-kit.ts';
 
 const run = promisify(execFile);
