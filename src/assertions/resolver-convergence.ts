@@ -1,5 +1,6 @@
 import type { DnsObservation } from '../runner/timeline.ts';
 import { formatDuration } from '../drill/duration.ts';
+import { describeAnswer, isAnswerOn } from './answer-regions.ts';
 import { formatTimeWithResolution, plural } from './verdict-format.ts';
 
 /** When one resolver settled on the target region, if it did. */
@@ -79,7 +80,7 @@ export function resolverConvergence(
       answers++;
       lastAnswer = describeAnswer(observation, regionsByAddress);
       if (observation.ttl !== undefined) lastTtl = observation.ttl;
-      if (isOnRegion(observation, regionsByAddress, targetRegion)) {
+      if (isAnswerOn(observation, regionsByAddress, targetRegion)) {
         convergedAt ??= observation.at;
       } else {
         if (convergedAt !== null) flaps++;
@@ -97,20 +98,6 @@ export function resolverConvergence(
     });
   }
   return results;
-}
-
-function isOnRegion(
-  observation: DnsObservation,
-  regionsByAddress: Readonly<Record<string, string>>,
-  region: string,
-): boolean {
-  return observation.addresses.length > 0 && observation.addresses.every((address) => regionsByAddress[address] === region);
-}
-
-function describeAnswer(observation: DnsObservation, regionsByAddress: Readonly<Record<string, string>>): string {
-  if (observation.addresses.length === 0) return observation.rcode;
-  const regions = new Set(observation.addresses.map((address) => regionsByAddress[address] ?? address));
-  return [...regions].join('+');
 }
 
 /** The verdict-ready reading of a set of resolver convergences against a limit. */

@@ -1,4 +1,5 @@
 import { formatDuration } from '../drill/duration.ts';
+import { answerRegions } from '../assertions/answer-regions.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import type { FaultEvent, PhaseName } from '../runner/timeline.ts';
 import { isoTime } from './format-time.ts';
@@ -144,7 +145,8 @@ function dnsLanes(record: RunRecord, palette: ReadonlyMap<string, string>, s: (t
       state = observation.rcode;
       colour = observation.rcode === 'NOERROR' || observation.rcode === 'NXDOMAIN' ? DNS_EMPTY_COLOUR : DNS_FAILURE_COLOUR;
     } else {
-      const regions = [...new Set(observation.addresses.map((address) => record.regionsByAddress[address] ?? 'unknown address'))].sort();
+      const identified = answerRegions(observation, record.regionsByAddress);
+      const regions = [...new Set([...identified.regions, ...(identified.unidentified.length > 0 ? ['unknown address'] : [])])].sort();
       state = regions.join(' + ');
       colour = regions.length === 1 ? (palette.get(regions[0] ?? '') ?? NO_REGION_COLOUR) : MIXED_COLOUR;
     }
