@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedDuration } from './bounded-duration.ts';
+import { vantagePointsSchema } from './vantage-point.ts';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const hostPort = z
@@ -65,6 +66,8 @@ export const environmentSchema = z.strictObject({
   timeScale: z.number().positive().max(1).optional(),
   /** Resolvers the DNS prober asks, as `host:port`. */
   dnsResolvers: z.array(hostPort).min(1, 'expected at least one resolver to probe'),
+  /** Places DNS is probed from (source address or EDNS Client Subnet), each a resolver set in verdicts. */
+  vantagePoints: vantagePointsSchema,
   /** Resolver the built-in load engine resolves through; absent means the system resolver. */
   loadResolver: hostPort.optional(),
   /** Route 53 ARC cluster data-plane endpoints and their region, for routing-control faults. */

@@ -1,5 +1,6 @@
 import { formatDuration } from '../drill/duration.ts';
 import { answerRegions } from '../assertions/answer-regions.ts';
+import { probeKeys } from '../assertions/probe-key.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import type { FaultEvent, PhaseName } from '../runner/timeline.ts';
 import { isoTime } from './format-time.ts';
@@ -135,10 +136,10 @@ interface Reading {
 }
 
 function dnsLanes(record: RunRecord, palette: ReadonlyMap<string, string>, s: (t: number) => number, end: number): Lane[] {
-  const names = new Set(record.dns.map((observation) => observation.name));
+  const { keyOf } = probeKeys(record.dns);
   const lanes = new Map<string, Reading[]>();
   for (const observation of [...record.dns].sort((a, b) => a.at - b.at)) {
-    const key = names.size > 1 ? `${observation.resolver} ${observation.name}` : observation.resolver;
+    const key = keyOf(observation);
     let state: string;
     let colour: string;
     if (observation.addresses.length === 0) {

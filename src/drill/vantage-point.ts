@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { parseClientSubnet } from '../net/client-subnet.ts';
+import { parseDnsServer } from '../net/dns-server-address.ts';
+
+/** A zod check that reports the parser's own message (which says what was expected) at the field. */
+function parsedBy(parse: (value: string) => unknown) {
+  return z.string().superRefine((value, context) => {
+    try {
+      parse(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+}
+
+/**
+ * One place DNS is asked from, so an answer is observed as the clients there see it: on the
+ * sandbox a local source address per simulated client region (127.0.0.11 …), on AWS an EDNS
+ * Client Subnet per location sent to the zone's authoritative name servers.
+ */
+export const vantagePointSchema = z.strictObject({
+  /** Names the vantage point in verdicts and as a resolver set (`clients in eu-west-1`). */
+  name: z.string().regex(/^[A-Za-z0-9][\w.:-]*$/, 'expected a name of letters, digits, ".", "_", ":" or "-", such as "eu-west-1"'),
+  /** Local address queries are sent from (like `dig -b`); it must be an address of this machine. */
+  sourceAddress: z.union([z.ipv4(), z.ipv6()], { error: 'expected an IP address of this machine, such as "127.0.0.11"' }).optional(),
+  /** EDNS Client Subnet sent with every query, as a network: `203.0.113.0/24`, `2001:db8::/56`. */
+  clientSubnet: parsedBy(parseClientSubnet).optional(),
+  /** Resolvers (`host:port`) asked from here; absent means the environment's `dnsResolvers`. */
+  resolvers: z.array(parsedBy(parseDnsServer)).min(1, 'expected at least one resolver, or leave resolvers out').optional(),
+});
+
+/** The environment's `vantagePoints`: names unique, so each is one resolver set. */
+export const vantagePointsSchema = z
+  .array(vantagePointSchema)
+  .min(1, 'expected at least one vantage point, or leave vantagePoints out')
+  .superRefine((points, context) => {
+    const seen = new Map<string, number>();
+    points.forEach((point, index) => {
+      const first = seen.get(point.name);
+      if (first === undefined) seen.set(point.name, index);
+      else context.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate vantage point name ${JSON.stringify(point.name)} (also vantagePoints[${first}])` });
+    });
+  })
+  .optional();
+
+export type VantagePoint = z.output<typeof vantagePointSchema>;
