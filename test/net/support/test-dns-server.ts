@@ -7,7 +7,9 @@ import type { Answer, DecodedPacket } from 'dns-packet';
 export type TestZoneEntry =
   | { readonly kind: 'a'; readonly addresses: readonly string[]; readonly ttl?: number }
   | { readonly kind: 'cname'; readonly target: string; readonly ttl?: number }
-  | { readonly kind: 'rcode'; readonly rcode: 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' };
+  | { readonly kind: 'rcode'; readonly rcode: 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' }
+  /** No reply at all to this query (a resolver that drops one client's queries). */
+  | { readonly kind: 'drop' };
 
 /** Who asked: the query's source address and its EDNS Client Subnet (`203.0.113.0/24`), if any. */
 export interface TestQuery {
@@ -78,6 +80,7 @@ export async function startTestDnsServer(options: { readonly host?: string } = {
         if (hop === 0) rcode = RCODES.NXDOMAIN;
         break;
       }
+      if (entry.kind === 'drop') return undefined;
       if (entry.kind === 'rcode') {
         rcode = RCODES[entry.rcode];
         break;
