@@ -5,6 +5,7 @@ import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
 import { describeAnswer, isAnswerOn } from './answer-regions.ts';
 import { latencyPercentiles } from './latency-percentiles.ts';
+import { probeKeys } from './probe-key.ts';
 import { formatRate, plural } from './verdict-format.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -116,13 +117,14 @@ export function checkSteadyState(
   // DNS.
   if (options.dnsOnPrimary) {
     const offPrimary = new Map<string, string>();
+    const { keyOf } = probeKeys(timeline.dns);
     let answers = 0;
     for (const observation of timeline.dns) {
       if (observation.at < window.from || observation.at >= window.to) continue;
       if (observation.rcode === 'TIMEOUT' || observation.rcode === 'ERROR') continue;
       answers++;
-      if (!isAnswerOn(observation, timeline.regionsByAddress, context.primaryRegion) && !offPrimary.has(observation.resolver)) {
-        offPrimary.set(observation.resolver, describeAnswer(observation, timeline.regionsByAddress));
+      if (!isAnswerOn(observation, timeline.regionsByAddress, context.primaryRegion) && !offPrimary.has(keyOf(observation))) {
+        offPrimary.set(keyOf(observation), describeAnswer(observation, timeline.regionsByAddress));
       }
     }
     details.dnsAnswers = answers;

@@ -44,3 +44,23 @@ export const vantagePointsSchema = z
   .optional();
 
 export type VantagePoint = z.output<typeof vantagePointSchema>;
+
+/** Where a vantage point's queries go when it names no resolvers of its own. */
+export interface DefaultResolvers {
+  /** The environment's `dnsResolvers`. */
+  readonly listed: readonly string[];
+  /** The zone's authoritative name servers (see `authoritativeResolvers`), when known. */
+  readonly authoritative?: readonly string[];
+}
+
+/**
+ * The resolvers a vantage point asks: its own; else, for a client subnet, the zone's
+ * authoritative servers, because Route 53 answers latency and geolocation records for the ECS it
+ * receives while public recursive resolvers may drop or replace a client's ECS with their own;
+ * else the environment's listed resolvers.
+ */
+export function vantageResolvers(vantage: VantagePoint, defaults: DefaultResolvers): readonly string[] {
+  if (vantage.resolvers !== undefined) return vantage.resolvers;
+  if (vantage.clientSubnet !== undefined && defaults.authoritative !== undefined && defaults.authoritative.length > 0) return defaults.authoritative;
+  return defaults.listed;
+}

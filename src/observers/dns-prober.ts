@@ -30,8 +30,11 @@ export interface DnsProberOptions {
    * the vantage point's name. Absent: one anonymous origin (this machine's default address).
    */
   readonly vantagePoints?: readonly VantagePoint[];
-  /** Reads each answer as regions when it arrives; its result is recorded on the observation. */
-  readonly identify?: (addresses: readonly string[], cnames: readonly string[]) => Identification;
+  /**
+   * Reads each answer as regions when it arrives (e.g. `RegionIdentifier.identifyFresh`); the
+   * result is recorded on the observation, which is delivered once it is known.
+   */
+  readonly identify?: (addresses: readonly string[], cnames: readonly string[]) => Identification | Promise<Identification>;
   /** Milliseconds between probes of one resolver; default 250, must be > 0. */
   readonly intervalMs?: number;
   /** Per-query timeout; default 1000 ms. A query that times out is recorded with rcode `TIMEOUT`. */
@@ -102,6 +105,9 @@ export function startDnsProber(options: DnsProberOptions): DnsProber {
     let observation: DnsObservation;
     try {
       const answer = await queryA(resolver, probed.name, { timeoutMs, signal: cancel, ...queryOrigin(vantage) });
+      // Identified now, with the address map as it is now: a later change cannot rewrite it.
+      const identified = identify === undefined ? undefined : await untilAborted(identify(answer.addresses, answer.cnames), cancel);
+      if (cancel.aborted) return;
       observation = {
         at,
         resolver,
@@ -111,8 +117,7 @@ export function startDnsProber(options: DnsProberOptions): DnsProber {
         latencyMs: answer.latencyMs,
         ...(answer.ttl === undefined ? {} : { ttl: answer.ttl }),
         ...(answer.cnames.length === 0 ? {} : { cnames: answer.cnames }),
-        // Identified now, with the address map as it is now: a later change cannot rewrite it.
-        ...(identify === undefined ? {} : identify(answer.addresses, answer.cnames)),
+        ...identified,
         ...origin,
       };
     } catch {
@@ -179,4 +184,23 @@ function queryOrigin(vantage: VantagePoint | undefined): Pick<QueryOptions, 'sou
     ...(vantage?.sourceAddress === undefined ? {} : { sourceAddress: vantage.sourceAddress }),
     ...(vantage?.clientSubnet === undefined ? {} : { clientSubnet: vantage.clientSubnet }),
   };
+}
+
+/** `value`, or undefined as soon as `signal` aborts: a stopping prober does not wait for it. */
+function untilAborted<T>(value: T | Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (!(value instanceof Promise)) return Promise.resolve(value);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = (): void => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    value.then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -51,6 +51,12 @@ export interface RegionIdentifier {
    * Without one, each address is looked up in the static addresses, then in the resolved map.
    */
   identify(addresses: readonly string[], cnames?: readonly string[]): Identification;
+  /**
+   * Like `identify`, but an answer with an address the map does not know first re-resolves every
+   * regional endpoint name (shared by concurrent callers, at most once per quarter interval), so
+   * an address that moved between two scheduled resolutions is read as its region, not as unknown.
+   */
+  identifyFresh(addresses: readonly string[], cnames?: readonly string[]): Promise<Identification>;
   /** Stops resolving; resolves once queries in flight are closed. Idempotent. */
   stop(): Promise<void>;
 }
@@ -81,12 +87,9 @@ export function startRegionIdentifier(options: RegionIdentifierOptions): RegionI
     }
   }
   parseDnsServer(options.resolver);
-  const names = endpointNames(options.regions);
-  const staticRegions = staticAddressMap(options.regions);
-  /** Latest addresses of each regional endpoint name (absent until first resolved). */
-  const resolved = new Map<string, readonly string[]>();
+  const map = new AddressMap(options.regions);
 
-  const poll = async (name: string, cancel: AbortSignal): Promise<void> => {
+  const resolve = async (name: string, cancel: AbortSignal): Promise<void> => {
     const at = Date.now();
     let answer: DnsAnswer;
     try {
@@ -95,47 +98,116 @@ export function startRegionIdentifier(options: RegionIdentifierOptions): RegionI
       return;
     }
     if (cancel.aborted || NO_ANSWER.has(answer.rcode)) return;
-    const previous = resolved.get(name);
-    if (previous !== undefined && sameList(previous, answer.addresses)) return;
-    resolved.set(name, answer.addresses);
-    const region = names.get(name) ?? '';
-    if (options.onMapping !== undefined) deliver(options.onMapping, { at, region, name, addresses: answer.addresses });
+    const mapping = map.apply(name, at, answer.addresses);
+    if (mapping !== undefined && options.onMapping !== undefined) deliver(options.onMapping, mapping);
   };
   const poller = startGridPoller({
-    keys: [...names.keys()],
+    keys: map.names(),
     intervalMs,
-    poll,
+    poll: resolve,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
+  const refresher = new Refresher(async (signal) => {
+    await Promise.all(map.names().map((name) => resolve(name, signal)));
+  }, intervalMs / 4);
 
-  const regionOfName = (cname: string): string | undefined => names.get(cname) ?? regionOfEndpointName(cname);
-  const regionsOfAddress = (address: string): string[] => {
-    const fixed = staticRegions.get(address);
+  const identify = (addresses: readonly string[], cnames: readonly string[] = []): Identification => map.identify(addresses, cnames);
+  return {
+    ready: poller.firstRound,
+    identify,
+    async identifyFresh(addresses, cnames = []) {
+      const first = identify(addresses, cnames);
+      if (first.unidentified.length === 0 || map.names().length === 0) return first;
+      await refresher.refresh();
+      return identify(addresses, cnames);
+    },
+    stop: async () => {
+      await Promise.all([poller.stop(), refresher.stop()]);
+    },
+  };
+}
+
+/** The address → region map: static addresses, plus the latest resolution of each regional endpoint name. */
+class AddressMap {
+  /** Every regional endpoint name (normalised) → its region. */
+  readonly #regionOfName: Map<string, string>;
+  readonly #staticRegions: Map<string, string>;
+  /** Latest addresses of each name, and when the resolution that gave them was sent. */
+  readonly #resolved = new Map<string, { readonly at: number; readonly addresses: readonly string[] }>();
+
+  constructor(regions: Readonly<Record<string, RegionIdentity>>) {
+    this.#regionOfName = endpointNames(regions);
+    this.#staticRegions = staticAddressMap(regions);
+  }
+
+  names(): string[] {
+    return [...this.#regionOfName.keys()];
+  }
+
+  /**
+   * Records a resolution sent at `at`; returns the mapping event when it changed the name's
+   * addresses. A resolution older than the one applied (a refresh racing a scheduled poll) is ignored.
+   */
+  apply(name: string, at: number, addresses: readonly string[]): AddressMapping | undefined {
+    const previous = this.#resolved.get(name);
+    if (previous !== undefined && previous.at > at) return undefined;
+    this.#resolved.set(name, { at, addresses });
+    if (previous !== undefined && sameList(previous.addresses, addresses)) return undefined;
+    return { at, region: this.#regionOfName.get(name) ?? '', name, addresses };
+  }
+
+  identify(addresses: readonly string[], cnames: readonly string[]): Identification {
+    const byName = distinct(cnames.map((cname) => this.#regionOfName.get(cname) ?? regionOfEndpointName(cname)).filter((region): region is string => region !== undefined));
+    if (byName.length > 0) return { regions: byName, unidentified: [] };
+    const regions: string[] = [];
+    const unidentified: string[] = [];
+    for (const address of addresses) {
+      const claimed = this.#regionsOf(address);
+      if (claimed.length === 0) unidentified.push(address);
+      for (const region of claimed) if (!regions.includes(region)) regions.push(region);
+    }
+    return { regions, unidentified };
+  }
+
+  #regionsOf(address: string): string[] {
+    const fixed = this.#staticRegions.get(address);
     if (fixed !== undefined) return [fixed];
     const claimed: string[] = [];
-    for (const [name, addresses] of resolved) {
-      const region = names.get(name);
+    for (const [name, { addresses }] of this.#resolved) {
+      const region = this.#regionOfName.get(name);
       if (region !== undefined && addresses.includes(address) && !claimed.includes(region)) claimed.push(region);
     }
     return claimed;
-  };
+  }
+}
 
-  return {
-    ready: poller.firstRound,
-    identify(addresses, cnames = []) {
-      const byName = distinct(cnames.map(regionOfName).filter((region): region is string => region !== undefined));
-      if (byName.length > 0) return { regions: byName, unidentified: [] };
-      const regions: string[] = [];
-      const unidentified: string[] = [];
-      for (const address of addresses) {
-        const claimed = regionsOfAddress(address);
-        if (claimed.length === 0) unidentified.push(address);
-        for (const region of claimed) if (!regions.includes(region)) regions.push(region);
-      }
-      return { regions, unidentified };
-    },
-    stop: poller.stop,
-  };
+/** Runs `work` on demand: one run shared by concurrent callers, runs at least `minGapMs` apart. */
+class Refresher {
+  readonly #work: (signal: AbortSignal) => Promise<void>;
+  readonly #minGapMs: number;
+  readonly #cancel = new AbortController();
+  #running: Promise<void> | undefined;
+  #lastStart = -Infinity;
+
+  constructor(work: (signal: AbortSignal) => Promise<void>, minGapMs: number) {
+    this.#work = work;
+    this.#minGapMs = minGapMs;
+  }
+
+  refresh(): Promise<void> {
+    if (this.#running !== undefined) return this.#running;
+    if (this.#cancel.signal.aborted || performance.now() - this.#lastStart < this.#minGapMs) return Promise.resolve();
+    this.#lastStart = performance.now();
+    this.#running = this.#work(this.#cancel.signal).finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async stop(): Promise<void> {
+    this.#cancel.abort();
+    await this.#running;
+  }
 }
 
 /** Every regional endpoint name (normalised) → its region; a name listed for two regions is an error. */

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { environmentSchema, type EnvironmentInput } from '../../src/drill/environment.ts';
 import { InvalidInputError } from '../../src/drill/invalid-input-error.ts';
+import { vantageResolvers } from '../../src/drill/vantage-point.ts';
 
 const ENVIRONMENT: EnvironmentInput = {
   name: 'sandbox',
@@ -63,5 +64,15 @@ describe('environment vantagePoints', () => {
   it('rejects an empty list and unknown fields', () => {
     expect(problems([])).to.deep.equal(['vantagePoints: expected at least one vantage point, or leave vantagePoints out']);
     expect(problems([{ name: 'a', subnet: '198.51.100.0/24' }])).to.deep.equal(['vantagePoints[0]: unknown field "subnet"']);
+  });
+});
+
+describe('vantageResolvers', () => {
+  const defaults = { listed: ['10.0.0.2:53'], authoritative: ['205.251.192.1:53', '205.251.194.2:53'] };
+  it('uses the vantage point own resolvers, else the authoritative servers for a client subnet, else the listed ones', () => {
+    expect(vantageResolvers({ name: 'a', resolvers: ['127.0.0.1:53'], clientSubnet: '198.51.100.0/24' }, defaults)).to.deep.equal(['127.0.0.1:53']);
+    expect(vantageResolvers({ name: 'b', clientSubnet: '198.51.100.0/24' }, defaults)).to.deep.equal(defaults.authoritative);
+    expect(vantageResolvers({ name: 'c', sourceAddress: '127.0.0.11' }, defaults)).to.deep.equal(defaults.listed);
+    expect(vantageResolvers({ name: 'd', clientSubnet: '198.51.100.0/24' }, { listed: defaults.listed })).to.deep.equal(defaults.listed);
   });
 });

@@ -149,6 +149,55 @@ describe('startRegionIdentifier', function () {
     expect(identifier.identify(['127.0.0.12'])).to.deep.equal({ regions: [], unidentified: ['127.0.0.12'] });
   });
 
+  it('with identifyFresh, reads a moved address as its region at once, re-resolving at most once per quarter interval', async () => {
+    dns.set(RECORD, { kind: 'a', addresses: ['127.0.0.12'] });
+    const mappings: AddressMapping[] = [];
+    // A scheduled resolution every 2 s: without the refresh, the move would read as unknown for up to 2 s.
+    const identifier = start({ regions: { 'eu-west-1': { regionalEndpoints: [EU_WEST_1] } }, intervalMs: 2000, onMapping: (m) => mappings.push(m) });
+    await identifier.ready;
+    const observations: DnsObservation[] = [];
+    const prober = startDnsProber({
+      resolvers: [dns.address],
+      name: RECORD,
+      intervalMs: 25,
+      identify: identifier.identifyFresh,
+      onObservation: (observation) => observations.push(observation),
+    });
+    probers.push(prober);
+    await sleep(100);
+    const movedAt = Date.now();
+    const resolutionsBefore = dns.queries.filter((query) => query.name === EU_WEST_1).length;
+    dns.set(EU_WEST_1, { kind: 'a', addresses: ['127.0.0.22'] });
+    dns.set(RECORD, { kind: 'a', addresses: ['127.0.0.22'] });
+    await sleep(300);
+    await prober.stop();
+
+    const afterMove = observations.filter((o) => o.at >= movedAt);
+    expect(afterMove.length).to.be.at.least(5);
+    for (const observation of afterMove) expect(observation).to.deep.include({ regions: ['eu-west-1'], unidentified: [] });
+    expect(mappings.at(-1)).to.deep.include({ region: 'eu-west-1', addresses: ['127.0.0.22'] });
+    // One refresh did it: the scheduled grid (every 2 s) did not tick in these 300 ms.
+    expect(dns.queries.filter((query) => query.name === EU_WEST_1).length - resolutionsBefore).to.equal(1);
+  });
+
+  it('with identifyFresh, an address no region claims stays unidentified and costs at most one refresh per quarter interval', async () => {
+    const identifier = start({ regions: { 'eu-west-1': { regionalEndpoints: [EU_WEST_1] } }, intervalMs: 400 });
+    await identifier.ready;
+    const before = dns.queries.filter((query) => query.name === EU_WEST_1).length;
+    const startedAt = Date.now();
+    const results = [];
+    for (let call = 0; call < 20; call++) {
+      results.push(await identifier.identifyFresh(['192.0.2.50']));
+      await sleep(10);
+    }
+    const elapsed = Date.now() - startedAt;
+    for (const result of results) expect(result).to.deep.equal({ regions: [], unidentified: ['192.0.2.50'] });
+    const resolutions = dns.queries.filter((query) => query.name === EU_WEST_1).length - before;
+    // Refreshes at most every 100 ms, plus the scheduled grid every 400 ms.
+    expect(resolutions).to.be.at.most(Math.floor(elapsed / 100) + 1 + Math.floor(elapsed / 400) + 1);
+    expect(resolutions).to.be.at.least(1);
+  });
+
   it('keeps the last addresses when a resolution times out, rather than forgetting the region', async () => {
     const mappings: AddressMapping[] = [];
     const identifier = start({ regions: { 'eu-west-1': { regionalEndpoints: [EU_WEST_1] } }, intervalMs: 50, timeoutMs: 50, onMapping: (m) => mappings.push(m) });
