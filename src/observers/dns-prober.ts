@@ -6,7 +6,7 @@ import { normalizeDnsName } from '../net/dns-name.ts';
 import { deliver, startGridPoller } from './grid-poller.ts';
 import { queryA, type QueryOptions } from '../net/dns-query.ts';
 import { parseDnsServer } from '../net/dns-server-address.ts';
-import type { Identification } from './region-identifier.ts';
+import type { Identification } from './address-map.ts';
 
 /** One record the drill watches, and the service it belongs to. */
 export interface ProbedName {

@@ -1,5 +1,5 @@
 import { queryA, type DnsAnswer } from '../net/dns-query.ts';
-import type { RegionIdentity } from './region-identifier.ts';
+import type { RegionIdentity } from './address-map.ts';
 import { regionOfEndpointName } from './regional-endpoint-name.ts';
 
 export interface IdentifiabilityOptions {

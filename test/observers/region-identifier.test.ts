@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { startDnsProber, type DnsProber } from '../../src/observers/dns-prober.ts';
 import { identifiabilityProblems } from '../../src/observers/region-identifiability.ts';
+import { RegionIdentityConflictError } from '../../src/observers/address-map.ts';
 import { RegionIdentifierOptionsError, startRegionIdentifier, type RegionIdentifier, type RegionIdentifierOptions } from '../../src/observers/region-identifier.ts';
 import { regionOfEndpointName } from '../../src/observers/regional-endpoint-name.ts';
 import type { AddressMapping, DnsObservation } from '../../src/runner/timeline.ts';
@@ -214,11 +215,11 @@ describe('startRegionIdentifier', function () {
 
   it('rejects a regional endpoint or a static address listed for two regions, and a bad interval', () => {
     expect(() => start({ regions: { 'eu-west-1': { regionalEndpoints: [EU_WEST_1] }, 'eu-west-2': { regionalEndpoints: [EU_WEST_1.toUpperCase()] } } })).to.throw(
-      RegionIdentifierOptionsError,
+      RegionIdentityConflictError,
       /listed for both eu-west-1 and eu-west-2/,
     );
     expect(() => start({ regions: { 'eu-west-1': { addresses: ['10.0.0.1'] }, 'eu-west-2': { addresses: ['10.0.0.1'] } } })).to.throw(
-      RegionIdentifierOptionsError,
+      RegionIdentityConflictError,
       /10\.0\.0\.1 is listed for both/,
     );
     expect(() => start({ regions: {}, intervalMs: 0 })).to.throw(RegionIdentifierOptionsError, /intervalMs.*got 0/);
