@@ -143,6 +143,7 @@ export function startDnsProber(options: DnsProberOptions): DnsProber {
  * instead of as ERROR rows. Duplicates collapse: one grid per distinct (vantage, resolver, name).
  */
 function probeTargets(options: DnsProberOptions): ProbeTarget[] {
+  if (options.name !== undefined && options.names !== undefined) throw new DnsProberOptionsError('DNS prober takes name or names, not both');
   const names: readonly ProbedName[] = options.names ?? (options.name === undefined ? [] : [{ name: options.name }]);
   if (names.length === 0) throw new DnsProberOptionsError('DNS prober needs a name (or names) to query, got none');
   for (const probed of names) normalizeDnsName(probed.name);

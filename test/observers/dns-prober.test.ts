@@ -326,5 +326,6 @@ describe('startDnsProber with names × vantage points × resolvers', function ()
       startProber({ resolvers: [resolverA.address], name: SERVICE1, vantagePoints: [{ name: 'a', sourceAddress: '::1' }], onObservation }),
     ).to.throw(DnsProberOptionsError, /sourceAddress ::1 cannot reach the IPv4 resolver/);
     expect(() => startProber({ resolvers: [resolverA.address], onObservation })).to.throw(DnsProberOptionsError, /needs a name/);
+    expect(() => startProber({ resolvers: [resolverA.address], name: SERVICE1, names: [{ name: SERVICE2 }], onObservation })).to.throw(DnsProberOptionsError, /not both/);
   });
 });
