@@ -1,4 +1,4 @@
-import type { DnsObservation, Timeline } from '../runner/timeline.ts';
+import type { AddressMapping, DnsObservation } from '../runner/timeline.ts';
 
 /** The regions one DNS answer pointed at, and the addresses that pointed nowhere known. */
 export interface AnswerRegions {
@@ -39,11 +39,18 @@ export function describeAnswer(observation: DnsObservation, regionsByAddress: Re
   return [...regions, ...unidentified].join('+');
 }
 
+/** What tells regions apart in a run: a Timeline while it runs, a RunRecord after. */
+export interface RegionEvidence {
+  readonly dns: readonly DnsObservation[];
+  readonly regionsByAddress: Readonly<Record<string, string>>;
+  readonly addressMappings?: readonly AddressMapping[];
+}
+
 /**
  * Every region the run could recognise in an answer: the static map's, those the identifier
  * mapped addresses to, and those identified in any answer.
  */
-export function knownRegions(timeline: Pick<Timeline, 'dns' | 'regionsByAddress' | 'addressMappings'>): Set<string> {
+export function knownRegions(timeline: RegionEvidence): Set<string> {
   const known = new Set(Object.values(timeline.regionsByAddress));
   for (const mapping of timeline.addressMappings ?? []) if (mapping.addresses.length > 0) known.add(mapping.region);
   for (const observation of timeline.dns) for (const region of observation.regions ?? []) known.add(region);

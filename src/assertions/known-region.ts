@@ -1,5 +1,4 @@
-import type { Timeline } from '../runner/timeline.ts';
-import { knownRegions } from './answer-regions.ts';
+import { knownRegions, type RegionEvidence } from './answer-regions.ts';
 
 /**
  * Explains why `region` cannot be recognised in DNS answers, or returns undefined when some
@@ -8,7 +7,7 @@ import { knownRegions } from './answer-regions.ts';
  * blaming the system for an environment error.
  */
 export function unknownRegionProblem(
-  timeline: Pick<Timeline, 'dns' | 'regionsByAddress' | 'addressMappings'>,
+  timeline: RegionEvidence,
   region: string,
   role: string,
 ): string | undefined {
