@@ -2,6 +2,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { expect } from 'chai';
 import { DnsProberOptionsError, startDnsProber as startProber, type DnsProber, type DnsProberOptions } from '../../src/observers/dns-prober.ts';
 import { InvalidDnsServerError } from '../../src/net/dns-server-address.ts';
+import { vantagePointProblems } from '../../src/observers/vantage-point-problems.ts';
 import type { DnsObservation } from '../../src/runner/timeline.ts';
 import { startTestDnsServer, type TestDnsServer } from '../net/support/test-dns-server.ts';
 import { sleep, waitUntil } from '../support/wait.ts';
@@ -327,5 +328,17 @@ describe('startDnsProber with names × vantage points × resolvers', function ()
     ).to.throw(DnsProberOptionsError, /sourceAddress ::1 cannot reach the IPv4 resolver/);
     expect(() => startProber({ resolvers: [resolverA.address], onObservation })).to.throw(DnsProberOptionsError, /needs a name/);
     expect(() => startProber({ resolvers: [resolverA.address], name: SERVICE1, names: [{ name: SERVICE2 }], onObservation })).to.throw(DnsProberOptionsError, /not both/);
+  });
+});
+
+describe('vantagePointProblems', () => {
+  it('accepts loopback source addresses and vantage points without one', async () => {
+    expect(await vantagePointProblems([{ name: 'a', sourceAddress: '127.0.0.11' }, { name: 'b', clientSubnet: '198.51.100.0/24' }])).to.deep.equal([]);
+  });
+
+  it('names the field of a source address this machine cannot send from', async () => {
+    expect(await vantagePointProblems([{ name: 'a', sourceAddress: '127.0.0.11' }, { name: 'b', sourceAddress: '192.0.2.1' }], 'environment.vantagePoints')).to.deep.equal([
+      'environment.vantagePoints[1].sourceAddress: 192.0.2.1 is not an address this machine can send from (EADDRNOTAVAIL); expected a local address, such as 127.0.0.11 on loopback',
+    ]);
   });
 });
