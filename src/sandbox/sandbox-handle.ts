@@ -1,6 +1,6 @@
 import type { ProcessIdentity } from '../runner/process-identity.ts';
 import type { SandboxResources } from './topology/sandbox-resources.ts';
-import type { SandboxTopology } from './topology/topology.ts';
+import type { DescribedTopology } from './topology/described-topology.ts';
 
 /** A ground-truth event: the sandbox's own record of when its state actually changed. */
 export type SandboxEvent =
@@ -148,7 +148,8 @@ export interface SandboxDescription {
   readonly edge?: { readonly address: string; readonly url: string };
   /** Route 53 ARC cluster endpoint (the control plane itself; signed for route53-recovery-cluster). */
   readonly arcClusterEndpoint: string;
-  readonly topology: SandboxTopology;
+  /** The topology as given, with each service's regions (in order) and deployments written out. */
+  readonly topology: DescribedTopology;
   /** Every resource id the sandbox simulates, for people and tools (AWS CLI, dig). */
   readonly resources: SandboxResources;
   /** The process the sandbox runs in: its state lives and dies with it (recover relies on that). */

@@ -9,13 +9,14 @@ import { DEFAULT_FAILURE_FLAG, parseFailureFlag } from './data-plane/failure-fla
 import type { FailureFlag } from './data-plane/failure-flag.ts';
 import { FisEngine } from './control-plane/fis/fis-engine.ts';
 import type { Experiment, FisTemplate } from './control-plane/fis/fis-engine.ts';
-import { checkersVoteHealthy, isProbed } from './data-plane/health-check-model.ts';
+import { alarmHealth, checkersVoteHealthy, isProbed } from './data-plane/health-check-model.ts';
+import { deploymentHealthChecks } from './data-plane/deployment-health-checks.ts';
 import type { HealthCheckObservation, HealthCheckPatch, HealthCheckState } from './data-plane/health-check-model.ts';
 import { buildHostedZone, normalizeDnsName } from './dns/hosted-zone.ts';
 import type { HostedZone, ZoneRecord } from './dns/hosted-zone.ts';
 import { ParameterStore } from './control-plane/ssm/parameter-store.ts';
 import { eligibleRecordSets, pickWeighted, routingPolicyOf } from './dns/record-routing.ts';
-import { API_GATEWAY_ZONE_IDS } from './topology/resolve-topology.ts';
+import { apiGatewayZoneId } from './topology/resolve-topology.ts';
 import type { ResolvedDeployment, ResolvedService, ResolvedTopology } from './topology/resolve-topology.ts';
 import type { SandboxEvent } from './sandbox-handle.ts';
 import { functionArn } from './topology/sandbox-resources.ts';
@@ -169,7 +170,7 @@ export class SandboxState {
       region,
       domainName: d.customDomain,
       regionalDomainName: d.regionalDomainName,
-      regionalHostedZoneId: API_GATEWAY_ZONE_IDS[region] ?? 'Z0SANDBOXAPIGW',
+      regionalHostedZoneId: apiGatewayZoneId(region),
       mappings: new Map(),
     });
     this.apiGateway.createMapping(region, d.customDomain, { apiId: d.apiId, apiMappingKey: '', stage: '$default' }, d.apiMappingId);
@@ -235,34 +236,7 @@ export class SandboxState {
     this.fis.addTemplate(
       template(d.fisErrorTemplateId, 'aws:lambda:invocation-error', { duration: 'PT2M', preventExecution: 'true', invocationPercentage: '100' }, 'Fail every invocation'),
     );
-    for (const [suffix, checkId] of [['', d.healthCheckId], ['-arc', d.arcHealthCheckId], ['-record', d.routingControlArn === undefined ? undefined : d.recordHealthCheckId]] as const) {
-      if (checkId === undefined) continue;
-      const type = suffix === '' ? d.healthCheckType : suffix === '-arc' ? 'RECOVERY_CONTROL' : 'CALCULATED';
-      const viaExecuteApi = service.healthCheckHost === 'execute-api';
-      this.#healthChecks.set(checkId, {
-        id: checkId,
-        callerReference: `drdrill-sandbox-${checkId}`,
-        version: 1,
-        healthy: true,
-        checkers: new Map(this.topology.checkerRegions.map((r) => [r, { healthy: true, consecutive: 0 }])),
-        config: {
-          type,
-          ipAddress: isProbed(type) ? d.address : '',
-          port: isProbed(type) ? options.httpPort : 0,
-          resourcePath: isProbed(type) && type !== 'TCP' ? service.healthPath : '',
-          fullyQualifiedDomainName: isProbed(type) && type !== 'TCP' ? (viaExecuteApi ? d.executeApiHost : d.customDomain) : '',
-          searchString: d.searchString ?? '',
-          requestInterval: d.requestInterval,
-          failureThreshold: d.failureThreshold,
-          inverted: false,
-          disabled: false,
-          regions: isProbed(type) ? this.topology.checkerRegions : [],
-          childHealthChecks: type === 'CALCULATED' ? [d.healthCheckId, d.arcHealthCheckId ?? ''] : [],
-          healthThreshold: type === 'CALCULATED' ? 2 : 0,
-          routingControlArn: type === 'RECOVERY_CONTROL' ? (d.routingControlArn ?? '') : '',
-        },
-      });
-    }
+    for (const check of deploymentHealthChecks(service, d, options.httpPort)) this.#healthChecks.set(check.id, check);
     if (d.routingControlArn !== undefined) {
       this.#routingControls.set(d.routingControlArn, {
         arn: d.routingControlArn,
@@ -628,6 +602,13 @@ export class SandboxState {
           const state = this.#propagatedControls.get(config.routingControlArn) ?? 'On';
           raw = state === 'On';
           reason = `routing control ${state}`;
+        } else if (config.type === 'CLOUDWATCH_METRIC') {
+          const alarm = config.alarm === undefined ? undefined : this.alarms.find(config.alarm.region, config.alarm.name);
+          const alarmState = alarm?.state ?? 'INSUFFICIENT_DATA';
+          // LastKnownStatus keeps what the alarm last said, before Inverted is applied.
+          const lastRaw = check.healthy !== config.inverted;
+          raw = alarmHealth(alarmState, config.insufficientDataHealthStatus, lastRaw);
+          reason = `alarm ${config.alarm?.name ?? '?'} (${config.alarm?.region ?? '?'}) is ${alarmState}${alarmState === 'INSUFFICIENT_DATA' ? ` (${config.insufficientDataHealthStatus})` : ''}`;
         } else {
           const healthyChildren = config.childHealthChecks.filter((id) => this.#healthChecks.get(id)?.healthy ?? false).length;
           raw = healthyChildren >= config.healthThreshold;

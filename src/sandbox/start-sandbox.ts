@@ -22,6 +22,7 @@ import { InvalidTopologyError, resolveTopology } from './topology/resolve-topolo
 import type { ResolvedTopology } from './topology/resolve-topology.ts';
 import { createRoute53Api } from './control-plane/route53/route53-api.ts';
 import type { Sandbox, SandboxDescription } from './sandbox-handle.ts';
+import { describedTopology } from './topology/described-topology.ts';
 import { sandboxResources } from './topology/sandbox-resources.ts';
 import { SandboxState } from './sandbox-state.ts';
 import { invokeAwsApi } from './control-plane/sdk-invoker.ts';
@@ -143,7 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       regions: topology.regions.map((r) => ({ name: r.name, address: r.address, url: `http://${r.address}:${http.port}` })),
       ...(edge === undefined ? {} : { edge: { address: edge.address, url: `http://${edge.address}:${http.port}` } }),
       arcClusterEndpoint: controlPlaneUrl,
-      topology: source,
+      topology: describedTopology(topology),
       resources: sandboxResources(topology),
       ...(identity === undefined ? {} : { process: identity }),
     };

@@ -10,7 +10,7 @@ import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
 import type { SandboxTopology } from '../../src/sandbox/topology/topology.ts';
 
 /** 10 s RequestInterval × 0.02 = 200 ms per probe: a 3-failure flip takes ~0.6 s. */
-export const FAST_TOPOLOGY: SandboxTopology = { ...DEFAULT_TOPOLOGY, timeScale: 0.02 };
+export const FAST_TOPOLOGY = { ...DEFAULT_TOPOLOGY, timeScale: 0.02 } satisfies SandboxTopology;
 export const PROBE_INTERVAL_MS = 10 * FAST_TOPOLOGY.timeScale * 1000;
 export const PRIMARY_ADDRESS = '127.0.0.2';
 export const SECONDARY_ADDRESS = '127.0.0.3';

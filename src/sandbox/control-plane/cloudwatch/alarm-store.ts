@@ -41,6 +41,10 @@ export class AlarmStore {
     return [...this.#alarms.values()].filter((a) => a.region === region);
   }
 
+  find(region: string, name: string): Alarm | undefined {
+    return this.#alarms.get(`${region}\u0000${name}`);
+  }
+
   byArn(arn: string): Alarm | undefined {
     return [...this.#alarms.values()].find((a) => a.arn === arn);
   }
