@@ -113,6 +113,14 @@ export type SandboxEvent =
       readonly state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
     }
   | {
+      /** A region's endpoint moved: its API Gateway names (and alias answers to them) now give `address`. */
+      readonly at: number;
+      readonly type: 'region-address';
+      readonly region: string;
+      readonly address: string;
+      readonly previous: string;
+    }
+  | {
       /** A record change ChangeResourceRecordSets accepted. */
       readonly at: number;
       readonly type: 'record-change';
@@ -163,5 +171,15 @@ export interface Sandbox {
   events(): readonly SandboxEvent[];
   /** Every control-plane call, in order. */
   calls(): readonly ControlPlaneCall[];
+  /**
+   * Moves a region's endpoint to another loopback address, as AWS moves the addresses behind
+   * API Gateway: the endpoint listens there too (the old address keeps answering), its API
+   * Gateway names resolve to it through the sandbox DNS, and alias answers follow. Recorded as a
+   * `region-address` event.
+   *
+   * @throws InvalidRegionMoveError for an unknown region or an address that is not free
+   *   loopback; SandboxListenError when the port is taken there.
+   */
+  moveRegion(region: string, address: string): Promise<void>;
   close(): Promise<void>;
 }

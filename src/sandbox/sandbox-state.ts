@@ -12,6 +12,8 @@ import type { Experiment, FisTemplate } from './control-plane/fis/fis-engine.ts'
 import { alarmHealth, checkersVoteHealthy, isProbed } from './data-plane/health-check-model.ts';
 import { deploymentHealthChecks } from './data-plane/deployment-health-checks.ts';
 import type { HealthCheckObservation, HealthCheckPatch, HealthCheckState } from './data-plane/health-check-model.ts';
+import { subnetContains } from './dns/client-subnet.ts';
+import type { ClientSubnet } from './dns/client-subnet.ts';
 import { buildHostedZone, normalizeDnsName } from './dns/hosted-zone.ts';
 import type { HostedZone, ZoneRecord } from './dns/hosted-zone.ts';
 import { ParameterStore } from './control-plane/ssm/parameter-store.ts';
@@ -99,10 +101,13 @@ export class SandboxState {
   /** Timers for delayed effects: failure-flag caches, routing control propagation. */
   readonly #flagTimers = new Set<NodeJS.Timeout>();
   readonly #weightedSequence = new Map<string, number>();
+  /** Where each region's endpoint is reached now. */
+  readonly #regionAddresses: Map<string, string>;
   #records: ZoneRecord[];
 
   constructor(topology: ResolvedTopology, options: SandboxStateOptions) {
     this.topology = topology;
+    this.#regionAddresses = new Map(topology.regions.map((r) => [r.name, r.address]));
     const built = buildHostedZone(topology, options.dnsHost);
     this.zone = built.zone;
     this.#records = built.records;
@@ -499,6 +504,22 @@ export class SandboxState {
     return this.#records.filter((r) => r.name === wanted);
   }
 
+  /**
+   * The region of the first resolver client inside an EDNS Client Subnet, or undefined when none
+   * is (the query is then placed by its source address).
+   */
+  clientRegionOfSubnet(subnet: ClientSubnet): string | undefined {
+    return this.topology.resolverClients.find((c) => subnetContains(subnet, c.address))?.region;
+  }
+
+  /** True when what `name` answers depends on the client's region (a latency record on its path). */
+  dependsOnClientRegion(name: string, depth = 0): boolean {
+    if (depth >= MAX_ALIAS_DEPTH) return false;
+    return this.recordsNamed(name).some(
+      (r) => r.region !== undefined || (r.aliasTarget !== undefined && this.dependsOnClientRegion(r.aliasTarget.dnsName, depth + 1)),
+    );
+  }
+
   /** The region Route 53 would place a resolver querying from `address` in. */
   clientRegionOf(address: string | undefined): string {
     const client = this.topology.resolverClients.find((c) => c.address === address);
@@ -546,11 +567,43 @@ export class SandboxState {
     return this.#answer(target, record.type, clientRegion, false, depth + 1) ?? { values: [], ttl: 0 };
   }
 
+  /** The current address behind an API Gateway regional domain name (what an alias to it answers). */
   #regionalDomainAddress(dnsName: string): string | undefined {
     for (const service of this.topology.services) {
-      for (const d of service.deployments) if (d.regionalDomainName === dnsName) return d.address;
+      for (const d of service.deployments) if (d.regionalDomainName === dnsName) return this.regionAddress(d.region);
     }
     return undefined;
+  }
+
+  /**
+   * The current address of a region's API Gateway names (`d-….execute-api.<region>.amazonaws.com`,
+   * `<apiId>.execute-api.<region>.amazonaws.com`), or undefined for any other name.
+   */
+  regionalDomainAddress(name: string): string | undefined {
+    const wanted = normalizeDnsName(name);
+    for (const service of this.topology.services) {
+      for (const d of service.deployments) {
+        if (d.regionalDomainName === wanted || d.executeApiHost === wanted) return this.regionAddress(d.region);
+      }
+    }
+    return undefined;
+  }
+
+  /** The address a region's endpoint is reached at now (it changes with `moveRegion`). */
+  regionAddress(region: string): string | undefined {
+    return this.#regionAddresses.get(region);
+  }
+
+  /**
+   * Points a region's API Gateway names (and so every alias answer to them) at `address`, as
+   * when AWS moves a regional endpoint; the caller has made the endpoint listen there first.
+   */
+  moveRegion(region: string, address: string): void {
+    const previous = this.#regionAddresses.get(region);
+    if (previous === undefined || previous === address) return;
+    this.#regionAddresses.set(region, address);
+    this.#events.append({ at: Date.now(), type: 'region-address', region, address, previous });
+    this.#reevaluate();
   }
 
   /** True when an alias target names something the sandbox can resolve. */

@@ -17,6 +17,7 @@ import { KmsKeyStore, loadOrCreateKeyFile, SANDBOX_EVIDENCE_KEY_ALIAS } from './
 import { createLambdaApi } from './control-plane/lambda/lambda-api.ts';
 import { closeHttp, listenTcp } from './data-plane/listen.ts';
 import { InvocationTracker, handleRegionalRequest, listenSharedPort } from './data-plane/regional-endpoint.ts';
+import { regionMover } from './data-plane/region-mover.ts';
 import type { SharedPortServers } from './data-plane/regional-endpoint.ts';
 import { InvalidTopologyError, resolveTopology } from './topology/resolve-topology.ts';
 import type { ResolvedTopology } from './topology/resolve-topology.ts';
@@ -154,6 +155,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       description: frozen,
       events: () => state.events(),
       calls: () => calls.list(),
+      moveRegion: regionMover(topology, http, state),
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {
