@@ -1,12 +1,10 @@
 import { expect } from 'chai';
-import { createSocket } from 'node:dgram';
-import dnsPacket from 'dns-packet';
 import type { DecodedPacket } from 'dns-packet';
 import { GetHealthCheckCommand, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
 import type { Sandbox, SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
 import { InvalidSandboxOptionsError, startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import type { SandboxTopology } from '../../src/sandbox/topology/topology.ts';
-import { addressesOf, pollUntil, route53Client } from './sandbox-test-kit.ts';
+import { addressesOf, pollUntil, route53Client, udpQueryFrom } from './sandbox-test-kit.ts';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-1'] as const;
 type Region = (typeof REGIONS)[number];
@@ -29,53 +27,6 @@ const TOPOLOGY: SandboxTopology = {
     { name: 'fo', recordName: FAILOVER, ttl: 1, regions: ['eu-west-1', 'us-east-1'], healthPath: '/health' },
   ],
 };
-
-interface QueryOptions {
-  /** Source address of the query (a resolver client's, as `dig -b`). @default 127.0.0.1 */
-  readonly from?: string;
-  /** EDNS Client Subnet to send: address and source prefix length. */
-  readonly subnet?: { readonly ip: string; readonly prefix: number };
-}
-
-function query(sandbox: Sandbox, name: string, options: QueryOptions = {}): Promise<DecodedPacket> {
-  const { host, port } = sandbox.description.dns;
-  const subnet = options.subnet;
-  const message = dnsPacket.encode({
-    type: 'query',
-    id: 77,
-    flags: dnsPacket.RECURSION_DESIRED,
-    questions: [{ name, type: 'A', class: 'IN' }],
-    ...(subnet === undefined
-      ? {}
-      : {
-          additionals: [
-            {
-              type: 'OPT',
-              name: '.',
-              udpPayloadSize: 1232,
-              extendedRcode: 0,
-              ednsVersion: 0,
-              flags: 0,
-              flag_do: false,
-              options: [{ code: 8, family: 1, sourcePrefixLength: subnet.prefix, scopePrefixLength: 0, ip: subnet.ip }],
-            },
-          ],
-        }),
-  });
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    const timer = setTimeout(() => {
-      socket.close();
-      reject(new Error('no DNS answer within 1000 ms'));
-    }, 1000);
-    socket.on('message', (reply) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(dnsPacket.decode(reply));
-    });
-    socket.bind({ address: options.from ?? '127.0.0.1', port: 0 }, () => socket.send(message, port, host));
-  });
-}
 
 /** The CLIENT_SUBNET option of a reply, if any. */
 function subnetOption(reply: DecodedPacket): { family?: number; sourcePrefixLength?: number; scopePrefixLength?: number; ip?: string } | undefined {
@@ -111,25 +62,25 @@ describe('latency and weighted records across three regions', function () {
 
   it('answers each resolver client with its own region, by source address', async () => {
     for (const region of REGIONS) {
-      expect(addressesOf(await query(sandbox, LATENCY, { from: CLIENT[region] })), region).to.deep.equal([SERVED[region]]);
+      expect(addressesOf(await udpQueryFrom(sandbox, LATENCY, { from: CLIENT[region] })), region).to.deep.equal([SERVED[region]]);
     }
   });
 
   it('answers by EDNS Client Subnet when a resolver client is inside it, echoing family, source prefix and address with the source prefix as scope', async () => {
     for (const region of REGIONS) {
-      const reply = await query(sandbox, LATENCY, { subnet: { ip: CLIENT[region], prefix: 32 } });
+      const reply = await udpQueryFrom(sandbox, LATENCY, { subnet: { ip: CLIENT[region], prefix: 32 } });
       expect(addressesOf(reply), region).to.deep.equal([SERVED[region]]);
       expect(subnetOption(reply)).to.deep.include({ family: 1, sourcePrefixLength: 32, scopePrefixLength: 32, ip: CLIENT[region] });
     }
     // The subnet wins over the source address (a resolver forwarding for a client elsewhere).
-    const forwarded = await query(sandbox, LATENCY, { from: CLIENT['us-east-1'], subnet: { ip: CLIENT['ap-southeast-1'], prefix: 32 } });
+    const forwarded = await udpQueryFrom(sandbox, LATENCY, { from: CLIENT['us-east-1'], subnet: { ip: CLIENT['ap-southeast-1'], prefix: 32 } });
     expect(addressesOf(forwarded)).to.deep.equal([SERVED['ap-southeast-1']]);
   });
 
   it('places a query by its source address when no resolver client is inside its subnet, and scopes an answer that does not depend on the client to 0', async () => {
-    const elsewhere = await query(sandbox, LATENCY, { from: CLIENT['eu-west-1'], subnet: { ip: '127.0.9.0', prefix: 24 } });
+    const elsewhere = await udpQueryFrom(sandbox, LATENCY, { from: CLIENT['eu-west-1'], subnet: { ip: '127.0.9.0', prefix: 24 } });
     expect(addressesOf(elsewhere)).to.deep.equal([SERVED['eu-west-1']]);
-    const failover = await query(sandbox, FAILOVER, { subnet: { ip: CLIENT['ap-southeast-1'], prefix: 32 } });
+    const failover = await udpQueryFrom(sandbox, FAILOVER, { subnet: { ip: CLIENT['ap-southeast-1'], prefix: 32 } });
     expect(addressesOf(failover)).to.deep.equal([SERVED['eu-west-1']]);
     expect(subnetOption(failover)?.scopePrefixLength).to.equal(0);
   });
@@ -139,10 +90,10 @@ describe('latency and weighted records across three regions', function () {
     // Ground truth: the sandbox records the eu-west-1 clients' answer changing, and only theirs.
     const moved = await pollUntil(async () => latencyEvents(sandbox, start).find((e) => e.clientRegion === 'eu-west-1'), 5000);
     expect(moved.addresses).to.deep.equal([SERVED['us-east-1']]);
-    expect(addressesOf(await query(sandbox, LATENCY, { from: CLIENT['eu-west-1'] }))).to.deep.equal([SERVED['us-east-1']]);
-    expect(addressesOf(await query(sandbox, LATENCY, { subnet: { ip: CLIENT['eu-west-1'], prefix: 32 } }))).to.deep.equal([SERVED['us-east-1']]);
-    expect(addressesOf(await query(sandbox, LATENCY, { from: CLIENT['ap-southeast-1'] }))).to.deep.equal([SERVED['ap-southeast-1']]);
-    expect(addressesOf(await query(sandbox, LATENCY, { from: CLIENT['us-east-1'] }))).to.deep.equal([SERVED['us-east-1']]);
+    expect(addressesOf(await udpQueryFrom(sandbox, LATENCY, { from: CLIENT['eu-west-1'] }))).to.deep.equal([SERVED['us-east-1']]);
+    expect(addressesOf(await udpQueryFrom(sandbox, LATENCY, { subnet: { ip: CLIENT['eu-west-1'], prefix: 32 } }))).to.deep.equal([SERVED['us-east-1']]);
+    expect(addressesOf(await udpQueryFrom(sandbox, LATENCY, { from: CLIENT['ap-southeast-1'] }))).to.deep.equal([SERVED['ap-southeast-1']]);
+    expect(addressesOf(await udpQueryFrom(sandbox, LATENCY, { from: CLIENT['us-east-1'] }))).to.deep.equal([SERVED['us-east-1']]);
 
     const healedAt = await setInverted(sandbox, 'hc-api-eu-west-1', false);
     const back = await pollUntil(async () => latencyEvents(sandbox, healedAt).find((e) => e.clientRegion === 'eu-west-1'), 5000);
@@ -155,7 +106,7 @@ describe('latency and weighted records across three regions', function () {
     const share = async (queries: number): Promise<Record<string, number>> => {
       const counts: Record<string, number> = {};
       for (let i = 0; i < queries; i += 1) {
-        const [address = 'none'] = addressesOf(await query(sandbox, WEIGHTED));
+        const [address = 'none'] = addressesOf(await udpQueryFrom(sandbox, WEIGHTED));
         counts[address] = (counts[address] ?? 0) + 1;
       }
       return counts;
