@@ -101,6 +101,8 @@ export class SandboxState {
   /** Timers for delayed effects: failure-flag caches, routing control propagation. */
   readonly #flagTimers = new Set<NodeJS.Timeout>();
   readonly #weightedSequence = new Map<string, number>();
+  /** What each CLOUDWATCH_METRIC check's alarm last said (LastKnownStatus reads it). */
+  readonly #alarmVerdicts = new Map<string, boolean>();
   /** Where each region's endpoint is reached now. */
   readonly #regionAddresses: Map<string, string>;
   #records: ZoneRecord[];
@@ -424,6 +426,7 @@ export class SandboxState {
     if (patch.disabled !== undefined) config.disabled = patch.disabled;
     if (patch.childHealthChecks !== undefined) config.childHealthChecks = patch.childHealthChecks;
     if (patch.healthThreshold !== undefined) config.healthThreshold = patch.healthThreshold;
+    if (patch.insufficientDataHealthStatus !== undefined) config.insufficientDataHealthStatus = patch.insufficientDataHealthStatus;
     if (patch.regions !== undefined) {
       config.regions = patch.regions;
       for (const region of patch.regions) if (!check.checkers.has(region)) check.checkers.set(region, { healthy: check.healthy, consecutive: 0 });
@@ -658,9 +661,9 @@ export class SandboxState {
         } else if (config.type === 'CLOUDWATCH_METRIC') {
           const alarm = config.alarm === undefined ? undefined : this.alarms.find(config.alarm.region, config.alarm.name);
           const alarmState = alarm?.state ?? 'INSUFFICIENT_DATA';
-          // LastKnownStatus keeps what the alarm last said, before Inverted is applied.
-          const lastRaw = check.healthy !== config.inverted;
-          raw = alarmHealth(alarmState, config.insufficientDataHealthStatus, lastRaw);
+          // LastKnownStatus keeps what the alarm last said (before Inverted); healthy before any data.
+          raw = alarmHealth(alarmState, config.insufficientDataHealthStatus, this.#alarmVerdicts.get(check.id) ?? true);
+          this.#alarmVerdicts.set(check.id, raw);
           reason = `alarm ${config.alarm?.name ?? '?'} (${config.alarm?.region ?? '?'}) is ${alarmState}${alarmState === 'INSUFFICIENT_DATA' ? ` (${config.insufficientDataHealthStatus})` : ''}`;
         } else {
           const healthyChildren = config.childHealthChecks.filter((id) => this.#healthChecks.get(id)?.healthy ?? false).length;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { TIMED_REVERT_RUNBOOK } from '../../aws/timed-revert-runbook.ts';
 import { KNOWN_REGIONS, isKnownRegion } from '../dns/region-latency.ts';
+import { INSUFFICIENT_DATA_HEALTH_STATUSES } from './topology.ts';
 import type {
   DeploymentHealthCheckType,
   InsufficientDataHealthStatus,
@@ -293,7 +294,6 @@ function resolveService(service: SandboxService, where: string, scope: TopologyS
 
 const ROUTINGS: readonly string[] = ['failover', 'latency', 'weighted'] satisfies readonly ServiceRouting[];
 const HEALTH_CHECK_TYPES: readonly string[] = ['HTTP', 'HTTPS', 'TCP', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'CLOUDWATCH_METRIC'] satisfies readonly DeploymentHealthCheckType[];
-const INSUFFICIENT_DATA: readonly string[] = ['Healthy', 'Unhealthy', 'LastKnownStatus'] satisfies readonly InsufficientDataHealthStatus[];
 
 /** Words for a region's place in a service's order (after the tenth: `region-11`, …). */
 const ROLES = ['primary', 'secondary', 'tertiary', 'quaternary', 'quinary', 'senary', 'septenary', 'octonary', 'nonary', 'denary'];
@@ -321,8 +321,8 @@ function resolveDeployment(service: SandboxService, d: SandboxDeployment, positi
   }
   resolveAlarm(d, type, where, scope.alarms);
   const insufficientDataHealthStatus = d.insufficientDataHealthStatus ?? 'LastKnownStatus';
-  if (!INSUFFICIENT_DATA.includes(insufficientDataHealthStatus)) {
-    throw new InvalidTopologyError(`${where}.insufficientDataHealthStatus: "${String(insufficientDataHealthStatus)}" is not one of ${INSUFFICIENT_DATA.join(', ')}`);
+  if (!INSUFFICIENT_DATA_HEALTH_STATUSES.includes(insufficientDataHealthStatus)) {
+    throw new InvalidTopologyError(`${where}.insufficientDataHealthStatus: "${String(insufficientDataHealthStatus)}" is not one of ${INSUFFICIENT_DATA_HEALTH_STATUSES.join(', ')}`);
   }
   const weight = d.weight ?? 1;
   if (!Number.isInteger(weight) || weight < 0 || weight > 255) throw new InvalidTopologyError(`${where}.weight: ${weight} is not an integer from 0 to 255`);

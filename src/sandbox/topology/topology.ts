@@ -57,6 +57,8 @@ export type DeploymentHealthCheckType = ProbedHealthCheckType | 'CLOUDWATCH_METR
 /** Route 53's InsufficientDataHealthStatus for CLOUDWATCH_METRIC checks. */
 export type InsufficientDataHealthStatus = 'Healthy' | 'Unhealthy' | 'LastKnownStatus';
 
+export const INSUFFICIENT_DATA_HEALTH_STATUSES: readonly InsufficientDataHealthStatus[] = ['Healthy', 'Unhealthy', 'LastKnownStatus'];
+
 /**
  * How a service's record is written across its regions, as Route 53 routing policies:
  * - `failover`: a chain, region 1 → 2 → … (two regions: one PRIMARY/SECONDARY pair; more: each
