@@ -56,7 +56,7 @@ export class InvalidSandboxOptionsError extends Error {
 }
 
 /**
- * Starts the embedded two-region sandbox: DNS (UDP+TCP), one HTTP(S) endpoint per region, the
+ * Starts the embedded sandbox (the default topology: two regions): DNS (UDP+TCP), one HTTP(S) endpoint per region, the
  * CloudFront-like edge, the AWS-compatible control plane and the health checker, all on loopback.
  *
  * @returns a handle whose `close()` stops everything and leaves no open handles.
