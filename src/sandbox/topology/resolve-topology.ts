@@ -36,10 +36,23 @@ export const API_GATEWAY_ZONE_IDS: Readonly<Record<string, string>> = {
   'us-west-1': 'Z2MUQ32089INYE',
   'us-west-2': 'Z2OJLYMUO9EFXC',
   'eu-west-1': 'ZLY8HYME6SFDD',
+  'eu-west-2': 'ZJ5UAJN8Y3Z2Q',
+  'eu-west-3': 'Z3KY65QIEKYHQQ',
   'eu-central-1': 'Z1U9ULNL0V5AJ3',
+  'ca-central-1': 'Z19DQILCV0OWEC',
+  'sa-east-1': 'ZCMLWB8V5SYIT',
+  'ap-south-1': 'Z3VO1THU9YC4UR',
+  'ap-northeast-1': 'Z1YSHQZHG15GKL',
+  'ap-northeast-2': 'Z20JF4UZKIW1U8',
+  'ap-northeast-3': 'Z2YQB5RD63NC85',
+  'ap-southeast-1': 'ZL327KTPIQFUL',
+  'ap-southeast-2': 'Z2RPCDW04V8134',
 };
 
-/** Route 53's hosted zone for an API Gateway regional domain in `region` (alias targets). */
+/**
+ * Route 53's hosted zone for an API Gateway regional domain in `region` (alias targets); a
+ * region missing from the table gets a sandbox placeholder.
+ */
 export function apiGatewayZoneId(region: string): string {
   return API_GATEWAY_ZONE_IDS[region] ?? 'Z0SANDBOXAPIGW';
 }
