@@ -26,11 +26,15 @@ export interface SandboxTopology {
   /** A CloudFront-like entry point that resolves its origin through the sandbox DNS. */
   readonly edge?: SandboxEdge;
   /**
-   * Resolver clients by source address, for latency records: a query from `address` is
-   * answered as if it came from `region`. Unknown sources count as the first region's.
+   * Resolver clients (vantage points), for latency records: a query from `address`, or carrying
+   * an EDNS Client Subnet that contains it, is answered as if it came from `region`. Unknown
+   * sources count as the first region's.
    */
   readonly resolverClients?: readonly ResolverClient[];
-  /** Regions Route 53 health checkers run from; one simulated checker per region. */
+  /**
+   * Regions Route 53 health checkers run from (at least 3 of Route 53's eight); one simulated
+   * checker per region. A deployment's check may name its own. @default all eight
+   */
   readonly checkerRegions?: readonly string[];
   /** API Gateway's integration timeout in simulated seconds (HTTP API: 30). @default 30 */
   readonly integrationTimeoutSeconds?: number;
