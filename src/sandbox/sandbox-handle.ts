@@ -21,6 +21,8 @@ export type SandboxEvent =
       readonly type: 'dns-answer';
       readonly name: string;
       readonly addresses: readonly string[];
+      /** For a CNAME record: the names it answered (the addresses are theirs). */
+      readonly cnames?: readonly string[];
       readonly clientRegion?: string;
     }
   | {

@@ -684,20 +684,31 @@ export class SandboxState {
   #reevaluateDns(): void {
     const defaultRegion = this.clientRegionOf(undefined);
     const clientRegions = [...new Set([defaultRegion, ...this.topology.resolverClients.map((c) => c.region)])];
-    const names = new Set(this.#records.filter((r) => r.type === 'A').map((r) => r.name));
+    const named = this.#records.filter((r) => r.type === 'A' || r.type === 'CNAME');
     const now = Date.now();
-    for (const name of names) {
-      const latency = this.#records.some((r) => r.name === name && r.type === 'A' && r.region !== undefined);
+    for (const name of new Set(named.map((r) => r.name))) {
+      const type = named.some((r) => r.name === name && r.type === 'CNAME') ? 'CNAME' : 'A';
+      const latency = this.dependsOnClientRegion(name);
       for (const clientRegion of latency ? clientRegions : [defaultRegion]) {
         const key = latency ? `${name}|${clientRegion}` : name;
-        const answer = this.#eligibleValues(name, 'A', clientRegion);
+        const values = this.#eligibleValues(name, type, clientRegion);
+        // A CNAME answer is recorded as the addresses its targets lead to, and the targets.
+        const addresses = type === 'A' ? values : values.flatMap((target) => this.#addressesOf(target, clientRegion));
         const previous = this.#answers.get(key);
-        if (previous !== undefined && sameValues(previous, answer)) continue;
-        this.#answers.set(key, answer);
-        this.#events.append({ at: now, type: 'dns-answer', name, addresses: answer, ...(latency ? { clientRegion } : {}) });
+        if (previous !== undefined && sameValues(previous, [...addresses, ...(type === 'A' ? [] : values)])) continue;
+        this.#answers.set(key, [...addresses, ...(type === 'A' ? [] : values)]);
+        this.#events.append({ at: now, type: 'dns-answer', name, addresses, ...(type === 'CNAME' ? { cnames: values } : {}), ...(latency ? { clientRegion } : {}) });
       }
     }
   }
+
+  /** The addresses a CNAME target leads to: a region's API Gateway name, or a name in the zone. */
+  #addressesOf(target: string, clientRegion: string): readonly string[] {
+    const name = normalizeDnsName(target);
+    const regional = this.regionalDomainAddress(name);
+    return regional === undefined ? this.#eligibleValues(name, 'A', clientRegion) : [regional];
+  }
+
 
   #reevaluateFaults(): void {
     const now = Date.now();

@@ -4,7 +4,7 @@ import { GetHealthCheckCommand, ListResourceRecordSetsCommand, UpdateHealthCheck
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { Sandbox, SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import type { SandboxTopology } from '../../src/sandbox/topology/topology.ts';
+import type { RegionRecordStyle, SandboxTopology } from '../../src/sandbox/topology/topology.ts';
 import { addressesOf, lambdaClient, pollUntil, route53Client, udpQuery } from './sandbox-test-kit.ts';
 
 const CHAIN = ['eu-central-1', 'eu-west-1', 'eu-west-2', 'eu-south-1'] as const;
@@ -17,7 +17,7 @@ const ADDRESS: Readonly<Record<(typeof CHAIN)[number], string>> = {
 const RECORD = 'api.chain.test';
 
 /** Four regions in one failover chain; 10 s × 0.02 = 200 ms per probe, 3 failures flip a check. */
-function chainTopology(failoverRecords: 'records' | 'alias'): SandboxTopology {
+function chainTopology(failoverRecords: RegionRecordStyle): SandboxTopology {
   return {
     accountId: '111122223333',
     timeScale: 0.02,
@@ -58,7 +58,7 @@ async function invert(route53: Route53Client, region: string, inverted: boolean)
 describe('failover chain across four regions', function () {
   this.timeout(30_000);
 
-  for (const failoverRecords of ['alias', 'records'] as const) {
+  for (const failoverRecords of ['alias', 'records', 'cname'] as const) {
     describe(`with ${failoverRecords} records`, () => {
       let sandbox: Sandbox;
       before(async () => {
@@ -70,7 +70,7 @@ describe('failover chain across four regions', function () {
 
       it('writes the chain as Route 53 does: each SECONDARY an alias with EvaluateTargetHealth to the next pair, the last pair ending in the last region', async () => {
         const { ResourceRecordSets = [] } = await route53Client(sandbox).send(new ListResourceRecordSetsCommand({ HostedZoneId: 'Z0CHAINTEST' }));
-        const chain = ResourceRecordSets.filter((r) => r.Type === 'A' && /^api(-chain-\d)?\.chain\.test\.$/.test(r.Name ?? ''));
+        const chain = ResourceRecordSets.filter((r) => (r.Type === 'A' || r.Type === 'CNAME') && /^api(-chain-\d)?\.chain\.test\.$/.test(r.Name ?? ''));
         const byName = (name: string) => chain.filter((r) => r.Name === name).map((r) => ({ failover: r.Failover, alias: r.AliasTarget?.DNSName, evaluate: r.AliasTarget?.EvaluateTargetHealth, check: r.HealthCheckId }));
         expect(byName('api.chain.test.')).to.deep.include({ failover: 'SECONDARY', alias: 'api-chain-2.chain.test.', evaluate: true, check: undefined });
         expect(byName('api-chain-2.chain.test.')).to.deep.include({ failover: 'SECONDARY', alias: 'api-chain-3.chain.test.', evaluate: true, check: undefined });
@@ -91,7 +91,15 @@ describe('failover chain across four regions', function () {
           const at = await switchedTo(sandbox, expected, sentAt);
           hops.push({ to: expected, ms: at - sentAt });
           // What a client asks after the switch matches the ground truth.
-          expect(addressesOf(await udpQuery(sandbox, RECORD))).to.deep.equal([expected]);
+          const reply = await udpQuery(sandbox, RECORD);
+          expect(addressesOf(reply)).to.deep.equal([expected]);
+          if (failoverRecords === 'cname') {
+            // The answer names the region: a CNAME to its regional API Gateway domain.
+            const region = CHAIN.find((r) => ADDRESS[r] === expected) ?? '';
+            const cnames = (reply.answers ?? []).flatMap((a) => (a.type === 'CNAME' ? [a.data] : []));
+            expect(cnames).to.have.length(1);
+            expect(cnames[0]).to.match(new RegExp(`^d-[0-9a-f]{10}\\.execute-api\\.${region}\\.amazonaws\\.com$`));
+          }
         };
         await hop('eu-central-1', true, ADDRESS['eu-west-1']);
         await hop('eu-west-1', true, ADDRESS['eu-west-2']);

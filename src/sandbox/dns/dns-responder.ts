@@ -127,7 +127,13 @@ function answersFor(state: SandboxState, asked: string, wanted: string, clientRe
     if (target === undefined || depth >= MAX_CNAME_CHAIN) return own;
     const targetName = normalizeDnsName(target);
     const zone = state.zone.name;
-    if (targetName !== zone && !targetName.endsWith(`.${zone}`)) return own;
+    if (targetName !== zone && !targetName.endsWith(`.${zone}`)) {
+      // A region's API Gateway name: the sandbox is the client's resolver too, so it completes
+      // the chain with the address, as a recursive resolver would.
+      const regional = state.regionalDomainAddress(targetName);
+      const withAddress = regional !== undefined && (wanted === 'A' || wanted === 'ANY');
+      return withAddress ? [...own, ...toAnswers('A', targetName, REGIONAL_NAME_TTL, [regional])] : own;
+    }
     return [...own, ...answersFor(state, targetName, wanted, clientRegion, depth + 1)];
   }
   const chosenTypes = wanted === 'ANY' ? types : types.filter((t) => t === wanted);

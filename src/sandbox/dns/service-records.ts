@@ -52,7 +52,8 @@ function failoverChain(
     } else {
       records.push({
         name: pairName,
-        type: 'A',
+        // An alias takes the type of the records it points at.
+        type: service.failoverRecords === 'cname' ? 'CNAME' : 'A',
         setIdentifier: `${id}-secondary`,
         failover: 'SECONDARY',
         values: [],
@@ -63,9 +64,10 @@ function failoverChain(
   return records;
 }
 
-/** A region's record: its address, or an alias to its API Gateway regional domain name. */
+/** A region's record: its address, an alias to its API Gateway regional domain name, or a CNAME to it. */
 function regionalRecord(topology: ResolvedTopology, service: ResolvedService, d: ResolvedDeployment, name: string, setIdentifier: string): ZoneRecord {
   const base = { name, type: 'A' as const, setIdentifier, healthCheckId: d.recordHealthCheckId };
+  if (service.failoverRecords === 'cname') return { ...base, type: 'CNAME', ttl: service.ttl, values: [d.regionalDomainName] };
   if (service.failoverRecords === 'alias') {
     return { ...base, values: [], aliasTarget: { hostedZoneId: apiGatewayZoneId(d.region), dnsName: d.regionalDomainName, evaluateTargetHealth: true } };
   }

@@ -6,6 +6,7 @@ import { INSUFFICIENT_DATA_HEALTH_STATUSES } from './topology.ts';
 import type {
   DeploymentHealthCheckType,
   InsufficientDataHealthStatus,
+  RegionRecordStyle,
   ResolverClient,
   SandboxAlarm,
   SandboxDeployment,
@@ -103,7 +104,7 @@ export interface ResolvedService extends SandboxService {
   readonly primaryRegion: string;
   readonly secondaryRegion: string;
   readonly routing: ServiceRouting;
-  readonly failoverRecords: 'records' | 'alias';
+  readonly failoverRecords: RegionRecordStyle;
   readonly healthCheckHost: 'custom-domain' | 'execute-api';
   readonly routingControls: boolean;
   readonly backend: 'lambda' | 'alb';

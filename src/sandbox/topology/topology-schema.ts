@@ -39,7 +39,7 @@ const serviceSchema = z.strictObject({
   routing: z.enum(['failover', 'latency', 'weighted']).optional(),
   healthPath: z.string().regex(/^\//, 'expected a path starting with "/"'),
   deployments: z.array(deploymentSchema).optional(),
-  failoverRecords: z.enum(['records', 'alias']).optional(),
+  failoverRecords: z.enum(['records', 'alias', 'cname']).optional(),
   healthCheckHost: z.enum(['custom-domain', 'execute-api']).optional(),
   routingControls: z.boolean().optional(),
   backend: z.enum(['lambda', 'alb']).optional(),

@@ -72,6 +72,9 @@ export const INSUFFICIENT_DATA_HEALTH_STATUSES: readonly InsufficientDataHealthS
  */
 export type ServiceRouting = 'failover' | 'latency' | 'weighted';
 
+/** How a region's record names the region: its address, an alias, or a CNAME. */
+export type RegionRecordStyle = 'records' | 'alias' | 'cname';
+
 export interface SandboxService {
   /** Logical name, e.g. `api`. */
   readonly name: string;
@@ -98,10 +101,12 @@ export interface SandboxService {
   readonly deployments?: readonly SandboxDeployment[];
   /**
    * How each region's record is written (in any routing shape): plain A records with the region
-   * addresses (`records`), or alias records to each region's API Gateway regional domain name
-   * (`alias`, answers follow the region's address when it moves). @default 'records'
+   * addresses (`records`), alias records to each region's API Gateway regional domain name
+   * (`alias`, answers follow the region's address when it moves), or CNAME records naming that
+   * domain (`cname`: the answer names the region; the sandbox DNS adds the target's address, as a
+   * resolver would). @default 'records'
    */
-  readonly failoverRecords?: 'records' | 'alias';
+  readonly failoverRecords?: RegionRecordStyle;
   /**
    * Which host name the HTTP health checks send: the custom domain (a removed API mapping fails
    * them) or the execute-api endpoint (it keeps answering, the blind spot). @default 'custom-domain'
