@@ -317,9 +317,10 @@ export function roleOf(position: number): string {
   return ROLES[position] ?? `region-${position + 1}`;
 }
 
-function resolveDeployment(service: SandboxService, d: SandboxDeployment, position: number, where: string, scope: TopologyScope): ResolvedDeployment {
-  const routingControls = service.routingControls ?? false;
-  const backend = service.backend ?? 'lambda';
+/** The fields of a deployment's own health check, each checked and defaulted as Route 53 would. */
+type HealthCheckFields = Pick<ResolvedDeployment, 'requestInterval' | 'failureThreshold' | 'healthCheckType' | 'checkerRegions' | 'insufficientDataHealthStatus'>;
+
+function resolveHealthCheck(d: SandboxDeployment, where: string, scope: TopologyScope): HealthCheckFields {
   const failureThreshold = d.failureThreshold ?? 3;
   if (!Number.isInteger(failureThreshold) || failureThreshold < 1 || failureThreshold > 10) {
     throw new InvalidTopologyError(`${where}.failureThreshold: ${failureThreshold} is not an integer from 1 to 10`);
@@ -338,9 +339,16 @@ function resolveDeployment(service: SandboxService, d: SandboxDeployment, positi
   if (!INSUFFICIENT_DATA_HEALTH_STATUSES.includes(insufficientDataHealthStatus)) {
     throw new InvalidTopologyError(`${where}.insufficientDataHealthStatus: "${String(insufficientDataHealthStatus)}" is not one of ${INSUFFICIENT_DATA_HEALTH_STATUSES.join(', ')}`);
   }
+  const checkerRegions = d.checkerRegions === undefined ? scope.checkerRegions : resolveCheckerRegions(d.checkerRegions, `${where}.checkerRegions`);
+  return { requestInterval, failureThreshold, healthCheckType: type, checkerRegions, insufficientDataHealthStatus };
+}
+
+function resolveDeployment(service: SandboxService, d: SandboxDeployment, position: number, where: string, scope: TopologyScope): ResolvedDeployment {
+  const routingControls = service.routingControls ?? false;
+  const backend = service.backend ?? 'lambda';
+  const healthCheck = resolveHealthCheck(d, where, scope);
   const weight = d.weight ?? 1;
   if (!Number.isInteger(weight) || weight < 0 || weight > 255) throw new InvalidTopologyError(`${where}.weight: ${weight} is not an integer from 0 to 255`);
-  const checkerRegions = d.checkerRegions === undefined ? scope.checkerRegions : resolveCheckerRegions(d.checkerRegions, `${where}.checkerRegions`);
   const healthCheckId = d.healthCheckId ?? `hc-${service.name}-${d.region}`;
   const ids = [healthCheckId, ...(routingControls ? [`${healthCheckId}-arc`, `${healthCheckId}-record`] : [])];
   for (const id of ids) {
@@ -356,11 +364,7 @@ function resolveDeployment(service: SandboxService, d: SandboxDeployment, positi
     address: scope.addressOf.get(d.region) ?? '',
     functionName: d.functionName ?? `${service.name}-handler`,
     healthCheckId,
-    requestInterval,
-    failureThreshold,
-    healthCheckType: type,
-    checkerRegions,
-    insufficientDataHealthStatus,
+    ...healthCheck,
     weight,
     apiId,
     apiMappingId: d.apiMappingId ?? h.slice(10, 16),
