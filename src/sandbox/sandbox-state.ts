@@ -512,6 +512,8 @@ export class SandboxState {
    * is (the query is then placed by its source address).
    */
   clientRegionOfSubnet(subnet: ClientSubnet): string | undefined {
+    // RFC 7871 §7.1.2: a source prefix of 0 says nothing about the client (privacy opt-out).
+    if (subnet.sourcePrefixLength === 0) return undefined;
     return this.topology.resolverClients.find((c) => subnetContains(subnet, c.address))?.region;
   }
 

@@ -77,9 +77,13 @@ describe('latency and weighted records across three regions', function () {
     expect(addressesOf(forwarded)).to.deep.equal([SERVED['ap-southeast-1']]);
   });
 
-  it('places a query by its source address when no resolver client is inside its subnet, and scopes an answer that does not depend on the client to 0', async () => {
+  it('places a query by its source address when no resolver client is inside its subnet or the subnet is /0, and scopes an answer that does not depend on the client to 0', async () => {
     const elsewhere = await udpQueryFrom(sandbox, LATENCY, { from: CLIENT['eu-west-1'], subnet: { ip: '127.0.9.0', prefix: 24 } });
     expect(addressesOf(elsewhere)).to.deep.equal([SERVED['eu-west-1']]);
+    // A zero source prefix (the client opted out, RFC 7871 §7.1.2) places nothing either.
+    const optedOut = await udpQueryFrom(sandbox, LATENCY, { from: CLIENT['ap-southeast-1'], subnet: { ip: '0.0.0.0', prefix: 0 } });
+    expect(addressesOf(optedOut)).to.deep.equal([SERVED['ap-southeast-1']]);
+    expect(subnetOption(optedOut)).to.deep.include({ sourcePrefixLength: 0, scopePrefixLength: 0 });
     const failover = await udpQueryFrom(sandbox, FAILOVER, { subnet: { ip: CLIENT['ap-southeast-1'], prefix: 32 } });
     expect(addressesOf(failover)).to.deep.equal([SERVED['eu-west-1']]);
     expect(subnetOption(failover)?.scopePrefixLength).to.equal(0);
