@@ -1,5 +1,5 @@
 import dnsPacket from 'dns-packet';
-import type { Answer, OptAnswer, Packet } from 'dns-packet';
+import type { Answer, OptAnswer, Packet, Question } from 'dns-packet';
 import { clientSubnetOf, clientSubnetReply, optRecordOf } from './client-subnet.ts';
 import type { ClientSubnet } from './client-subnet.ts';
 import { normalizeDnsName } from './hosted-zone.ts';
@@ -66,13 +66,7 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
 
   const zone = state.zone;
   const name = normalizeDnsName(question.name);
-  if (name !== zone.name && !name.endsWith(`.${zone.name}`)) {
-    const regional = state.regionalDomainAddress(name);
-    if (regional === undefined) return reply(RCODE.REFUSED, false);
-    const wanted = question.type as string;
-    const answers = wanted === 'A' || wanted === 'ANY' ? toAnswers('A', question.name, REGIONAL_NAME_TTL, [regional]) : [];
-    return reply(RCODE.NOERROR, false, { answers });
-  }
+  if (name !== zone.name && !name.endsWith(`.${zone.name}`)) return answerOutsideZone(state, question, reply);
 
   const records = state.records();
   const soa = records.find((r) => r.type === 'SOA' && r.name === zone.name);
@@ -87,6 +81,18 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
   const dependsOnClient = state.dependsOnClientRegion(name);
   if (answers.length === 0) return reply(RCODE.NOERROR, true, { authorities: negative }, dependsOnClient);
   return reply(RCODE.NOERROR, true, { answers, additionals: glueFor(state, answers, clientRegion) }, dependsOnClient);
+}
+
+/**
+ * A name outside the zone: a region's API Gateway name gets its current address (not
+ * authoritatively: the sandbox answers as the client's resolver would), anything else REFUSED.
+ */
+function answerOutsideZone(state: SandboxState, question: Question, reply: (rcode: number, authoritative: boolean, sections?: Partial<Packet>) => Buffer): Buffer {
+  const regional = state.regionalDomainAddress(question.name);
+  if (regional === undefined) return reply(RCODE.REFUSED, false);
+  const wanted = question.type as string;
+  const answers = wanted === 'A' || wanted === 'ANY' ? toAnswers('A', question.name, REGIONAL_NAME_TTL, [regional]) : [];
+  return reply(RCODE.NOERROR, false, { answers });
 }
 
 /** What resolvers cache a regional API Gateway name's address for (UNCONFIRMED on AWS; short keeps moves visible). */
