@@ -108,6 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const kmsKeys = await evidenceKeys(topology, options.evidenceKeyFile);
     const calls: CallLog = new AppendOnlyLog();
     let description: SandboxDescription | undefined;
+    const moveRegion = regionMover(topology, http, state);
     const controlPlane = createControlPlaneServer({
       services: [
         createRoute53Api(state, { dnsHost: host, dnsPort: dns.port }),
@@ -127,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (description === undefined) throw new Error('sandbox is still starting');
         return description;
       },
+      moveRegion,
     });
     const controlPlanePort = await listenTcp(controlPlane, host, options.controlPlanePort ?? 0);
     closers.push(() => closeHttp(controlPlane));
@@ -155,7 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       description: frozen,
       events: () => state.events(),
       calls: () => calls.list(),
-      moveRegion: regionMover(topology, http, state),
+      moveRegion,
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

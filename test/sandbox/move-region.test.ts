@@ -68,6 +68,24 @@ describe('moving a region to another address mid-run', () => {
     }
   });
 
+  it('moves a region through POST /_sandbox/move-region too (a sandbox in another process), and answers a bad request 400', async () => {
+    const url = new URL('/_sandbox/move-region', sandbox.description.controlPlaneUrl);
+    const post = (body: string) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(2000) });
+    const moved = await post(JSON.stringify({ region: 'us-west-2', address: '127.0.0.63' }));
+    expect(moved.status).to.equal(200);
+    expect(await resolver(sandbox).resolve4(deploymentOf(sandbox, 'service1', 'us-west-2').regionalDomainName)).to.deep.equal(['127.0.0.63']);
+    const reply = await httpGet(`http://127.0.0.63:${sandbox.description.httpPort}/health`, 'service1.drdrill.test');
+    expect(reply.headers['x-drdrill-region']).to.equal('us-west-2');
+
+    const malformed = await post('{"region": 1}');
+    expect(malformed.status).to.equal(400);
+    expect(((await malformed.json()) as { message: string }).message).to.contain('"region"');
+    const refused = await post(JSON.stringify({ region: 'us-west-2', address: '8.8.8.8' }));
+    expect(refused.status).to.equal(400);
+    expect(((await refused.json()) as { message: string }).message).to.contain('127.0.0.0/8');
+    expect((await fetch(url, { signal: AbortSignal.timeout(2000) })).status).to.equal(405);
+  });
+
   it('refuses a region it does not have, an address outside loopback, and another region\'s address', async () => {
     const bad = async (region: string, address: string): Promise<unknown> => sandbox.moveRegion(region, address).then(() => undefined, (e: unknown) => e);
     const unknown = await bad('eu-west-9', '127.0.0.62');
