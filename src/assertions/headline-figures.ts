@@ -28,7 +28,14 @@ export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Ve
   };
   for (const verdict of verdicts) for (const figure of verdict.figures ?? []) add(figure, verdict.name);
 
-  const missing = (name: string): boolean => !taken.has(name);
+  // A figure timed from a named fault (`rto@fail-eu-west-1`) stands for its kind: a cascade's
+  // per-hop figures are its headline, not a default timed from the first fault to the end.
+  const timedFromFault = new Set([...taken.keys()].flatMap((name) => (/[@{]/.test(name) ? [name.slice(0, name.search(/[@{]/))] : [])));
+  // RTO, DNS convergence and failback by default mean "moved to the secondary and back": only a
+  // failover chain has one. A latency or weighted drill's headline is what its assertions measured.
+  const routing = context.defaultService === undefined ? undefined : context.services?.[context.defaultService]?.routing;
+  const chained = routing === undefined || routing === 'failover';
+  const missing = (name: string): boolean => !taken.has(name) && !timedFromFault.has(name) && (chained || name.startsWith('errorRate.'));
   const defaults: Verdict[] = [];
   if (missing('rto')) defaults.push(evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED }), context));
   for (const cohort of context.cohorts ?? []) {
@@ -53,7 +60,9 @@ const ORDER = ['rto', 'rto.detect', 'rto.shift', 'dns.convergence', 'failback', 
  * Headline order (RTO first, error rates in phase order), each figure of the whole load before its
  * cohorts' ones; a stable sort keeps the rest as measured.
  */
-function rank(name: string): number {
+function rank(qualified: string): number {
+  // `service:` and `@fault` qualify a figure; it ranks with its kind.
+  const name = qualified.replace(/^[^:]+:/, '').replace(/@[^[#{]*/, '').replace(/\{[^}]*\}/, '');
   const cohort = /\[[^\]]*\](#\d+)?$/.test(name) ? 1 : 0;
   const index = ORDER.indexOf(name.replace(/(\[[^\]]*\])?(#\d+)?$/, ''));
   return (index === -1 ? ORDER.length : index) * 2 + cohort;

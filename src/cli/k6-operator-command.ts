@@ -1,3 +1,4 @@
+import { sandboxTopologyOf } from './drill-topology.ts';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { loadDrill } from '../drill/load-drill.ts';
@@ -26,8 +27,9 @@ export interface K6OperatorCommandOptions {
  * writing NDJSON to the claim. Changes nothing. Exit 0, or 2 for a bad drill or environment.
  */
 export async function k6OperatorCommand(options: K6OperatorCommandOptions, io: CliIo): Promise<number> {
-  const { drill } = await loadDrill(options.file);
-  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl, undefined, options.environments);
+  const loaded = await loadDrill(options.file);
+  const { drill } = loaded;
+  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl, undefined, options.environments, sandboxTopologyOf([loaded]));
   try {
     const plan = buildLoadPlan(drill, resolved.environment, undefined);
     io.out(

@@ -1,3 +1,4 @@
+import { sandboxTopologyOf } from './drill-topology.ts';
 import path from 'node:path';
 import type { LoadedDrill } from '../drill/load-drill.ts';
 import { loadDrill } from '../drill/load-drill.ts';
@@ -64,7 +65,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   await checkRunFolder('--state-dir', stateDir, 'the run journals');
   await checkRunFolder('--out', options.out, 'the reports');
 
-  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.stateDir, options.environments);
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.stateDir, options.environments, sandboxTopologyOf(drills));
   if (resolved.environment.kind === 'aws') {
     const clients = AwsClients.forEnvironment(resolved.environment);
     try {
