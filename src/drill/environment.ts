@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { boundedDuration } from './bounded-duration.ts';
+import { serviceRequestSchema } from './service-request.ts';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const hostPort = z
@@ -37,6 +38,8 @@ export const serviceEnvironmentSchema = z.strictObject({
   fisTemplates: perRegion(nonEmpty).optional(),
   /** Route 53 ARC routing control ARN steering each region of this service (routing-control). */
   routingControls: perRegion(nonEmpty).optional(),
+  /** What the load engines send: method, headers (Host, credentials from env), body, path (see service-request.ts). */
+  request: serviceRequestSchema.optional(),
 });
 
 /**

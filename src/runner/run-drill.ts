@@ -18,6 +18,7 @@ import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
 import { TargetNotFoundError, type InjectorDeps, type PlannedChange } from '../injectors/injector.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from '../load/load-engine.ts';
 import { isErrorSample } from '../load/sample.ts';
+import { serviceLoadTarget, type ServiceLoadTarget } from '../load/service-load-target.ts';
 import { SampleStore } from '../load/sample-store.ts';
 import { startDnsProber } from '../observers/dns-prober.ts';
 import { buildSeries } from '../reporters/series.ts';
@@ -462,16 +463,14 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
 /** The load a drill offers in an environment: rate, duration and bounds from its phases, each service's URL. */
 export function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | undefined): LoadPlan {
-  const urlOf = (serviceName: string): { url: string; regionHeader: string } => {
+  const urlOf = (serviceName: string): ServiceLoadTarget => {
     const service = environment.services[serviceName];
     if (service === undefined) {
       throw new InvalidInputError('drill', [
         `load.services: "${serviceName}" is not defined in environment "${environment.name}" (it defines: ${Object.keys(environment.services).join(', ')})`,
       ]);
     }
-    const url = new URL(service.url);
-    if (drill.load.path !== undefined) url.pathname = `${url.pathname.replace(/\/$/, '')}${drill.load.path}`;
-    return { url: url.href, regionHeader: service.regionHeader };
+    return serviceLoadTarget(service, drill.load.path);
   };
   const main = urlOf(drill.service);
   const ramp = drill.load.ramp?.map((stage) => ({ target: stage.target, durationMs: stage.duration }));
@@ -490,6 +489,7 @@ export function buildLoadPlan(drill: Drill, environment: Environment, runDir: st
     ...(environment.loadResolver === undefined ? {} : { resolver: environment.loadResolver }),
     regionHeader: main.regionHeader,
     target: drill.service,
+    ...(main.request === undefined ? {} : { request: main.request }),
     keepAlive: drill.load.keepAlive,
     dnsTtl: drill.load.dnsTtl,
     ...(ramp === undefined ? {} : { ramp }),
