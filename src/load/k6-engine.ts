@@ -59,7 +59,7 @@ export class K6RunError extends Error {
  * and turns the NDJSON it streams on stdout into samples while the drill runs, so guardrails and
  * progress see them live.
  *
- * - Inputs go through `-e`: targets (url, rate, ramp), duration, timeout, region header,
+ * - Inputs go through `-e`: targets (url, rate, ramp, request), duration, timeout, region header,
  *   keep-alive, thresholds, tags. k6 runs with `--quiet --no-usage-report --address=` (no phoning
  *   home, no REST API port to collide on).
  * - With `plan.runDir` the raw NDJSON is kept there compressed (`k6-output.ndjson.gz`, written as it
@@ -105,6 +105,9 @@ export function k6ScriptEnv(plan: LoadPlan, targets: readonly ResolvedTarget[], 
         url: target.url.href,
         rate: target.rate,
         ...(target.ramp === undefined ? {} : { ramp: clipRamp(target.ramp, plan.durationMs) }),
+        // Credentials travel as `{ fromEnv }` names only (the plan check refuses literal ones): k6
+        // reads them from its own environment, so no token is on its command line or in a manifest.
+        ...(Object.keys(target.request).length === 0 ? {} : { request: target.request }),
       })),
     ),
     DRDRILL_DURATION_MS: String(Math.ceil(plan.durationMs)),
