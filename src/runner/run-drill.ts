@@ -17,11 +17,11 @@ import { collectGitRevision } from '../evidence/git-revision.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
 import { TargetNotFoundError, type InjectorDeps, type PlannedChange } from '../injectors/injector.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from '../load/load-engine.ts';
-import { isErrorSample } from '../load/sample.ts';
 import { serviceLoadTarget, type ServiceLoadTarget } from '../load/service-load-target.ts';
 import { SampleStore } from '../load/sample-store.ts';
 import { startDnsProber } from '../observers/dns-prober.ts';
-import { buildSeries } from '../reporters/series.ts';
+import { runTotals } from '../reporters/run-totals.ts';
+import { buildRunSeries } from '../reporters/series.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
@@ -416,8 +416,6 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   }
   outcome ??= verdicts.every((verdict) => verdict.status === 'passed') ? 'passed' : 'failed';
 
-  let errors = 0;
-  for (let i = 0; i < timeline.samples.length; i++) if (isErrorSample({ status: timeline.samples.statusAt(i) })) errors++;
   const record: RunRecord = {
     schemaVersion: 1,
     runId,
@@ -445,8 +443,8 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     dns: timeline.dns,
     health: timeline.health,
     regionsByAddress: timeline.regionsByAddress,
-    series: { bucketMs: 1000, points: buildSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000) },
-    totals: { requests: timeline.samples.length, errors },
+    series: buildRunSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000),
+    totals: runTotals(timeline.samples),
     // Each figure is stored once, in `figures`: the verdicts keep their words, not a second copy.
     verdicts: verdicts.map(({ figures: _lifted, ...verdict }) => verdict),
     figures: measureHeadlineFigures(timeline, verdicts, context),

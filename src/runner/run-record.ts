@@ -27,6 +27,32 @@ export interface SeriesPoint {
   readonly byRegion: Readonly<Record<string, number>>;
 }
 
+/** The run's traffic in buckets: all of it, and per service when the drill loaded several. */
+export interface RunSeries {
+  readonly bucketMs: number;
+  readonly points: readonly SeriesPoint[];
+  /** The same buckets for each loaded service's requests alone; absent when one service was loaded. */
+  readonly byService?: Readonly<Record<string, readonly SeriesPoint[]>>;
+}
+
+/** Requests and errors of one loaded service. */
+export interface ServiceTotals {
+  readonly requests: number;
+  readonly errors: number;
+  /**
+   * errors / requests in percent, null without requests: computed once, here, and printed by every
+   * output (the whole run's rate is the `errorRate.run` figure).
+   */
+  readonly errorRate: number | null;
+}
+
+export interface RunTotals {
+  readonly requests: number;
+  readonly errors: number;
+  /** Per loaded service (samples' `target`), when the drill loaded several. */
+  readonly byService?: Readonly<Record<string, ServiceTotals>>;
+}
+
 /** One AWS control-plane call made during a run (recorded by `recordCalls`), for the audit trail. */
 export interface ControlPlaneCallRecord {
   /** SDK client name without the `Client` suffix, e.g. `Lambda`, `Route53`. */
@@ -116,8 +142,8 @@ export interface RunRecord {
   readonly dns: readonly DnsObservation[];
   readonly health: readonly HealthObservation[];
   readonly regionsByAddress: Readonly<Record<string, string>>;
-  readonly series: { readonly bucketMs: number; readonly points: readonly SeriesPoint[] };
-  readonly totals: { readonly requests: number; readonly errors: number };
+  readonly series: RunSeries;
+  readonly totals: RunTotals;
   /** Verdicts as evaluated; their figures live in `figures`, not here. */
   readonly verdicts: readonly Verdict[];
   /**
