@@ -9,7 +9,7 @@ const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed:
 /**
  * A short plain-text summary for the terminal (no colour codes, so it reads the same in a CI
  * log): drill and outcome, one line per verdict (`✓` passed, `✗` failed, `!` errored) with
- * observed vs expected, totals, the headline figures as run.json stores them, and the reason when the run was aborted or a rollback failed.
+ * observed vs expected, totals (and per service, when several were loaded), the headline figures as run.json stores them, and the reason when the run was aborted or a rollback failed.
  * Text from the record is flattened to one line per field and stripped of control
  * characters, so a captured response body cannot move the cursor or recolour the terminal.
  *
@@ -26,6 +26,9 @@ export function renderConsoleSummary(record: RunRecord): string {
     `  run ${clean(record.runId)}, ${formatDuration(record.endedAt - record.startedAt)}, ` +
       `${totals.requests} requests, ${totals.errors} errors${errorRate}`,
   ];
+  for (const [service, counts] of Object.entries(totals.byService ?? {})) {
+    lines.push(`  service ${clean(service)}: ${counts.requests} requests, ${counts.errors} errors (${formatFigure({ value: counts.errorRate, unit: 'percent' })})`);
+  }
   for (const verdict of record.verdicts) {
     lines.push(
       `  ${SYMBOL[verdict.status]} ${clean(verdict.name)}: observed ${clean(verdict.observed)}; expected ${clean(verdict.expected)}`,

@@ -47,6 +47,7 @@ export function renderHtml(record: RunRecord): string {
 ${header(record)}
 ${reasonBox(record)}
 ${totals(record)}
+${serviceTable(record)}
 <section id="figures">
 <h2>Headline figures</h2>
 ${figureTable(record)}
@@ -129,6 +130,25 @@ function totals(record: RunRecord): string {
     if (figure !== undefined) cards.push([figure.label, formatFigure(figure)]);
   }
   return `<section class="totals">${cards.map(([label, value]) => `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div></div>`).join('')}</section>`;
+}
+
+/** Requests, errors and error rate of each loaded service, as run.json counted them; nothing for a one-service run. */
+function serviceTable(record: RunRecord): string {
+  const services = Object.entries(record.totals.byService ?? {});
+  if (services.length === 0) return '';
+  const rows = services.map(
+    ([service, counts]) =>
+      `<tr data-service="${escapeHtml(service)}"><td class="mono">${escapeHtml(service)}</td><td class="num">${counts.requests.toLocaleString('en-US')}</td><td class="num">${counts.errors.toLocaleString('en-US')}</td><td class="num">${escapeHtml(formatFigure({ value: counts.errorRate, unit: 'percent' }))}</td></tr>`,
+  );
+  return `<section id="services">
+<h2>Per service</h2>
+<table class="services">
+<thead><tr><th>Service</th><th>Requests</th><th>Errors</th><th>Error rate</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+</section>`;
 }
 
 /** The figures that get a card at the top; every figure is in the table below them. */

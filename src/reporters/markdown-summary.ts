@@ -16,7 +16,7 @@ const OUTCOME: Readonly<Record<RunRecord['outcome'], string>> = {
 /**
  * A GitHub-flavoured Markdown summary of one run for CI step summaries
  * (`cat summary.md >> $GITHUB_STEP_SUMMARY`): outcome, key numbers (requests, error rate,
- * DNS convergence, RTO, failback), every headline figure as run.json stores it, and one table
+ * DNS convergence, RTO, failback), requests and error rate per service when several were loaded, every headline figure as run.json stores it, and one table
  * row per verdict with observed vs expected.
  * Record text is escaped so a `|`, backtick or HTML in a verdict cannot break the table.
  */
@@ -36,6 +36,14 @@ export function renderMarkdownSummary(record: RunRecord): string {
     `| ${record.totals.requests} | ${record.totals.errors} (${figure('errorRate.run')}) | ${figure('dns.convergence')} | ${figure('rto')} | ${figure('failback')} |`,
     '',
   ];
+  const services = Object.entries(record.totals.byService ?? {});
+  if (services.length > 0) {
+    lines.push('| Service | Requests | Errors | Error rate |', '| --- | ---: | ---: | ---: |');
+    for (const [service, counts] of services) {
+      lines.push(`| \`${code(service)}\` | ${counts.requests} | ${counts.errors} | ${formatFigure({ value: counts.errorRate, unit: 'percent' })} |`);
+    }
+    lines.push('');
+  }
   const figures = record.figures ?? [];
   if (figures.length > 0) {
     lines.push('| Figure | Value | Model predicts | Definition |', '| --- | ---: | --- | --- |');
