@@ -116,6 +116,13 @@ export function unsetRequestVariables(request: LoadRequest, env: NodeJS.ProcessE
   return unset;
 }
 
+/** Every environment variable the requests read (`fromEnv`), sorted, once each. */
+export function requestVariables(requests: readonly (LoadRequest | undefined)[]): string[] {
+  const names = new Set<string>();
+  for (const request of requests) for (const value of Object.values(request?.headers ?? {})) if (typeof value === 'object') names.add(value.fromEnv);
+  return [...names].sort();
+}
+
 /**
  * The headers to send, names lower-cased and every `fromEnv` read from `env` now.
  *
