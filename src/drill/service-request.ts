@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeRequestProblem, loadRequestProblems, REQUEST_METHODS, unsetRequestVariables } from '../load/load-request.ts';
+import { describeRequestProblem, loadRequestProblems, REQUEST_METHODS, requestVariables, unsetRequestVariables } from '../load/load-request.ts';
 
 const headerValueSchema = z.union([z.string(), z.strictObject({ fromEnv: z.string() })], {
   error: (issue) => `expected a string, or { fromEnv: "VARIABLE_NAME" } naming an environment variable, got ${JSON.stringify(issue.input) ?? String(issue.input)}`,
@@ -58,4 +58,16 @@ export function unsetServiceRequestVariables(
     }
   }
   return problems;
+}
+
+/**
+ * The values the services' requests read from the environment: credentials whatever their
+ * variable is called, for the redactors of every output, the last line behind not writing them.
+ */
+export function requestCredentialValues(
+  services: Readonly<Record<string, { readonly request?: ServiceRequest | undefined } | undefined>>,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
+  const variables = requestVariables(Object.values(services).map((service) => service?.request));
+  return variables.flatMap((name) => (env[name] === undefined ? [] : [env[name]]));
 }

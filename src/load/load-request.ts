@@ -1,3 +1,5 @@
+import { isSecretKey } from '../evidence/redact-secrets.ts';
+
 /** HTTP methods a load request may use. */
 export const REQUEST_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 export type RequestMethod = (typeof REQUEST_METHODS)[number];
@@ -15,10 +17,10 @@ export const METHODS_WITH_BODY: readonly RequestMethod[] = ['POST', 'PUT', 'PATC
 export const ENGINE_OWNED_HEADERS: readonly string[] = ['connection', 'content-length', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
 
 /**
- * Headers that carry credentials. Their values must come from the environment (`fromEnv`), so they
- * are never in a file a team commits, in the journal, or on a k6 command line.
+ * Headers that carry credentials besides those the redactor already treats as secret keys
+ * (authorization, cookie, x-api-key, anything naming a token, secret, password or credential).
  */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|x-amz-security-token)$|token|secret|password|api[-_]?key|session|credential/i;
+const SECRET_HEADER = /session|^x-amz-security-token$/i;
 
 /** A header's value: as written, or the value of an environment variable read when load starts. */
 export type HeaderValue = string | { readonly fromEnv: string };
@@ -47,8 +49,12 @@ export function isEnvironmentVariableName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 }
 
+/**
+ * Whether a header carries a credential. Its value must come from the environment (`fromEnv`), so
+ * it is never in a file a team commits, in the journal, or on a k6 command line.
+ */
 export function isSecretHeader(name: string): boolean {
-  return SECRET_HEADER.test(name);
+  return isSecretKey(name) || SECRET_HEADER.test(name);
 }
 
 export function takesBody(method: RequestMethod | undefined): boolean {

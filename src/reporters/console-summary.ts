@@ -13,9 +13,11 @@ const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed:
  * Text from the record is flattened to one line per field and stripped of control
  * characters, so a captured response body cannot move the cursor or recolour the terminal.
  *
+ * `secrets` are values redacted besides the secret-named environment variables' (request credentials).
+ *
  * @example process.stdout.write(renderConsoleSummary(record))
  */
-export function renderConsoleSummary(record: RunRecord): string {
+export function renderConsoleSummary(record: RunRecord, secrets: readonly string[] = []): string {
   const { environment, totals } = record;
   const runRate = figureNamed(record.figures, 'errorRate.run');
   const errorRate = runRate === undefined ? '' : ` (${formatFigure(runRate)})`;
@@ -48,7 +50,7 @@ export function renderConsoleSummary(record: RunRecord): string {
     lines.push(`  ${label}: ${first}`, ...rest.map((line) => `    ${line}`));
   }
   // Terminal output lands in CI logs, which are kept and shared: redact like every file.
-  return createRedactor()(`${lines.join('\n')}\n`);
+  return createRedactor(process.env, secrets)(`${lines.join('\n')}\n`);
 }
 
 /** One line, no C0/C1 controls (ESC sequences included). */
