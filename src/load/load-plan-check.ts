@@ -1,7 +1,7 @@
 import { parseDnsServer } from '../net/dns-server-address.ts';
 import { COHORT_BEHAVIOUR, COHORT_MODELS } from './client-cohort.ts';
 import type { LoadPlan, RampStage } from './load-engine.ts';
-import { loadRequestProblems, type LoadRequest } from './load-request.ts';
+import { isHeaderName, loadRequestProblems, type LoadRequest } from './load-request.ts';
 
 /** A LoadPlan field out of range; the message names the field, the value and what was expected. */
 export class LoadPlanError extends Error {
@@ -155,7 +155,7 @@ function checkRamp(field: string, ramp: readonly RampStage[]): void {
 }
 
 function checkHeader(field: string, value: unknown): void {
-  if (typeof value !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) {
+  if (typeof value !== 'string' || !isHeaderName(value)) {
     throw new LoadPlanError(field, value, 'an HTTP header name such as x-region');
   }
 }

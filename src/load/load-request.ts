@@ -8,13 +8,13 @@ export type RequestMethod = (typeof REQUEST_METHODS)[number];
  * Methods whose request content has defined semantics (RFC 9110 §9.3): a body on GET, HEAD,
  * DELETE or OPTIONS is something servers and proxies may drop or refuse, so it is refused here.
  */
-export const METHODS_WITH_BODY: readonly RequestMethod[] = ['POST', 'PUT', 'PATCH'];
+const METHODS_WITH_BODY: readonly RequestMethod[] = ['POST', 'PUT', 'PATCH'];
 
 /**
  * Headers the engine owns: framing and connection reuse decide what a drill measures (a client
  * stuck on a dead region, a fresh DNS answer per request), so a request may not set them.
  */
-export const ENGINE_OWNED_HEADERS: readonly string[] = ['connection', 'content-length', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
+const ENGINE_OWNED_HEADERS: readonly string[] = ['connection', 'content-length', 'keep-alive', 'te', 'trailer', 'transfer-encoding', 'upgrade'];
 
 /**
  * Headers that carry credentials besides those the redactor already treats as secret keys
@@ -41,11 +41,11 @@ export function isHeaderName(name: string): boolean {
 }
 
 /** Visible characters, spaces and tabs only: a CR or LF would let a value start a header of its own. */
-export function isHeaderValue(value: string): boolean {
+function isHeaderValue(value: string): boolean {
   return /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
 }
 
-export function isEnvironmentVariableName(name: string): boolean {
+function isEnvironmentVariableName(name: string): boolean {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
 }
 
@@ -53,16 +53,16 @@ export function isEnvironmentVariableName(name: string): boolean {
  * Whether a header carries a credential. Its value must come from the environment (`fromEnv`), so
  * it is never in a file a team commits, in the journal, or on a k6 command line.
  */
-export function isSecretHeader(name: string): boolean {
+function isSecretHeader(name: string): boolean {
   return isSecretKey(name) || SECRET_HEADER.test(name);
 }
 
-export function takesBody(method: RequestMethod | undefined): boolean {
+function takesBody(method: RequestMethod | undefined): boolean {
   return METHODS_WITH_BODY.includes(method ?? 'GET');
 }
 
 /** Stands for a value a problem must not repeat. */
-export const REDACTED_VALUE: unique symbol = Symbol('a literal value');
+const REDACTED_VALUE: unique symbol = Symbol('a literal value');
 
 /** One thing wrong with a request: the field below the request, the value, what was expected. */
 export interface LoadRequestProblem {
