@@ -278,7 +278,8 @@ class LoadRun {
       headers,
     };
     // A custom domain reached through another name: the certificate and the API mapping follow the Host.
-    if (https && extra.host !== undefined) requestOptions.servername = serverName(extra.host);
+    // (RFC 6066 allows no IP address as a server name.)
+    if (https && extra.host !== undefined && isIP(serverName(extra.host)) === 0) requestOptions.servername = serverName(extra.host);
     if (plan.resolver !== undefined && this.#literalAddress === undefined) {
       requestOptions.lookup = createResolverLookup({
         resolver: plan.resolver,

@@ -1,12 +1,14 @@
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { createBuiltinEngine } from '../../src/load/builtin-engine.ts';
 import { createK6Engine } from '../../src/load/k6-engine.ts';
 import type { LoadEngine, LoadPlan } from '../../src/load/load-engine.ts';
 import { checkLoadPlan, LoadPlanError } from '../../src/load/load-plan-check.ts';
 import type { Sample } from '../../src/load/sample.ts';
+import { SANDBOX_TLS_CERT, SANDBOX_TLS_KEY } from '../../src/sandbox/data-plane/sandbox-tls.ts';
 import { fakeK6Env } from './support/fake-k6.ts';
 import { startRecordingServer, type RecordingServer } from './support/recording-server.ts';
 
@@ -131,6 +133,32 @@ describe('requests like real clients send, from both engines', function () {
     expect(new Set(api.arrived.map((request) => request.method))).to.deep.equal(new Set(['HEAD']));
     expect(new Set(orders.arrived.map((request) => request.method))).to.deep.equal(new Set(['OPTIONS']));
     expect(orders.arrived.every((request) => request.body === '')).to.equal(true);
+  });
+
+  it('over HTTPS the built-in engine sends the Host header as the TLS server name', async () => {
+    // The handshake names the server before any certificate is checked, so a TLS server can see
+    // it even though the engine then refuses this self-signed certificate.
+    const names: (string | undefined)[] = [];
+    const server: TlsServer = createTlsServer({ key: SANDBOX_TLS_KEY, cert: SANDBOX_TLS_CERT, SNICallback: (name, done) => {
+      names.push(name);
+      done(null);
+    } });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.23', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const tlsPlan = (request: NonNullable<LoadPlan['request']>): LoadPlan => ({ ...plan(), targets: undefined, url: `https://127.0.0.23:${port}/`, rate: 10, durationMs: 300, request });
+      const samples: Sample[] = [];
+      await createBuiltinEngine().run(tlsPlan({ headers: { Host: 'orders.example.com:443' } }), (sample) => samples.push(sample), new AbortController().signal);
+      expect(samples).to.have.length(3);
+      expect(names).to.deep.equal(['orders.example.com', 'orders.example.com', 'orders.example.com']);
+      // An IP literal is no server name (RFC 6066): none is sent.
+      names.length = 0;
+      await createBuiltinEngine().run(tlsPlan({ headers: { 'x-client': 'drdrill' } }), () => undefined, new AbortController().signal);
+      expect(names).to.deep.equal([]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   describe('the plan check refuses a request that cannot be sent as given', () => {
