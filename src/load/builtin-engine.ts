@@ -1,5 +1,5 @@
 import { Agent as HttpAgent, ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { Agent as HttpsAgent, type RequestOptions as HttpsRequestOptions } from 'node:https';
+import { Agent as HttpsAgent } from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { ArrivalSchedule } from './arrival-schedule.ts';
@@ -59,8 +59,9 @@ const COMPACT_AFTER = 4096;
  *   the rate on its own schedule, with its own agent and DNS cache (see COHORT_BEHAVIOUR), its
  *   samples tagged with its name. Per request nothing changes: the cohort is fixed per run.
  * - Each target's `request` sets the method, extra headers and body of its every request. A `Host`
- *   header replaces the URL's host in the Host header and, over HTTPS, in the TLS server name (as
- *   a client of a custom domain reached through another name sends it). `fromEnv` values are read
+ *   header replaces the URL's host in the Host header and, over HTTPS, in the TLS server name (Node's
+ *   agent takes it from the Host header), as a client of a custom domain reached through another
+ *   name sends it. `fromEnv` values are read
  *   from `options.env` once, when the run starts; an unset one rejects the run before any request.
  * - If `onSample` throws, the run stops as on abort and the returned promise rejects with that error.
  *
@@ -190,13 +191,6 @@ async function runTargets(
   };
 }
 
-/** The TLS server name for a Host header value: without its port or IPv6 brackets. */
-function serverName(host: string): string {
-  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(host);
-  if (bracketed?.[1] !== undefined) return bracketed[1];
-  return host.replace(/:\d+$/, '');
-}
-
 /** How a cohort's lookups cache answers, or undefined to use the plan's `dnsTtl`. */
 function cohortDnsTtl(cohort: ClientCohort | undefined): ResolverLookupOptions['ttl'] | undefined {
   if (cohort === undefined) return undefined;
@@ -268,7 +262,7 @@ class LoadRun {
     this.#body = target.request.body === undefined ? undefined : Buffer.from(target.request.body, 'utf8');
     const headers: Record<string, string> = { host: url.host, 'user-agent': USER_AGENT, accept: '*/*', ...extra };
     if (this.#body !== undefined) headers['content-length'] = String(this.#body.byteLength);
-    const requestOptions: HttpsRequestOptions = {
+    const requestOptions: RequestOptions = {
       protocol: url.protocol,
       host: hostname,
       port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
@@ -277,9 +271,6 @@ class LoadRun {
       agent: this.#agent,
       headers,
     };
-    // A custom domain reached through another name: the certificate and the API mapping follow the Host.
-    // (RFC 6066 allows no IP address as a server name.)
-    if (https && extra.host !== undefined && isIP(serverName(extra.host)) === 0) requestOptions.servername = serverName(extra.host);
     if (plan.resolver !== undefined && this.#literalAddress === undefined) {
       requestOptions.lookup = createResolverLookup({
         resolver: plan.resolver,

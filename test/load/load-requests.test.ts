@@ -136,8 +136,8 @@ describe('requests like real clients send, from both engines', function () {
   });
 
   it('over HTTPS the built-in engine sends the Host header as the TLS server name', async () => {
-    // The handshake names the server before any certificate is checked, so a TLS server can see
-    // it even though the engine then refuses this self-signed certificate.
+    // Node's agent takes the server name from the Host header. The handshake names the server before
+    // any certificate is checked, so a TLS server sees it though the engine refuses this self-signed one.
     const names: (string | undefined)[] = [];
     const server: TlsServer = createTlsServer({ key: SANDBOX_TLS_KEY, cert: SANDBOX_TLS_CERT, SNICallback: (name, done) => {
       names.push(name);
