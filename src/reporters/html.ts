@@ -275,6 +275,7 @@ h2 { font-size: 17px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1
 table { width: 100%; border-collapse: collapse; font-size: 13px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 th { background: var(--panel); font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.status-failed td:first-child { box-shadow: inset 3px 0 var(--fail); }
 tr.status-errored td:first-child { box-shadow: inset 3px 0 var(--err); }
 .name { font-weight: 600; }
