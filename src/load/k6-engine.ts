@@ -179,6 +179,11 @@ class K6Run implements K6Instance {
       defaultTarget: plan.target,
     });
     this.#notes.push(`k6 ${binary.version} at ${binary.path}`);
+    const hostOverHttps = targets.filter((target) => target.url.protocol === 'https:' && Object.keys(target.request.headers ?? {}).some((name) => name.toLowerCase() === 'host'));
+    if (hostOverHttps.length > 0) {
+      // Go's HTTP client names the server from the URL; a custom domain's certificate may not match.
+      this.#notes.push(`k6 sends the URL's host as the TLS server name, not the Host header, for ${hostOverHttps.map((target) => target.name).join(', ')}; the built-in engine sends the Host`);
+    }
     if (plan.resolver !== undefined) {
       this.#notes.push(`k6 resolves names with the system resolver, not ${plan.resolver}; load through an edge URL or point the system resolver there to see DNS failover`);
     }

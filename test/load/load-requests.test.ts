@@ -119,6 +119,14 @@ describe('requests like real clients send, from both engines', function () {
     expect(orders.arrived[0]?.headers.authorization).to.equal(TOKEN);
   });
 
+  it('k6 says when it cannot send a Host header as the TLS server name', async () => {
+    const https: LoadPlan = { ...plan(), targets: undefined, url: 'https://127.0.0.24:1/', durationMs: 100, timeoutMs: 200, request: { headers: { Host: 'api.example.com' } } };
+    const summary = await createK6Engine({ env: fakeK6Env() }).run(https, () => undefined, new AbortController().signal);
+    expect(summary.notes).to.include("k6 sends the URL's host as the TLS server name, not the Host header, for api; the built-in engine sends the Host");
+    const plain = await createK6Engine({ env: fakeK6Env() }).run({ ...https, url: 'http://127.0.0.24:1/' }, () => undefined, new AbortController().signal);
+    expect((plain.notes ?? []).some((note) => note.includes('TLS server name'))).to.equal(false);
+  });
+
   it('HEAD and OPTIONS are sent as such; the built-in engine sends no body with them', async () => {
     const samples: Sample[] = [];
     const headOnly: LoadPlan = {
