@@ -3,6 +3,7 @@ import type { VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
 import { createRedactor } from '../evidence/redact-secrets.ts';
 import type { RunRecord } from '../runner/run-record.ts';
+import { serviceRows } from './service-rows.ts';
 
 const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed: '✗', errored: '!' };
 
@@ -28,9 +29,7 @@ export function renderConsoleSummary(record: RunRecord, secrets: readonly string
     `  run ${clean(record.runId)}, ${formatDuration(record.endedAt - record.startedAt)}, ` +
       `${totals.requests} requests, ${totals.errors} errors${errorRate}`,
   ];
-  for (const [service, counts] of Object.entries(totals.byService ?? {})) {
-    lines.push(`  service ${clean(service)}: ${counts.requests} requests, ${counts.errors} errors (${formatFigure({ value: counts.errorRate, unit: 'percent' })})`);
-  }
+  for (const row of serviceRows(record)) lines.push(`  service ${clean(row.service)}: ${row.requests} requests, ${row.errors} errors (${row.errorRate})`);
   for (const verdict of record.verdicts) {
     lines.push(
       `  ${SYMBOL[verdict.status]} ${clean(verdict.name)}: observed ${clean(verdict.observed)}; expected ${clean(verdict.expected)}`,

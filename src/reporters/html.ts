@@ -5,6 +5,7 @@ import { formatDuration } from '../drill/duration.ts';
 import type { RunOutcome, RunRecord } from '../runner/run-record.ts';
 import { isoTime } from './format-time.ts';
 import { escapeHtml } from './html-escape.ts';
+import { serviceRows } from './service-rows.ts';
 import { injectorNames } from './injector-names.ts';
 import { renderEvidenceSection } from './html-evidence.ts';
 import { renderTimelineFigure } from './html-timeline.ts';
@@ -133,13 +134,13 @@ function totals(record: RunRecord): string {
   return `<section class="totals">${cards.map(([label, value]) => `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div></div>`).join('')}</section>`;
 }
 
-/** Requests, errors and error rate of each loaded service, as run.json counted them; nothing for a one-service run. */
+/** Requests, errors and error rate of each loaded service, as run.json holds them; nothing for a one-service run. */
 function serviceTable(record: RunRecord): string {
-  const services = Object.entries(record.totals.byService ?? {});
+  const services = serviceRows(record);
   if (services.length === 0) return '';
   const rows = services.map(
-    ([service, counts]) =>
-      `<tr data-service="${escapeHtml(service)}"><td class="mono">${escapeHtml(service)}</td><td class="num">${counts.requests.toLocaleString('en-US')}</td><td class="num">${counts.errors.toLocaleString('en-US')}</td><td class="num">${escapeHtml(formatFigure({ value: counts.errorRate, unit: 'percent' }))}</td></tr>`,
+    (row) =>
+      `<tr data-service="${escapeHtml(row.service)}"><td class="mono">${escapeHtml(row.service)}</td><td class="num">${row.requests.toLocaleString('en-US')}</td><td class="num">${row.errors.toLocaleString('en-US')}</td><td class="num">${escapeHtml(row.errorRate)}</td></tr>`,
   );
   return `<section id="services">
 <h2>Per service</h2>

@@ -4,6 +4,7 @@ import type { VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import { isoTime } from './format-time.ts';
+import { serviceRows } from './service-rows.ts';
 
 const STATUS: Readonly<Record<VerdictStatus, string>> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
 const OUTCOME: Readonly<Record<RunRecord['outcome'], string>> = {
@@ -36,12 +37,10 @@ export function renderMarkdownSummary(record: RunRecord): string {
     `| ${record.totals.requests} | ${record.totals.errors} (${figure('errorRate.run')}) | ${figure('dns.convergence')} | ${figure('rto')} | ${figure('failback')} |`,
     '',
   ];
-  const services = Object.entries(record.totals.byService ?? {});
+  const services = serviceRows(record);
   if (services.length > 0) {
     lines.push('| Service | Requests | Errors | Error rate |', '| --- | ---: | ---: | ---: |');
-    for (const [service, counts] of services) {
-      lines.push(`| \`${code(service)}\` | ${counts.requests} | ${counts.errors} | ${formatFigure({ value: counts.errorRate, unit: 'percent' })} |`);
-    }
+    for (const row of services) lines.push(`| \`${code(row.service)}\` | ${row.requests} | ${row.errors} | ${row.errorRate} |`);
     lines.push('');
   }
   const figures = record.figures ?? [];

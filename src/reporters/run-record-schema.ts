@@ -157,7 +157,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
     points: z.array(seriesPoint),
     byService: z.record(z.string(), z.array(seriesPoint)).optional(),
   }),
-  totals: requestTotals.extend({ byService: z.record(z.string(), requestTotals.extend({ errorRate: z.number().nullable() })).optional() }),
+  totals: requestTotals.extend({ byService: z.record(z.string(), requestTotals).optional() }),
   verdicts: z.array(verdict),
   figures: z.array(figure).optional(),
   hostname: z.string().optional(),

@@ -4,8 +4,8 @@ import type { RunTotals, ServiceTotals } from '../runner/run-record.ts';
 
 /**
  * Requests and errors of the whole run and, when the samples name more than one target
- * (service), of each service with its error rate: counted once, for run.json, so the console,
- * markdown and HTML print the same numbers.
+ * (service), of each service: counted once, for run.json, so the console, markdown and HTML print
+ * the same numbers (error rates are headline figures, see measureHeadlineFigures).
  */
 export function runTotals(samples: SampleStore): RunTotals {
   const services = samples.targets;
@@ -21,9 +21,6 @@ export function runTotals(samples: SampleStore): RunTotals {
     if (error) counts.errors++;
   }
   if (services.length < 2) return { requests: samples.length, errors };
-  const byService: Record<string, ServiceTotals> = {};
-  for (const [name, counts] of perService) {
-    byService[name] = { ...counts, errorRate: counts.requests === 0 ? null : (counts.errors / counts.requests) * 100 };
-  }
+  const byService: Record<string, ServiceTotals> = Object.fromEntries(perService);
   return { requests: samples.length, errors, byService };
 }

@@ -35,15 +35,10 @@ export interface RunSeries {
   readonly byService?: Readonly<Record<string, readonly SeriesPoint[]>>;
 }
 
-/** Requests and errors of one loaded service. */
+/** Requests and errors of one loaded service (its error rate is the `<service>:errorRate.run` figure). */
 export interface ServiceTotals {
   readonly requests: number;
   readonly errors: number;
-  /**
-   * errors / requests in percent, null without requests: computed once, here, and printed by every
-   * output (the whole run's rate is the `errorRate.run` figure).
-   */
-  readonly errorRate: number | null;
 }
 
 export interface RunTotals {

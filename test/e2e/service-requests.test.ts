@@ -149,7 +149,8 @@ describe('a drill loading two services with their own requests, through the CLI'
       expect(Object.keys(byService)).to.deep.equal(['api', 'orders']);
       for (const [service, server] of [['api', api], ['orders', orders]] as const) {
         const counted = byService[service];
-        expect(counted, service).to.deep.include({ errors: 0, errorRate: 0 });
+        expect(counted, service).to.deep.include({ errors: 0 });
+        expect(record.figures?.find((figure) => figure.name === `${service}:errorRate.run`)?.value, `${service} error rate`).to.equal(0);
         expect(server.arrived.length - (counted?.requests ?? 0), `${service}: arrived at the server − counted in run.json`).to.be.oneOf([0, 1]);
       }
       expect(record.totals.requests).to.equal((byService.api?.requests ?? 0) + (byService.orders?.requests ?? 0));

@@ -214,12 +214,23 @@ export function buildTwoServiceSamples(): SampleStore {
   return samples;
 }
 
-/** The two-service run's record, series and totals built the way the runner builds them. */
+/** The two-service run as the runner's assertion context describes it: both services observed, api the drill's own. */
+export const TWO_SERVICE_CONTEXT = {
+  ...FIXTURE_CONTEXT,
+  defaultService: 'api',
+  services: {
+    api: { regions: ['us-east-1', 'us-west-2'], recordName: 'api.drdrill.test', healthCheckIds: {} },
+    orders: { regions: ['us-east-1', 'us-west-2'], recordName: 'orders.drdrill.test', healthCheckIds: {} },
+  },
+} as const;
+
+/** The two-service run's record: series, totals and figures built the way the runner builds them. */
 export function buildTwoServiceRunRecord(samples = buildTwoServiceSamples()): RunRecord {
   return buildFixtureRunRecord(
     {
       series: buildRunSeries(samples, FIXTURE_START, at(FIXTURE_DURATION_MS), 1000),
       totals: runTotals(samples),
+      figures: measureHeadlineFigures(buildFixtureTimeline(samples), [], TWO_SERVICE_CONTEXT),
     },
     samples,
   );

@@ -22,14 +22,14 @@ function countsOf(service: string): { requests: number; errors: number } {
 describe('a run that loaded two services, in every report', () => {
   const record = buildTwoServiceRunRecord();
 
-  it('run.json counts each service once: requests, errors and error rate, adding up to the run', () => {
+  it('run.json counts each service once, adding up to the run, and measures each one’s error rate once, as a figure', () => {
     const api = countsOf('api');
     const orders = countsOf('orders');
     expect(orders).to.deep.equal({ requests: 450, errors: 18 });
-    expect(record.totals.byService).to.deep.equal({
-      api: { ...api, errorRate: (api.errors / api.requests) * 100 },
-      orders: { ...orders, errorRate: 4 },
-    });
+    expect(record.totals.byService).to.deep.equal({ api, orders });
+    const rate = (name: string) => record.figures?.filter((figure) => figure.name === name).map((figure) => [figure.value, figure.service]);
+    expect(rate('api:errorRate.run')).to.deep.equal([[(api.errors / api.requests) * 100, 'api']]);
+    expect(rate('orders:errorRate.run')).to.deep.equal([[4, 'orders']]);
     expect(record.totals.requests).to.equal(api.requests + orders.requests);
     expect(record.totals.errors).to.equal(api.errors + orders.errors);
     expect(runRecordSchema.safeParse(JSON.parse(JSON.stringify(record))).success).to.equal(true);
@@ -54,6 +54,7 @@ describe('a run that loaded two services, in every report', () => {
     const one = buildFixtureRunRecord();
     expect(one.series.byService).to.equal(undefined);
     expect(one.totals.byService).to.equal(undefined);
+    expect(one.figures?.filter((figure) => figure.service !== undefined)).to.deep.equal([]);
     expect(buildTimelineData(one).services).to.deep.equal([]);
   });
 
@@ -67,14 +68,18 @@ describe('a run that loaded two services, in every report', () => {
   });
 
   it('the markdown and console summaries give per-service requests and error rates as run.json stores them', () => {
-    const { api, orders } = record.totals.byService ?? {};
+    const { api } = record.totals.byService ?? {};
+    const apiRate = `${(((api?.errors ?? 0) / (api?.requests ?? 1)) * 100).toFixed(2)}%`;
     const md = renderMarkdownSummary(record);
     expect(md).to.include('| Service | Requests | Errors | Error rate |');
-    expect(md).to.include(`| \`api\` | ${api?.requests} | ${api?.errors} | ${api?.errorRate?.toFixed(2)}% |`);
+    expect(md).to.include(`| \`api\` | ${api?.requests} | ${api?.errors} | ${apiRate} |`);
     expect(md).to.include('| `orders` | 450 | 18 | 4.00% |');
     const text = renderConsoleSummary(record);
-    expect(text).to.include(`  service api: ${api?.requests} requests, ${api?.errors} errors (${api?.errorRate?.toFixed(2)}%)`);
-    expect(text).to.include(`  service orders: ${orders?.requests} requests, 18 errors (4.00%)`);
+    expect(text).to.include(`  service api: ${api?.requests} requests, ${api?.errors} errors (${apiRate})`);
+    expect(text).to.include('  service orders: 450 requests, 18 errors (4.00%)');
+    // The rate is the figure's: a record without it prints none rather than working one out.
+    const withoutFigures = { ...record, figures: [] };
+    expect(renderConsoleSummary(withoutFigures)).to.include('  service orders: 450 requests, 18 errors (—)');
     expect(renderMarkdownSummary(buildFixtureRunRecord())).not.to.include('| Service |');
   });
 
