@@ -1,4 +1,5 @@
 import { PHASES, type Timeline } from '../runner/timeline.ts';
+import { ofService, scopeAssertion } from './assertion-scope.ts';
 import type { AssertionContext } from './assertion-context.ts';
 import { dnsConvergenceOptions, evaluateDnsConvergence } from './dns-convergence.ts';
 import { errorBudgetOptions, evaluateErrorBudget } from './error-budget.ts';
@@ -15,7 +16,8 @@ const UNBOUNDED = '24h';
  * measured (so the headline RTO is the RTO assertion's, with its window and success rate), then,
  * for each headline a run always has but no assertion measured (RTO, DNS convergence, failback,
  * the error rate of the whole run and of each phase that ran, and the RTO of each client cohort),
- * the same assertion code with its default options. Names are unique: a second assertion measuring the same thing gets `#2`.
+ * the same assertion code with its default options; with several services loaded, each service's
+ * error rate over the run too (`service2:errorRate.run`, the drill's own service included). Names are unique: a second assertion measuring the same thing gets `#2`.
  */
 export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Verdict[], context: AssertionContext): Figure[] {
   const figures: Figure[] = [];
@@ -51,7 +53,20 @@ export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Ve
     defaults.push(evaluateErrorBudget(timeline, errorBudgetOptions.parse({ assertion: 'error-budget', phase: phases, maxErrorRate: 100 })));
   }
   for (const verdict of defaults) for (const figure of verdict.figures ?? []) if (missing(figure.name)) add(figure);
+  for (const figure of serviceErrorRates(timeline, context)) if (missing(figure.name)) add(figure);
   return figures.sort((a, b) => rank(a.name) - rank(b.name));
+}
+
+/** Each observed service's error rate over the whole run, when the drill observes several. */
+function serviceErrorRates(timeline: Timeline, context: AssertionContext): Figure[] {
+  const services = Object.keys(context.services ?? {});
+  if (services.length < 2) return [];
+  return services.flatMap((service) => {
+    const scoped = scopeAssertion(timeline, { service }, context, 'counted');
+    if ('problem' in scoped) return [];
+    const verdict = evaluateErrorBudget(scoped.timeline, errorBudgetOptions.parse({ assertion: 'error-budget', maxErrorRate: 100, service }));
+    return (verdict.figures ?? []).map((figure) => ofService(figure, service));
+  });
 }
 
 const ORDER = ['rto', 'rto.detect', 'rto.shift', 'dns.convergence', 'failback', 'errorRate.run', ...PHASES.map((phase) => `errorRate.${phase}`)];
