@@ -16,7 +16,9 @@ export const environment = defineEnvironment({
   accountId: '123456789012',
   // A profile from ~/.aws/config; remove it to use the default credential chain.
   profile: 'dr-drills',
-  regions: { primary: 'us-east-1', secondary: 'us-west-2' },
+  // In order: the first is the primary. Two regions may also be written { primary, secondary }; a
+  // chain of more (eu-central-1 → eu-west-1 → eu-west-2 …) lists them all.
+  regions: ['us-east-1', 'us-west-2'],
   // What the DNS prober asks. Probe the zone's Route 53 name servers (see GetHostedZone's
   // delegation set) to measure Route 53 itself, and a recursive resolver to see what clients see.
   dnsResolvers: ['205.251.192.1:53', '1.1.1.1:53'],
@@ -40,6 +42,19 @@ export const environment = defineEnvironment({
       // request: { headers: { authorization: { fromEnv: 'API_TOKEN' } } },
       hostedZoneId: 'Z0123456789ABCDEFGHIJ',
       recordName: 'api.example.com',
+      // How the record spreads traffic: a failover chain over the regions in order, or 'latency'
+      // or 'weighted'. Per-region values below are keyed by role (primary, secondary, tertiary …)
+      // or by AWS region name.
+      routing: 'failover',
+      // How an answer is read as a region. A CNAME chain through a regional name
+      // (…execute-api.<region>.amazonaws.com, …<region>.elb.amazonaws.com) needs nothing here. For
+      // alias answers (addresses only), the regional domain name of each region's custom domain
+      // (aws apigatewayv2 get-domain-name --domain-name api.example.com --region <region>:
+      // RegionalDomainName) is resolved during the drill, so rotating addresses are followed.
+      regionalEndpoints: {
+        primary: 'd-abcdef1234.execute-api.us-east-1.amazonaws.com',
+        secondary: 'd-1234abcdef.execute-api.us-west-2.amazonaws.com',
+      },
       functions: {
         primary: 'arn:aws:lambda:us-east-1:123456789012:function:api-handler',
         secondary: 'arn:aws:lambda:us-west-2:123456789012:function:api-handler',

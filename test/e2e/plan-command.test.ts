@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { readdir } from 'node:fs/promises';
+import { loadDrill } from '../../src/drill/load-drill.ts';
 import { runCli } from '../../src/cli/cli.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
@@ -20,7 +21,10 @@ describe('drdrill plan', function () {
     expect(files.length).to.be.at.least(10);
     for (const name of files) {
       const io = captureIo();
-      const code = await runCli(['plan', `drills/sandbox/${name}`, '--sandbox-url', sandbox.description.controlPlaneUrl], io);
+      // A drill on a topology of its own plans against the embedded sandbox it starts from that topology.
+      const { drill } = await loadDrill(`drills/sandbox/${name}`);
+      const where = drill.sandbox === undefined ? ['--sandbox-url', sandbox.description.controlPlaneUrl] : [];
+      const code = await runCli(['plan', `drills/sandbox/${name}`, ...where], io);
       expect(code, `${name}: ${io.text()}`).to.equal(0);
       expect(io.text(), name).to.match(/would change:\n(  .+: .+ → .+\n?)+/);
     }
