@@ -10,6 +10,8 @@ export interface AssertionContext {
   /** Region name, e.g. `us-east-1`; matches the values of `Timeline.regionsByAddress`. */
   readonly primaryRegion: string;
   readonly secondaryRegion: string;
+  /** The judged service's whole region chain, primary first (absent: just the two above). */
+  readonly regions?: readonly string[];
   /** Interval between two DNS probes of one resolver, in milliseconds. */
   readonly probeIntervalMs: number;
   /** Interval between two health-check polls, in ms: the resolution of detection times. */
@@ -34,4 +36,20 @@ export interface AssertionContext {
   readonly resolverSets?: Readonly<Record<string, readonly string[]>>;
   /** The load's client cohorts (names, models, cache lengths), for cohort filters and their models. */
   readonly cohorts?: readonly ClientCohort[];
+  /** The drill's own service: what an assertion without `service` judges. */
+  readonly defaultService?: string;
+  /** Every service the drill observes, for assertions that name one with `service`. */
+  readonly services?: Readonly<Record<string, ServiceContext>>;
+}
+
+/** What an assertion scoped to one service knows about it (see `scopeAssertion`). */
+export interface ServiceContext {
+  /** Its regions in chain order. */
+  readonly regions: readonly string[];
+  readonly recordName: string;
+  /** Its health check per region (AWS region name → id). */
+  readonly healthCheckIds: Readonly<Record<string, string>>;
+  /** Its primary health check's rules, in real time (see `AssertionContext.healthCheck`). */
+  readonly healthCheck?: { readonly requestIntervalMs: number; readonly failureThreshold: number };
+  readonly recordTtlSeconds?: number;
 }

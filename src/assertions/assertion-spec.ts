@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
+import { ofFault, ofService, scopeAssertion, type Scoped } from './assertion-scope.ts';
+import { resolveRegionRef } from '../drill/region-ref.ts';
 import { customAssertionOptions, evaluateCustomAssertion, evaluateCustomAssertionSync } from './custom-assertion.ts';
 import { dnsConvergenceName, dnsConvergenceOptions, evaluateDnsConvergence } from './dns-convergence.ts';
 import { errorBudgetName, errorBudgetOptions, evaluateErrorBudget } from './error-budget.ts';
@@ -60,31 +62,39 @@ export function defaultAssertionName(spec: AssertionSpec): string {
 }
 
 /**
- * Evaluates one assertion against a finished Timeline. Never throws: a failed expectation is a
- * `failed` verdict, and a bug or unexpected data inside an assertion becomes an `errored`
- * verdict carrying the message, so one broken assertion cannot hide the others' results.
- * Synchronous: an async custom check is reported as errored here; use `evaluateAssertions`.
+ * Evaluates one assertion against a finished Timeline, within its scope (its `service`, `region`
+ * and `fault`; see `scopeAssertion`), and records on the verdict which service and region it
+ * judged. Never throws: a failed expectation is a `failed` verdict, and a bug or unexpected data
+ * inside an assertion becomes an `errored` verdict carrying the message, so one broken assertion
+ * cannot hide the others' results. Synchronous: an async custom check is reported as errored
+ * here; use `evaluateAssertions`.
  */
 export function evaluateAssertion(timeline: Timeline, spec: AssertionSpec, context: AssertionContext): Verdict {
   try {
-    switch (spec.assertion) {
-      case 'dns-convergence':
-        return evaluateDnsConvergence(timeline, spec, context);
-      case 'error-budget':
-        return evaluateErrorBudget(timeline, spec);
-      case 'failback':
-        return evaluateFailback(timeline, spec, context);
-      case 'rto':
-        return evaluateRto(timeline, spec, context);
-      case 'region-share':
-        return evaluateRegionShare(timeline, spec, context);
-      case 'steady-state':
-        return checkSteadyState(timeline, spec, context);
-      case 'custom':
-        return evaluateCustomAssertionSync(timeline, spec, context);
-    }
+    const scoped = scopeOf(timeline, spec, context);
+    if ('problem' in scoped) return { ...erroredVerdict(spec, new Error(scoped.problem)), status: 'errored' };
+    return judged(evaluateInScope(scoped.timeline, spec, scoped.context), spec, scoped);
   } catch (error) {
     return erroredVerdict(spec, error);
+  }
+}
+
+function evaluateInScope(timeline: Timeline, spec: AssertionSpec, context: AssertionContext): Verdict {
+  switch (spec.assertion) {
+    case 'dns-convergence':
+      return evaluateDnsConvergence(timeline, spec, context);
+    case 'error-budget':
+      return evaluateErrorBudget(timeline, spec);
+    case 'failback':
+      return evaluateFailback(timeline, spec, context);
+    case 'rto':
+      return evaluateRto(timeline, spec, context);
+    case 'region-share':
+      return evaluateRegionShare(timeline, spec, context);
+    case 'steady-state':
+      return checkSteadyState(timeline, spec, context);
+    case 'custom':
+      return evaluateCustomAssertionSync(timeline, spec, context);
   }
 }
 
@@ -101,7 +111,9 @@ export async function evaluateAssertions(
   for (const spec of specs) {
     if (spec.assertion === 'custom') {
       try {
-        verdicts.push(await evaluateCustomAssertion(timeline, spec, context));
+        const scoped = scopeOf(timeline, spec, context);
+        if ('problem' in scoped) verdicts.push(erroredVerdict(spec, new Error(scoped.problem)));
+        else verdicts.push(judged(await evaluateCustomAssertion(scoped.timeline, spec, scoped.context), spec, scoped));
       } catch (error) {
         verdicts.push(erroredVerdict(spec, error));
       }
@@ -110,6 +122,60 @@ export async function evaluateAssertions(
     }
   }
   return verdicts;
+}
+
+/** Where each kind of assertion reads its `region` (see `RegionSlot`). */
+function scopeOf(timeline: Timeline, spec: AssertionSpec, context: AssertionContext): Scoped | { readonly problem: string } {
+  switch (spec.assertion) {
+    case 'dns-convergence':
+      return scopeAssertion(timeline, { service: spec.service, region: spec.to, fault: spec.fault }, context, 'destination');
+    case 'rto':
+      return scopeAssertion(timeline, spec, context, 'destination');
+    case 'failback':
+    case 'steady-state':
+      return scopeAssertion(timeline, spec, context, 'home');
+    case 'error-budget':
+      return scopeAssertion(timeline, spec, context, 'counted');
+    case 'region-share':
+    case 'custom':
+      return scopeAssertion(timeline, { service: spec.service }, context, 'counted');
+  }
+}
+
+/** The verdict with the service and region it judged, and its figures named for a service it was asked about. */
+function judged(verdict: Verdict, spec: AssertionSpec, scoped: Scoped): Verdict {
+  const region = judgedRegion(spec, scoped.context);
+  const named = spec.service !== undefined && spec.service !== scoped.context.defaultService ? spec.service : undefined;
+  return {
+    ...verdict,
+    // A generated name says which service it judged, or two services' verdicts read the same.
+    ...(named === undefined || spec.name !== undefined ? {} : { name: `${named}: ${verdict.name}` }),
+    ...(scoped.service === undefined ? {} : { service: scoped.service }),
+    ...(region === undefined ? {} : { region }),
+    ...(verdict.figures === undefined ? {} : { figures: verdict.figures.map((figure) => ofFault(ofService(figure, named), faultOf(spec))) }),
+  };
+}
+
+function faultOf(spec: AssertionSpec): string | undefined {
+  return spec.assertion === 'rto' || spec.assertion === 'dns-convergence' ? spec.fault : undefined;
+}
+
+function judgedRegion(spec: AssertionSpec, context: AssertionContext): string | undefined {
+  switch (spec.assertion) {
+    case 'dns-convergence':
+      return spec.to === 'primary' ? context.primaryRegion : context.secondaryRegion;
+    case 'rto':
+      return context.secondaryRegion;
+    case 'failback':
+    case 'steady-state':
+      return context.primaryRegion;
+    case 'region-share':
+      return resolveRegionRef(spec.region, context.regions ?? [context.primaryRegion, context.secondaryRegion]);
+    case 'error-budget':
+      return spec.region === undefined ? undefined : resolveRegionRef(spec.region, context.regions ?? [context.primaryRegion, context.secondaryRegion]);
+    case 'custom':
+      return undefined;
+  }
 }
 
 function erroredVerdict(spec: AssertionSpec, error: unknown): Verdict {

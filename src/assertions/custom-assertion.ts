@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeOptions } from './assertion-scope.ts';
 import { boundedDuration } from '../drill/bounded-duration.ts';
 import { formatDuration } from '../drill/duration.ts';
 import type { Timeline } from '../runner/timeline.ts';
@@ -75,6 +76,7 @@ export const customAssertionOptions = z.strictObject({
   }),
   /** Longest an async check may take before it is reported as errored. */
   timeout: boundedDuration({ min: 1 }).default(10_000),
+  service: scopeOptions.service,
 });
 
 export type CustomAssertionOptions = z.output<typeof customAssertionOptions>;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { regionRefSchema } from '../drill/region-ref.ts';
+import { faultOption, scopeOptions } from './assertion-scope.ts';
 import { durationSchema, formatDuration } from '../drill/duration.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
@@ -18,7 +20,10 @@ export const dnsConvergenceOptions = z.strictObject({
   /** Longest acceptable time from the injection to a resolver's sustained answer (ms). */
   within: durationSchema,
   /** Which region the answers should move to. */
-  to: z.enum(['secondary', 'primary']).default('secondary'),
+  to: regionRefSchema.default('secondary'),
+  service: scopeOptions.service,
+  /** Time from this fault's injection (a cascade's hop) instead of the first one's. */
+  fault: faultOption,
   /** How many resolvers must converge within the limit: `all` (default), `majority` or a number. */
   quorum: quorumSchema,
   /** Only these resolvers (`host:port` or a resolver set name such as `authoritative`); default all probed. */
@@ -72,7 +77,7 @@ export function evaluateDnsConvergence(
     return { ...base, status: 'failed', observed: 'no resolver answered: no DNS observations were recorded', window: evidenceWindow };
   }
   const targetRegion = options.to === 'primary' ? context.primaryRegion : context.secondaryRegion;
-  const regionProblem = unknownRegionProblem(timeline, targetRegion, options.to);
+  const regionProblem = unknownRegionProblem(timeline, targetRegion, String(options.to));
   if (regionProblem !== undefined) return { ...base, status: 'errored', observed: regionProblem, window: evidenceWindow };
 
   // Without a rollback the fault held to the end, so every later answer counts.
@@ -118,7 +123,7 @@ export function evaluateDnsConvergence(
     details.quorumMs = measured.quorumMs;
   }
   if (measured.flaps > 0) details.flaps = measured.flaps;
-  const expected = options.to === 'secondary' ? expectedFailoverWindow(timeline, context) : undefined;
+  const expected = options.to !== 'primary' ? expectedFailoverWindow(timeline, context) : undefined;
   if (expected !== undefined && !silent) {
     observed += `; ${expected.text}`;
     details.expectedFromMs = expected.fromMs;
@@ -132,8 +137,8 @@ export function evaluateDnsConvergence(
 
   const window = measured.quorumAt !== null ? { from: inject.at, to: measured.quorumAt } : evidenceWindow;
   const figure: Figure = {
-    name: options.to === 'secondary' ? 'dns.convergence' : 'dns.convergence.primary',
-    label: options.to === 'secondary' ? 'DNS convergence' : 'DNS convergence on primary',
+    name: options.to === 'secondary' ? 'dns.convergence' : `dns.convergence.${String(options.to)}`,
+    label: options.to === 'secondary' ? 'DNS convergence' : `DNS convergence on ${String(options.to)}`,
     value: silent ? null : measured.quorumMs,
     unit: 'ms',
     definition: `first injection → ${quorum === 'all' ? 'the last of the' : `a quorum (${String(quorum)}) of the`} ${total} probed resolvers answered ${targetRegion} for good (until the rollback)`,

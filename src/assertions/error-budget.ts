@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeOptions } from './assertion-scope.ts';
 import { durationSchema, formatDuration } from '../drill/duration.ts';
 import type { SampleStore } from '../load/sample-store.ts';
 import { isErrorSample } from '../load/sample.ts';
@@ -30,6 +31,7 @@ export const errorBudgetOptions = z.strictObject({
   maxLatency: latencyLimits.optional(),
   /** Judge only this client cohort's requests (a `load.clients` name). */
   cohort: cohortOption,
+  ...scopeOptions,
 });
 
 export type ErrorBudgetOptions = z.output<typeof errorBudgetOptions>;

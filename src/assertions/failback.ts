@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeOptions } from './assertion-scope.ts';
 import { durationSchema, formatDuration } from '../drill/duration.ts';
 import { isErrorSample } from '../load/sample.ts';
 import type { Timeline } from '../runner/timeline.ts';
@@ -29,6 +30,7 @@ export const failbackOptions = z.strictObject({
   maxFlaps: z.number().int().min(0).optional(),
   /** Judge the traffic half on this client cohort's requests only (a `load.clients` name). */
   cohort: cohortOption,
+  ...scopeOptions,
 });
 
 export type FailbackOptions = z.output<typeof failbackOptions>;

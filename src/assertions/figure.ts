@@ -27,6 +27,8 @@ export interface Figure {
   readonly resolutionMs?: number;
   /** The client cohort whose requests alone were measured. */
   readonly cohort?: string;
+  /** The service measured, when the assertion named one (`service1:rto`). */
+  readonly service?: string;
   /** What the cohort's DNS and connection model predicts for this figure (ms after the injection). */
   readonly expected?: { readonly fromMs: number; readonly toMs: number | null; readonly text: string };
   /** Display name of the verdict that measured it; absent when measured with default options. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { regionRefSchema, resolveRegionRef } from '../drill/region-ref.ts';
+import { scopeOptions } from './assertion-scope.ts';
 import { durationSchema, formatDuration } from '../drill/duration.ts';
 import { isErrorSample } from '../load/sample.ts';
 import { PHASES, phaseWindow, type Timeline } from '../runner/timeline.ts';
@@ -15,7 +17,8 @@ export const regionShareOptions = z.strictObject({
   assertion: z.literal('region-share'),
   name: z.string().min(1).optional(),
   /** The region that should serve. */
-  region: z.enum(['primary', 'secondary']),
+  region: regionRefSchema,
+  service: scopeOptions.service,
   /** X: lowest acceptable share of requests served (successfully) by that region, percent. */
   minShare: z.number().min(0).max(100),
   /**
@@ -50,7 +53,7 @@ export function regionShareName(options: Pick<RegionShareOptions, 'region' | 'mi
  * answered, so "who served instead" is on the record.
  */
 export function evaluateRegionShare(whole: Timeline, options: RegionShareOptions, context: AssertionContext): Verdict {
-  const region = options.region === 'primary' ? context.primaryRegion : context.secondaryRegion;
+  const region = resolveRegionRef(options.region, context.regions ?? [context.primaryRegion, context.secondaryRegion]) ?? String(options.region);
   const base = {
     assertion: 'region-share',
     name: options.name ?? regionShareName(options),

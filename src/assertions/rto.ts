@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultOption, scopeOptions } from './assertion-scope.ts';
 import { durationSchema, formatDuration } from '../drill/duration.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
@@ -30,6 +31,9 @@ export const rtoOptions = z.strictObject({
   quorum: quorumSchema,
   /** Judge only this client cohort's requests (a `load.clients` name); its model's window is reported beside. */
   cohort: cohortOption,
+  ...scopeOptions,
+  /** Time from this fault's injection (a cascade's hop) instead of the first one's. */
+  fault: faultOption,
 });
 
 export type RtoOptions = z.output<typeof rtoOptions>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeOptions } from './assertion-scope.ts';
 import { durationSchema, formatDuration } from '../drill/duration.ts';
 import { isErrorSample } from '../load/sample.ts';
 import type { Timeline } from '../runner/timeline.ts';
@@ -25,6 +26,7 @@ export const steadyStateOptions = z.strictObject({
   dnsOnPrimary: z.boolean().default(true),
   /** No health check is seen unhealthy during the baseline (when health checks are observed). */
   healthChecksHealthy: z.boolean().default(true),
+  ...scopeOptions,
 });
 
 export type SteadyStateOptions = z.output<typeof steadyStateOptions>;

@@ -13,6 +13,10 @@ export interface Verdict {
   readonly observed: string;
   /** What the drill asked for, e.g. `≤ 10 s`. */
   readonly expected: string;
+  /** The service whose observations were judged (the drill's own unless the assertion named one). */
+  readonly service?: string;
+  /** The AWS region the verdict is about: where traffic was expected, went to, or came back to. */
+  readonly region?: string;
   /** The stretch of the timeline the evidence comes from (epoch ms). */
   readonly window?: { readonly from: number; readonly to: number };
   /** Resolution of the time figures in milliseconds (the probe interval), when there are any. */

@@ -1,3 +1,4 @@
+import { homeRegion } from '../drill/environment.ts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import { checkCredentials } from '../aws/credentials-error.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
@@ -24,7 +25,7 @@ export async function planCommand(
   }
   const clients = AwsClients.forEnvironment(environment);
   try {
-    if (environment.kind === 'aws') await checkCredentials(clients, environment.regions.primary, environment.profile);
+    if (environment.kind === 'aws') await checkCredentials(clients, homeRegion(environment), environment.profile);
     const changes = await planFaults(drill.faults, { environment, clients, defaultService: drill.service });
     io.out(`${drill.name} on ${environment.name} (${environment.kind}, account ${environment.accountId}) would change:`);
     for (const change of changes) io.out(`  ${change.target}: ${change.field} ${change.from} → ${change.to}`);

@@ -4,6 +4,7 @@ import { loadDrill } from '../drill/load-drill.ts';
 import { K6NotFoundError, K6VersionError } from '../load/k6-binary.ts';
 import { LoadChoiceError, selectEngine, type LoadChoice, type SelectedEngine } from '../load/select-engine.ts';
 import type { Environment } from '../drill/environment.ts';
+import { homeRegion } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { newRunId } from '../runner/run-id.ts';
 import { renderConsoleSummary } from '../reporters/console-summary.ts';
@@ -67,7 +68,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   if (resolved.environment.kind === 'aws') {
     const clients = AwsClients.forEnvironment(resolved.environment);
     try {
-      await checkCredentials(clients, resolved.environment.regions.primary, resolved.environment.profile);
+      await checkCredentials(clients, homeRegion(resolved.environment), resolved.environment.profile);
     } finally {
       clients.destroy();
     }

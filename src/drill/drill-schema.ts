@@ -72,6 +72,12 @@ export const drillSchema = z.strictObject({
   description: z.string().default(''),
   /** The environment service the drill loads and watches. */
   service: z.string().min(1, 'expected the name of a service in the environment'),
+  /**
+   * On the embedded sandbox only: start it with this topology file (path relative to the drill
+   * file) instead of the default one, for a drill whose system has more regions or services.
+   * Ignored by every other environment.
+   */
+  sandbox: z.strictObject({ topology: z.string().min(1, 'expected the path of a topology file, e.g. "../topologies/cascade-four-regions.ts"') }).optional(),
   load: loadSchema,
   phases: phasesSchema,
   probes: z

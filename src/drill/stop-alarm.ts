@@ -1,17 +1,14 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.ts';
 import type { Environment } from './environment.ts';
-import { logicalRegionSchema, type LogicalRegion } from './logical-region.ts';
-
-/** Same shape the environment accepts for its regions. */
-const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+import { AWS_REGION_PATTERN, REGION_ROLES, type RegionRole } from './region-ref.ts';
 
 /** CloudWatch's own limit on alarm names. */
 const MAX_ALARM_NAME = 255;
 
-const EXPECTED_REGION = 'expected "primary", "secondary" or an AWS region such as "us-east-1"';
+const EXPECTED_REGION = 'expected a role ("primary", "secondary", "tertiary", …) or an AWS region such as "us-east-1"';
 
-const isLogicalRegion = (region: string): region is LogicalRegion => logicalRegionSchema.safeParse(region).success;
+const isRole = (region: string): region is RegionRole => (REGION_ROLES as readonly string[]).includes(region);
 
 /**
  * One CloudWatch alarm a drill stops on. `region` is normally a role (`primary`, `secondary`),
@@ -30,7 +27,7 @@ export const stopAlarmSchema = z.strictObject({
     .max(MAX_ALARM_NAME, `expected an alarm name of at most ${MAX_ALARM_NAME} characters`),
   region: z
     .string({ error: (issue) => `${EXPECTED_REGION}, got ${JSON.stringify(issue.input)}` })
-    .refine((region) => isLogicalRegion(region) || AWS_REGION.test(region), {
+    .refine((region) => isRole(region) || AWS_REGION_PATTERN.test(region), {
       error: (issue) => `${EXPECTED_REGION}, got ${JSON.stringify(issue.input)}`,
     })
     .default('primary'),
@@ -64,13 +61,21 @@ export interface ResolvedStopAlarm {
   /** AWS region name, e.g. `us-east-1`. */
   readonly region: string;
   /** The role the drill named, when it named one rather than a literal region. */
-  readonly logicalRegion?: LogicalRegion;
+  readonly logicalRegion?: RegionRole;
 }
 
+/** Why a stop alarm's role names no region of the environment, or undefined when it does (or is literal). */
+export function stopAlarmRegionProblem(alarm: StopAlarm, environment: Pick<Environment, 'regions' | 'name'>): string | undefined {
+  if (!isRole(alarm.region) || environment.regions[REGION_ROLES.indexOf(alarm.region)] !== undefined) return undefined;
+  return `"${alarm.region}" is not a region of environment "${environment.name}" (it has ${environment.regions.length}: ${environment.regions.join(', ')})`;
+}
+
+/** Roles are read against the environment's regions; check `stopAlarmRegionProblem` first. */
 export function resolveStopAlarm(alarm: StopAlarm, environment: Pick<Environment, 'regions'>): ResolvedStopAlarm {
-  return isLogicalRegion(alarm.region)
-    ? { name: alarm.name, region: environment.regions[alarm.region], logicalRegion: alarm.region }
-    : { name: alarm.name, region: alarm.region };
+  if (!isRole(alarm.region)) return { name: alarm.name, region: alarm.region };
+  const region = environment.regions[REGION_ROLES.indexOf(alarm.region)];
+  if (region === undefined) throw new Error(`stop alarm "${alarm.name}": the environment has no ${alarm.region} region`);
+  return { name: alarm.name, region, logicalRegion: alarm.region };
 }
 
 /** `"api-5xx" in us-east-1 (primary)`: how messages name an alarm. */

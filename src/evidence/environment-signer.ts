@@ -1,3 +1,4 @@
+import { homeRegion } from '../drill/environment.ts';
 import type { AwsClients } from '../aws/aws-clients.ts';
 import type { Environment } from '../drill/environment.ts';
 import type { EvidenceSigner } from './evidence-signer.ts';
@@ -9,7 +10,7 @@ export const NO_SIGNING_KEY = 'the environment names no evidence.signingKey (KMS
 
 /** The region a KMS key name points at: an ARN's own, otherwise the environment's primary region. */
 export function kmsKeyRegion(keyId: string, environment: Pick<Environment, 'regions'>): string {
-  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1] ?? environment.regions.primary;
+  return /^arn:aws[a-z-]*:kms:([a-z0-9-]+):/.exec(keyId)?.[1] ?? homeRegion(environment);
 }
 
 /** The signer an environment names, or undefined when it names none. */

@@ -1,5 +1,7 @@
+import { observedServices } from '../drill/observed-services.ts';
 import type { Drill } from '../drill/drill-schema.ts';
 import type { Environment } from '../drill/environment.ts';
+import { homeRegion } from '../drill/environment.ts';
 import { healthCheckArn, lambdaFunctionArn } from '../injectors/arns.ts';
 import { evidencePermissions } from '../evidence/evidence-permissions.ts';
 import type { IamCondition, IamPermission } from '../injectors/injector.ts';
@@ -44,7 +46,7 @@ export function requiredPermissions(drill: Drill, environment: Environment): Exp
     permissions.push({ ...permission, neededBy: 'guardrails.stopOnAlarms' });
   }
   // One drill per target at a time: lock parameters in the primary region.
-  for (const permission of lockPermissions(environment.regions.primary, environment.accountId)) permissions.push({ ...permission, neededBy: 'target lock' });
+  for (const permission of lockPermissions(homeRegion(environment), environment.accountId)) permissions.push({ ...permission, neededBy: 'target lock' });
   // The switch's runbook makes the undo calls with the caller's permissions (or its assumed role's).
   for (const permission of deadMansSwitchPermissions(environment)) permissions.push({ ...permission, neededBy: "dead-man's switch" });
   // Signing the run's evidence with the environment's KMS key.
@@ -54,21 +56,21 @@ export function requiredPermissions(drill: Drill, environment: Environment): Exp
   // The health-check observer reads each check's rules and what Route 53's checkers report; the
   // DNS prober asks the zone for its name servers so it can probe them too. Preflight reads every
   // id the environment names for each service the drill uses (see findMissingEnvironmentIds).
+  const observed = observedServices(drill);
   for (const name of servicesUsed(drill)) {
     const service = environment.services[name];
     if (service === undefined) continue;
-    for (const id of new Set([service.healthChecks.primary, service.healthChecks.secondary])) {
+    for (const id of new Set(Object.values(service.healthChecks))) {
       permissions.push({ action: 'route53:GetHealthCheck', resource: healthCheckArn(id), neededBy: 'health-check observer' });
-      if (name === drill.service) permissions.push({ action: 'route53:GetHealthCheckStatus', resource: healthCheckArn(id), neededBy: 'health-check observer' });
+      if (observed.includes(name)) permissions.push({ action: 'route53:GetHealthCheckStatus', resource: healthCheckArn(id), neededBy: 'health-check observer' });
     }
     const zone = `arn:aws:route53:::hostedzone/${service.hostedZoneId.replace(/^\/?hostedzone\//, '')}`;
     permissions.push({ action: 'route53:GetHostedZone', resource: zone, neededBy: 'DNS prober (authoritative name servers)' });
     permissions.push({ action: 'route53:ListResourceRecordSets', resource: zone, neededBy: 'preflight (the watched record exists)' });
-    for (const role of ['primary', 'secondary'] as const) {
-      const region = environment.regions[role];
+    for (const [region, functionName] of Object.entries(service.functions)) {
       permissions.push({
         action: 'lambda:GetFunctionConfiguration',
-        resource: lambdaFunctionArn(environment, region, service.functions[role]),
+        resource: lambdaFunctionArn(environment, region, functionName),
         neededBy: 'preflight (the functions exist)',
       });
     }

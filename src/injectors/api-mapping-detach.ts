@@ -1,5 +1,6 @@
 import { CreateApiMappingCommand, DeleteApiMappingCommand, GetApiMappingsCommand, type ApiMapping } from '@aws-sdk/client-apigatewayv2';
 import { z } from 'zod';
+import { faultFields } from './fault-fields.ts';
 import { apiGatewayArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type InjectorDefinition, type InjectorDeps, type PlannedChange } from './injector.ts';
@@ -18,6 +19,7 @@ import { waitUntil } from '../util/wait-until.ts';
  */
 export const apiMappingDetachSpecSchema = z.strictObject({
   injector: z.literal('api-mapping-detach'),
+  ...faultFields,
   target: serviceTargetSchema,
   /** Detach only the mapping with this key (`''` is the root mapping); default: every mapping of the domain. */
   apiMappingKey: z.string().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultFields } from './fault-fields.ts';
 import { fisManualUndo, fisPermissions, newFisRun, checkTemplateStartable, startExperiment, stopExperiment, waitUntilRunning, type FisRun } from './fis-run.ts';
 import { TargetNotFoundError, type InjectorDefinition, type InjectorDeps } from './injector.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
@@ -13,6 +14,7 @@ import { applyInOrder, undoInReverse } from './multi-target.ts';
  */
 export const fisExperimentSpecSchema = z.strictObject({
   injector: z.literal('fis-experiment'),
+  ...faultFields,
   /** Logical names of `experimentTemplates` in the environment. */
   templates: z.array(z.string().min(1)).min(1, 'expected at least one experiment template name'),
 });

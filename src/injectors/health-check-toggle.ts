@@ -1,10 +1,12 @@
 import { GetHealthCheckCommand, UpdateHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { z } from 'zod';
+import { faultFields } from './fault-fields.ts';
 import { healthCheckArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type InjectorDefinition, type InjectorDeps } from './injector.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
 import { resolveServiceTargets, serviceTargetSchema } from './service-targets.ts';
+import { regionValue } from './resolve-target.ts';
 import { waitUntil } from '../util/wait-until.ts';
 
 /** The health-check flag a toggle flips: `Inverted` forces failover, `Disabled` does not. */
@@ -32,7 +34,7 @@ const ROUTE53_REGION = 'us-east-1';
  *
  * @example { injector: 'health-check-invert', target: { region: 'primary' } }
  */
-export const healthCheckInvertSpecSchema = z.strictObject({ injector: z.literal('health-check-invert'), target: serviceTargetSchema });
+export const healthCheckInvertSpecSchema = z.strictObject({ injector: z.literal('health-check-invert'), ...faultFields, target: serviceTargetSchema });
 export type HealthCheckInvertSpec = z.output<typeof healthCheckInvertSpecSchema>;
 
 /**
@@ -42,7 +44,7 @@ export type HealthCheckInvertSpec = z.output<typeof healthCheckInvertSpecSchema>
  *
  * @example { injector: 'health-check-disable', target: { region: 'primary' } }
  */
-export const healthCheckDisableSpecSchema = z.strictObject({ injector: z.literal('health-check-disable'), target: serviceTargetSchema });
+export const healthCheckDisableSpecSchema = z.strictObject({ injector: z.literal('health-check-disable'), ...faultFields, target: serviceTargetSchema });
 export type HealthCheckDisableSpec = z.output<typeof healthCheckDisableSpecSchema>;
 
 export const healthCheckInvert = toggleInjector('health-check-invert', 'Inverted', healthCheckInvertSpecSchema);
@@ -134,7 +136,7 @@ function toggleInjector<Spec extends HealthCheckInvertSpec | HealthCheckDisableS
 }
 
 function healthCheckIds(spec: HealthCheckInvertSpec | HealthCheckDisableSpec, deps: Pick<InjectorDeps, 'environment' | 'defaultService'>): string[] {
-  return resolveServiceTargets(spec.target, deps).map((target) => target.service.healthChecks[target.logicalRegion]);
+  return resolveServiceTargets(spec.target, deps).map((target) => regionValue(target, 'healthChecks'));
 }
 
 async function readFlag(deps: InjectorDeps, healthCheckId: string, flag: Flag): Promise<boolean> {

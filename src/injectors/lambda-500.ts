@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultFields } from './fault-fields.ts';
 import { fisManualUndo, fisPermissions, newFisRun, checkTemplateStartable, startExperiment, stopExperiment, waitUntilRunning, type FisRun } from './fis-run.ts';
 import type { InjectorDefinition, InjectorDeps, PlannedChange } from './injector.ts';
 import {
@@ -13,10 +14,11 @@ import {
 } from './lambda-concurrency.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
 import { resolveServiceTargets, requiredResource, serviceTargetSchema } from './service-targets.ts';
+import { regionValue } from './resolve-target.ts';
 import { failureFlag, flagManualUndo, flagPermissions, flagRevertCall, priorFlag, readParameter, restoreFlag, writeFlag, type FlagTarget } from './ssm-flag.ts';
 import { waitUntil } from '../util/wait-until.ts';
 
-const base = { injector: z.literal('lambda-500'), target: serviceTargetSchema };
+const base = { injector: z.literal('lambda-500'), ...faultFields, target: serviceTargetSchema };
 
 /**
  * Makes the functions of one region answer 500, in one of three ways a user picks per function:
@@ -158,7 +160,7 @@ function locate(spec: Lambda500Spec, deps: Pick<InjectorDeps, 'environment' | 'd
     region: target.region,
     id:
       spec.mode === 'throttle'
-        ? target.service.functions[target.logicalRegion]
+        ? regionValue(target, 'functions')
         : requiredResource(target, spec.mode === 'ssm-flag' ? 'failureFlags' : 'fisTemplates', deps),
   }));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { logicalRegionSchema } from '../drill/logical-region.ts';
+import { faultFields } from './fault-fields.ts';
+import { regionRefSchema } from '../drill/region-ref.ts';
 import type { InjectorDefinition, InjectorDeps } from './injector.ts';
 import {
   concurrencyManualUndo,
@@ -10,15 +11,16 @@ import {
   restoreConcurrency,
   throttleFunction,
 } from './lambda-concurrency.ts';
-import { resolveServiceTarget } from './resolve-target.ts';
+import { regionValue, resolveServiceTarget } from './resolve-target.ts';
 import { waitUntil } from '../util/wait-until.ts';
 
 export const lambdaThrottleSpecSchema = z.strictObject({
   injector: z.literal('lambda-throttle'),
+  ...faultFields,
   target: z.strictObject({
     /** Service whose function to throttle; defaults to the drill's service. */
     service: z.string().min(1).optional(),
-    region: logicalRegionSchema,
+    region: regionRefSchema,
   }),
 });
 export type LambdaThrottleSpec = z.output<typeof lambdaThrottleSpecSchema>;
@@ -94,5 +96,5 @@ export const lambdaThrottle: InjectorDefinition<LambdaThrottleSpec, LambdaThrott
 function locate(spec: LambdaThrottleSpec, deps: Pick<InjectorDeps, 'environment' | 'defaultService'>): { region: string; functionName: string } {
   const serviceName = spec.target.service ?? deps.defaultService;
   const target = resolveServiceTarget(deps.environment, serviceName, spec.target.region);
-  return { region: target.region, functionName: target.service.functions[spec.target.region] };
+  return { region: target.region, functionName: regionValue(target, 'functions') };
 }

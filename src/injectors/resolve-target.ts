@@ -1,12 +1,13 @@
 import type { Environment, ServiceEnvironment } from '../drill/environment.ts';
-import type { LogicalRegion } from '../drill/logical-region.ts';
+import { regionRefProblem, resolveRegionRef, type RegionRef } from '../drill/region-ref.ts';
 import { TargetNotFoundError } from './injector.ts';
 
 /** A drill's logical target (`service` + `region`) turned into the environment's ids. */
 export interface ResolvedServiceTarget {
   readonly serviceName: string;
   readonly service: ServiceEnvironment;
-  readonly logicalRegion: LogicalRegion;
+  /** The region as the drill named it: a role, a position or an AWS region name. */
+  readonly logicalRegion: RegionRef;
   /** AWS region name, e.g. `us-east-1`. */
   readonly region: string;
 }
@@ -14,7 +15,7 @@ export interface ResolvedServiceTarget {
 export function resolveServiceTarget(
   environment: Environment,
   serviceName: string,
-  logicalRegion: LogicalRegion,
+  logicalRegion: RegionRef,
 ): ResolvedServiceTarget {
   const service = environment.services[serviceName];
   if (service === undefined) {
@@ -23,5 +24,19 @@ export function resolveServiceTarget(
       `service "${serviceName}" is not defined in environment "${environment.name}" (it defines: ${known})`,
     );
   }
-  return { serviceName, service, logicalRegion, region: environment.regions[logicalRegion] };
+  const region = resolveRegionRef(logicalRegion, service.regions);
+  if (region === undefined) {
+    throw new TargetNotFoundError(regionRefProblem(logicalRegion, service.regions, `service "${serviceName}" in environment "${environment.name}"`) ?? '');
+  }
+  return { serviceName, service, logicalRegion, region };
+}
+
+/**
+ * The function or health check of a resolved target's region. The environment schema requires
+ * both for every region of a service, so a missing one is a bug, not bad input.
+ */
+export function regionValue(target: ResolvedServiceTarget, field: 'functions' | 'healthChecks'): string {
+  const value = target.service[field][target.region];
+  if (value === undefined) throw new Error(`service "${target.serviceName}" has no ${field} entry for ${target.region}`);
+  return value;
 }

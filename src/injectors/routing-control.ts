@@ -4,6 +4,7 @@ import {
   type RoutingControlState,
 } from '@aws-sdk/client-route53-recovery-cluster';
 import { z } from 'zod';
+import { faultFields } from './fault-fields.ts';
 import { awsCall, isAwsError, isThrottling, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type InjectorDefinition, type InjectorDeps } from './injector.ts';
 import { applyInOrder, undoInReverse } from './multi-target.ts';
@@ -19,6 +20,7 @@ import { waitUntil } from '../util/wait-until.ts';
  */
 export const routingControlSpecSchema = z.strictObject({
   injector: z.literal('routing-control'),
+  ...faultFields,
   target: serviceTargetSchema,
   state: z.enum(['On', 'Off']).default('Off'),
 });

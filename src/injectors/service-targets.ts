@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { ServiceEnvironment } from '../drill/environment.ts';
-import { logicalRegionSchema } from '../drill/logical-region.ts';
+import { regionRefSchema } from '../drill/region-ref.ts';
 import { TargetNotFoundError, type InjectorDeps } from './injector.ts';
 import { resolveServiceTarget, type ResolvedServiceTarget } from './resolve-target.ts';
 
@@ -16,7 +15,7 @@ export const serviceTargetSchema = z
   .strictObject({
     service: z.string().min(1).optional(),
     services: z.array(z.string().min(1)).min(1, 'expected at least one service').optional(),
-    region: logicalRegionSchema,
+    region: regionRefSchema,
   })
   .refine((target) => target.service === undefined || target.services === undefined, {
     message: 'expected either "service" or "services", not both',
@@ -33,12 +32,12 @@ type PerRegionField = 'customDomains' | 'securityGroups' | 'failureFlags' | 'fis
 
 /** The environment's id for an optional per-region resource, or a TargetNotFoundError saying which field to add. */
 export function requiredResource(target: ResolvedServiceTarget, field: PerRegionField, deps: Pick<InjectorDeps, 'environment'>): string {
-  const perRegion: ServiceEnvironment[PerRegionField] = target.service[field];
-  if (perRegion === undefined) {
+  const value = target.service[field]?.[target.region];
+  if (value === undefined) {
     throw new TargetNotFoundError(
-      `service "${target.serviceName}" in environment "${deps.environment.name}" has no ${field}: ` +
-        `add services.${target.serviceName}.${field}.{primary,secondary} to the environment`,
+      `service "${target.serviceName}" in environment "${deps.environment.name}" has no ${field} for ${target.region}: ` +
+        `add services.${target.serviceName}.${field}.${target.region} to the environment`,
     );
   }
-  return perRegion[target.logicalRegion];
+  return value;
 }

@@ -7,6 +7,7 @@ import {
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
+import { faultFields } from './fault-fields.ts';
 import { securityGroupArn, securityGroupRuleArn } from './arns.ts';
 import { awsCall, isAwsError, requestIdsOf } from './aws-call.ts';
 import { TargetNotFoundError, TargetRefusedError, type InjectorDefinition, type InjectorDeps, type PlannedChange } from './injector.ts';
@@ -25,6 +26,7 @@ import { waitUntil } from '../util/wait-until.ts';
  */
 export const sgIngressRevokeSpecSchema = z.strictObject({
   injector: z.literal('sg-ingress-revoke'),
+  ...faultFields,
   target: serviceTargetSchema,
   /** A security group id instead of the environment's `securityGroups` for the target. */
   groupId: z.string().regex(/^sg-[0-9a-z]+$/, 'expected a security group id such as "sg-0abc123"').optional(),

@@ -115,6 +115,11 @@ export class SampleStore {
     return this.#cohorts.lookup(this.#cohort[i] ?? NONE);
   }
 
+  /** The service (load target) sample i was sent to, when the load names one. */
+  targetAt(i: number): string | undefined {
+    return this.#targets.lookup(this.#target[i] ?? NONE);
+  }
+
   /** Cohort names in first-seen order. */
   get cohorts(): readonly string[] {
     return this.#cohorts.values;

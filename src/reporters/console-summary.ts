@@ -22,7 +22,7 @@ export function renderConsoleSummary(record: RunRecord): string {
   const lines = [
     `drill ${clean(record.drill.name)}: ${record.outcome.toUpperCase()} (exit ${record.exitCode})`,
     `  environment ${clean(environment.name)} (${environment.kind}, account ${clean(environment.accountId)}), ` +
-      `regions ${clean(environment.regions.primary)} → ${clean(environment.regions.secondary)}, engine ${clean(record.engine)}`,
+      `regions ${environment.regions.map(clean).join(' → ')}, engine ${clean(record.engine)}`,
     `  run ${clean(record.runId)}, ${formatDuration(record.endedAt - record.startedAt)}, ` +
       `${totals.requests} requests, ${totals.errors} errors${errorRate}`,
   ];

@@ -1,3 +1,4 @@
+import { roleAt } from '../drill/region-ref.ts';
 import { formatDuration } from '../drill/duration.ts';
 import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import type { ControlPlaneCallRecord, RunRecord, StateSnapshot } from '../runner/run-record.ts';
@@ -23,7 +24,7 @@ export function renderEvidenceSection(record: RunRecord): string {
     ],
     ['Host', record.hostname ?? 'not recorded'],
     ['Target account', `${record.environment.accountId} (${record.environment.kind} environment "${record.environment.name}")`],
-    ['Regions', `${record.environment.regions.primary} (primary), ${record.environment.regions.secondary} (secondary)`],
+    ['Regions', record.environment.regions.map((region, index) => `${region} (${roleAt(index)})`).join(', ')],
     ['Tool version', `${record.tool.name} ${record.tool.version}`],
     ['Git revision', evidence?.gitRevision ?? 'not recorded'],
     ['Drill file', record.drill.file],

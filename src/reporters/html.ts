@@ -1,3 +1,4 @@
+import { roleAt } from '../drill/region-ref.ts';
 import { describeFigure, figureNamed, formatFigure } from '../assertions/figure.ts';
 import type { Verdict, VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
@@ -83,7 +84,7 @@ function header(record: RunRecord): string {
   const rows: [string, string][] = [
     ['Environment', `${environment.name} (${environment.kind})`],
     ['Account', environment.accountId],
-    ['Regions', `primary ${environment.regions.primary} · secondary ${environment.regions.secondary}`],
+    ['Regions', environment.regions.map((region, index) => `${roleAt(index)} ${region}`).join(' · ')],
     ['Engine', record.engine],
     ['Run id', record.runId],
     ['Started', isoTime(record.startedAt)],
@@ -175,7 +176,7 @@ function verdictRow(record: RunRecord, verdict: Verdict): string {
   const resolution = verdict.resolutionMs !== undefined ? `<div class="sub">resolution ±${escapeHtml(formatDuration(verdict.resolutionMs))}</div>` : '';
   return `<tr class="verdict status-${escapeHtml(verdict.status)}">
 <td><span class="badge status-${escapeHtml(verdict.status)}">${STATUS_SYMBOL[verdict.status]} ${escapeHtml(verdict.status)}</span></td>
-<td><div class="name">${escapeHtml(verdict.name)}</div><div class="sub">${escapeHtml(verdict.assertion)}</div></td>
+<td><div class="name">${escapeHtml(verdict.name)}</div><div class="sub">${escapeHtml([verdict.assertion, verdict.service, verdict.region].filter((part) => part !== undefined).join(' · '))}</div></td>
 <td>${escapeHtml(verdict.observed)}${resolution}${detailList}</td>
 <td>${escapeHtml(verdict.expected)}</td>
 <td>${windowCell(record, verdict.window)}</td>

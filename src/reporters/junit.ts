@@ -87,8 +87,8 @@ function propertiesOf(record: RunRecord): [string, string][] {
     ['environment.name', record.environment.name],
     ['environment.kind', record.environment.kind],
     ['environment.accountId', record.environment.accountId],
-    ['environment.regions.primary', record.environment.regions.primary],
-    ['environment.regions.secondary', record.environment.regions.secondary],
+    ['environment.regions', record.environment.regions.join(',')],
+    ...Object.entries(record.environment.services ?? {}).map(([name, service]): [string, string] => [`service.${name}.regions`, `${service.routing}: ${service.regions.join(',')}`]),
     ['engine', record.engine],
     ['tool.version', `${record.tool.name} ${record.tool.version}`],
     ['requests.total', String(record.totals.requests)],
@@ -157,6 +157,8 @@ function verdictReport(verdict: Verdict): string {
     `observed:  ${verdict.observed}`,
     `expected:  ${verdict.expected}`,
   ];
+  if (verdict.service !== undefined) lines.push(`service:   ${verdict.service}`);
+  if (verdict.region !== undefined) lines.push(`region:    ${verdict.region}`);
   if (verdict.window) lines.push(`window:    ${formatWindow(verdict.window)}`);
   if (verdict.resolutionMs !== undefined) lines.push(`resolution: ${verdict.resolutionMs} ms`);
   const details = Object.entries(verdict.details ?? {});

@@ -29,7 +29,7 @@ export function renderMarkdownSummary(record: RunRecord): string {
     `### ${OUTCOME[record.outcome]} — drill \`${code(record.drill.name)}\` (exit ${record.exitCode})`,
     '',
     `Run \`${code(record.runId)}\` on ${cell(record.environment.name)} (${record.environment.kind}, account ${cell(record.environment.accountId)}), ` +
-      `${cell(record.environment.regions.primary)} → ${cell(record.environment.regions.secondary)}, ${isoTime(record.startedAt)}, ${formatDuration(record.endedAt - record.startedAt)}.`,
+      `${record.environment.regions.map(cell).join(' → ')}, ${isoTime(record.startedAt)}, ${formatDuration(record.endedAt - record.startedAt)}.`,
     '',
     '| Requests | Errors | DNS convergence | RTO | Failback |',
     '| ---: | ---: | ---: | ---: | ---: |',

@@ -15,17 +15,17 @@ export const NO_REGION_COLOUR = '#cbd5e0';
  * series), in display order: primary, secondary, then the rest alphabetically.
  */
 export function regionPalette(record: RunRecord): ReadonlyMap<string, string> {
-  const { primary, secondary } = record.environment.regions;
+  const [primary = '', secondary = ''] = record.environment.regions;
   const others = new Set<string>([
     ...knownRegions(record),
     ...record.series.points.flatMap((point) => Object.keys(point.byRegion)),
   ]);
-  others.delete(primary);
-  others.delete(secondary);
+  for (const region of record.environment.regions) others.delete(region);
   const palette = new Map<string, string>([
     [primary, PRIMARY],
     [secondary, SECONDARY],
   ]);
-  [...others].sort().forEach((region, index) => palette.set(region, OTHERS[index] ?? FALLBACK));
+  // Further regions of the environment in its order, then any other region seen, alphabetically.
+  [...record.environment.regions.slice(2), ...[...others].sort()].forEach((region, index) => palette.set(region, OTHERS[index] ?? FALLBACK));
   return palette;
 }

@@ -11,6 +11,8 @@ const verdict = z.object({
   status: z.enum(['passed', 'failed', 'errored']),
   observed: z.string(),
   expected: z.string(),
+  service: z.string().optional(),
+  region: z.string().optional(),
   window: window.optional(),
   resolutionMs: z.number().optional(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
@@ -25,6 +27,7 @@ const figure = z.object({
   window: window.optional(),
   resolutionMs: z.number().optional(),
   cohort: z.string().optional(),
+  service: z.string().optional(),
   expected: z.object({ fromMs: z.number(), toMs: z.number().nullable(), text: z.string() }).optional(),
   source: z.string().optional(),
 });
@@ -82,7 +85,9 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
     name: z.string(),
     kind: z.enum(['sandbox', 'aws']),
     accountId: z.string(),
-    regions: z.object({ primary: z.string(), secondary: z.string() }),
+    // Runs recorded before environments had more than two regions kept them as { primary, secondary }.
+    regions: z.union([z.array(z.string()), z.object({ primary: z.string(), secondary: z.string() }).transform((r) => [r.primary, r.secondary])]),
+    services: z.record(z.string(), z.object({ routing: z.string(), regions: z.array(z.string()) })).optional(),
   }),
   engine: z.string(),
   load: z
@@ -114,6 +119,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
     z.object({
       kind: z.enum(['inject', 'verified', 'rollback', 'rollback-failed']),
       at: epochMs,
+      fault: z.string().optional(),
       injector: z.string(),
       target: z.string(),
       requestIds: z.array(z.string()),
@@ -125,6 +131,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
       at: epochMs,
       resolver: z.string(),
       name: z.string(),
+      service: z.string().optional(),
       addresses: z.array(z.string()),
       ttl: z.number().optional(),
       rcode: z.string(),
@@ -133,7 +140,6 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
       regions: z.array(z.string()).optional(),
       unidentified: z.array(z.string()).optional(),
       vantage: z.string().optional(),
-      service: z.string().optional(),
     }),
   ),
   addressMappings: z

@@ -1,12 +1,13 @@
+import { homeRegion } from '../drill/environment.ts';
 import type { AwsClients } from '../aws/aws-clients.ts';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
 import type { OperatorIdentity } from './run-record.ts';
 
-/** The regions a drill may touch in this environment: both sides, plus ARC and FIS template regions. */
+/** The regions a drill may touch in this environment: every region it lists, plus ARC and FIS template regions. */
 export function regionsInUse(environment: Environment): string[] {
-  const regions = new Set([environment.regions.primary, environment.regions.secondary]);
+  const regions = new Set(environment.regions);
   if (environment.arc !== undefined) regions.add(environment.arc.region);
   for (const template of Object.values(environment.experimentTemplates ?? {})) regions.add(template.region);
   return [...regions];
@@ -32,7 +33,7 @@ export async function checkAccountGuardrails(environment: Environment, clients: 
   }
   if (problems.length > 0) throw new InvalidInputError(`environment "${environment.name}"`, problems);
 
-  const identity = await collectOperatorIdentity(clients.sts(environment.regions.primary));
+  const identity = await collectOperatorIdentity(clients.sts(homeRegion(environment)));
   if ('error' in identity) {
     throw new InvalidInputError(`environment "${environment.name}"`, [`credentials: ${identity.error}`]);
   }

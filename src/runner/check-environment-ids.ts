@@ -3,9 +3,6 @@ import { GetHealthCheckCommand, GetHostedZoneCommand, ListResourceRecordSetsComm
 import type { AwsClients } from '../aws/aws-clients.ts';
 import type { Drill } from '../drill/drill-schema.ts';
 import type { Environment } from '../drill/environment.ts';
-import { logicalRegionSchema } from '../drill/logical-region.ts';
-
-const LOGICAL_REGIONS = logicalRegionSchema.options;
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { isAwsError } from '../injectors/aws-call.ts';
 import type { TargetNotFoundError } from '../injectors/injector.ts';
@@ -36,18 +33,23 @@ export async function findMissingEnvironmentIds(drill: Drill, environment: Envir
     if (service === undefined) continue;
     const at = `services.${name}`;
     checks.push(hostedZoneAndRecord(clients, `${at}`, service.hostedZoneId, service.recordName));
-    for (const role of LOGICAL_REGIONS) {
-      checks.push(
-        missingWhen(`${at}.healthChecks.${role}`, ['NoSuchHealthCheck'], `Route 53 health check "${service.healthChecks[role]}" does not exist`, () =>
-          clients.route53().send(new GetHealthCheckCommand({ HealthCheckId: service.healthChecks[role] })),
-        ),
-      );
-      const region = environment.regions[role];
-      checks.push(
-        missingWhen(`${at}.functions.${role}`, ['ResourceNotFoundException'], `Lambda function "${service.functions[role]}" does not exist in ${region}`, () =>
-          clients.lambda(region).send(new GetFunctionConfigurationCommand({ FunctionName: service.functions[role] })),
-        ),
-      );
+    for (const region of service.regions) {
+      const healthCheckId = service.healthChecks[region];
+      const functionName = service.functions[region];
+      if (healthCheckId !== undefined) {
+        checks.push(
+          missingWhen(`${at}.healthChecks.${region}`, ['NoSuchHealthCheck'], `Route 53 health check "${healthCheckId}" does not exist`, () =>
+            clients.route53().send(new GetHealthCheckCommand({ HealthCheckId: healthCheckId })),
+          ),
+        );
+      }
+      if (functionName !== undefined) {
+        checks.push(
+          missingWhen(`${at}.functions.${region}`, ['ResourceNotFoundException'], `Lambda function "${functionName}" does not exist in ${region}`, () =>
+            clients.lambda(region).send(new GetFunctionConfigurationCommand({ FunctionName: functionName })),
+          ),
+        );
+      }
     }
   }
   return (await Promise.all(checks)).filter((missing): missing is MissingId => missing !== undefined);
@@ -93,9 +95,9 @@ function sameName(a: string, b: string): boolean {
 }
 
 /**
- * Paths of the environment fields whose value is `id`, e.g. `services.api.securityGroups.primary`,
- * so a fault's "not found" can name the field to fix. With `region`, a per-region field whose role
- * (primary / secondary) is in another region is left out.
+ * Paths of the environment fields whose value is `id`, e.g. `services.api.securityGroups.us-east-1`,
+ * so a fault's "not found" can name the field to fix. With `region`, a per-region field keyed by
+ * another region is left out.
  */
 export function environmentFieldsHolding(environment: Environment, id: string, region?: string): string[] {
   const found: string[] = [];
@@ -111,8 +113,8 @@ export function environmentFieldsHolding(environment: Environment, id: string, r
   walk(environment.experimentTemplates, 'experimentTemplates');
   if (region === undefined) return found;
   const inRegion = found.filter((path) => {
-    const role = LOGICAL_REGIONS.find((name) => path.endsWith(`.${name}`));
-    return role === undefined || environment.regions[role] === region;
+    const key = environment.regions.find((name) => path.endsWith(`.${name}`));
+    return key === undefined || key === region;
   });
   return inRegion.length > 0 ? inRegion : found;
 }

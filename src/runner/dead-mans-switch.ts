@@ -3,6 +3,7 @@ import { StartAutomationExecutionCommand, StopAutomationExecutionCommand } from 
 import type { AwsApiCall } from '../aws/aws-api-call.ts';
 import { TIMED_REVERT_RUNBOOK } from '../aws/timed-revert-runbook.ts';
 import type { Environment } from '../drill/environment.ts';
+import { homeRegion } from '../drill/environment.ts';
 import { awsCall, isAwsError } from '../injectors/aws-call.ts';
 import type { IamPermission, InjectorDeps } from '../injectors/injector.ts';
 import { describeError } from '../util/describe-error.ts';
@@ -128,8 +129,7 @@ export class DeadMansSwitch {
  * regions (so allowedRegions holds), and in the primary region for global services (Route 53).
  */
 function executionRegion(call: AwsApiCall, environment: Environment): string {
-  const { primary, secondary } = environment.regions;
-  return call.region === secondary ? secondary : primary;
+  return environment.regions.includes(call.region) ? call.region : homeRegion(environment);
 }
 
 /**
@@ -172,7 +172,7 @@ function stopPermission(region: string, environment: Environment): IamPermission
 export function deadMansSwitchPermissions(environment: Environment): IamPermission[] {
   const settings = deadMansSwitchSettings(environment);
   if (!settings.enabled) return [];
-  const regions = [environment.regions.primary, environment.regions.secondary];
+  const regions = environment.regions;
   // As in AWS's own example policy: starting needs the runbook and the execution it creates, and
   // tagging the execution at start (drdrill:run-id) needs AddTagsToResource on it.
   const permissions = regions.flatMap((region) => [

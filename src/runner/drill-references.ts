@@ -3,6 +3,10 @@ import type { Environment } from '../drill/environment.ts';
 import { TargetNotFoundError } from '../injectors/injector.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
 import { changedResources, duplicateTargetProblems } from './duplicate-targets.ts';
+import { faultName } from '../drill/fault-name.ts';
+import { observedServices } from '../drill/observed-services.ts';
+import { regionRefProblem, type RegionRef } from '../drill/region-ref.ts';
+import { stopAlarmRegionProblem } from '../drill/stop-alarm.ts';
 
 /**
  * Every reference a drill makes into its environment — its service, the services it loads, each
@@ -20,8 +24,10 @@ export function drillReferenceProblems(drill: Drill, environment: Environment): 
   for (const [index, name] of (drill.load.services ?? []).entries()) {
     if (environment.services[name] === undefined) problems.push(`load.services[${index}]: ${unknownService(name)}`);
   }
+  problems.push(...regionRefProblems(drill, environment));
   const resolved: { index: number; resources: ReadonlySet<string> }[] = [];
   for (const [index, fault] of drill.faults.entries()) {
+    if (problems.some((problem) => problem.startsWith(`faults[${index}].`))) continue;
     try {
       // permissions() resolves the fault against the environment alone, as `drdrill iam-policy` does.
       resolved.push({ index, resources: changedResources(injectorFor(fault.injector).permissions(fault, { environment, defaultService: drill.service })) });
@@ -31,5 +37,48 @@ export function drillReferenceProblems(drill: Drill, environment: Environment): 
     }
   }
   problems.push(...duplicateTargetProblems(resolved));
+  return problems;
+}
+
+/**
+ * Every region a drill names, by role, position or AWS name, against the chain of the service it
+ * is about; every service an assertion filters on against the services the drill observes; every
+ * fault an assertion times from against the drill's fault names.
+ */
+function regionRefProblems(drill: Drill, environment: Environment): string[] {
+  const problems: string[] = [];
+  const chainOf = (service: string): readonly string[] | undefined => environment.services[service]?.regions;
+  const check = (field: string, ref: RegionRef, service: string): void => {
+    const regions = chainOf(service);
+    if (regions === undefined) return;
+    const problem = regionRefProblem(ref, regions, `service "${service}" in environment "${environment.name}"`);
+    if (problem !== undefined) problems.push(`${field}: ${problem}`);
+  };
+  for (const [index, fault] of drill.faults.entries()) {
+    const target: { readonly region?: RegionRef; readonly service?: string; readonly services?: readonly string[] } | undefined = 'target' in fault ? fault.target : undefined;
+    if (target?.region === undefined) continue;
+    for (const service of target.services ?? [target.service ?? drill.service]) check(`faults[${index}].target.region`, target.region, service);
+  }
+  const names = drill.faults.map(faultName);
+  names.forEach((name, index) => {
+    if (names.indexOf(name) !== index) problems.push(`faults[${index}].name: "${name}" is already the name of faults[${names.indexOf(name)}]`);
+  });
+  const observed = observedServices(drill);
+  for (const [index, assertion] of drill.assertions.entries()) {
+    const service = 'service' in assertion && assertion.service !== undefined ? assertion.service : drill.service;
+    if (!observed.includes(service)) {
+      problems.push(`assertions[${index}].service: "${service}" is not a service the drill loads (it loads: ${observed.join(', ')}; add it to load.services)`);
+      continue;
+    }
+    if ('to' in assertion) check(`assertions[${index}].to`, assertion.to, service);
+    if ('region' in assertion && assertion.region !== undefined) check(`assertions[${index}].region`, assertion.region, service);
+    if ('fault' in assertion && assertion.fault !== undefined && !names.includes(assertion.fault)) {
+      problems.push(`assertions[${index}].fault: "${assertion.fault}" is not the name of a fault of this drill (its faults: ${names.join(', ')})`);
+    }
+  }
+  for (const [index, alarm] of (drill.guardrails.stopOnAlarms ?? []).entries()) {
+    const problem = stopAlarmRegionProblem(alarm, environment);
+    if (problem !== undefined) problems.push(`guardrails.stopOnAlarms[${index}].region: ${problem}`);
+  }
   return problems;
 }

@@ -18,6 +18,8 @@ interface ActiveFault {
   armed: readonly ArmedRevert[];
   /** When its intent was journaled: the fault's budget counts from here. */
   readonly startedAt: number;
+  /** The fault's name in the drill, for its events. */
+  readonly name?: string;
 }
 
 /** A rollback that failed after every retry, with the commands that undo it by hand. */
@@ -63,14 +65,15 @@ export class FaultController {
     this.#options = options;
   }
 
-  async inject(spec: FaultSpec): Promise<void> {
+  /** @param name the fault's name in the drill (see `faultName`), carried on its events */
+  async inject(spec: FaultSpec, name?: string): Promise<void> {
     const injector = injectorFor(spec.injector);
     const { deps, journal, onEvent } = this.#options;
     let active: ActiveFault | undefined;
     const result = await injector.inject(spec, deps, async (handle) => {
       const target = injector.describe(handle);
       const seq = await journal.intent(injector.kind, target, handle);
-      active = { seq, injector: injector.kind, handle, target, armed: [], startedAt: Date.now() };
+      active = { seq, injector: injector.kind, handle, target, armed: [], startedAt: Date.now(), ...(name === undefined ? {} : { name }) };
       this.#active.push(active);
       // Armed after the intent (so recover knows the fault even if arming dies half-way) and
       // before the mutating call (so no moment exists with the fault in and nothing to revert it).
@@ -89,6 +92,7 @@ export class FaultController {
     onEvent({
       kind: 'inject',
       at: Date.now(),
+      ...(name === undefined ? {} : { fault: name }),
       injector: injector.kind,
       target: injector.describe(result.handle),
       requestIds: result.requestIds,
@@ -103,6 +107,7 @@ export class FaultController {
       this.#options.onEvent({
         kind: 'verified',
         at: Date.now(),
+        ...(fault.name === undefined ? {} : { fault: fault.name }),
         injector: fault.injector,
         target: fault.target,
         requestIds: [],
@@ -148,6 +153,7 @@ export class FaultController {
           await journal.rolledBack(fault.seq, result.requestIds);
           onEvent({
             kind: 'rollback',
+            ...(fault.name === undefined ? {} : { fault: fault.name }),
             at: Date.now(),
             injector: fault.injector,
             target: fault.target,
@@ -168,7 +174,7 @@ export class FaultController {
       clearTimeout(outOfTime);
     }
     await journal.rollbackFailed(fault.seq, lastError);
-    onEvent({ kind: 'rollback-failed', at: Date.now(), injector: fault.injector, target: fault.target, requestIds: [], detail: lastError });
+    onEvent({ kind: 'rollback-failed', at: Date.now(), ...(fault.name === undefined ? {} : { fault: fault.name }), injector: fault.injector, target: fault.target, requestIds: [], detail: lastError });
     return {
       injector: fault.injector,
       target: fault.target,

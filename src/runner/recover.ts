@@ -1,3 +1,4 @@
+import { homeRegion } from '../drill/environment.ts';
 import { awsCliFor } from '../aws/aws-cli.ts';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsClients } from '../aws/aws-clients.ts';
@@ -152,7 +153,7 @@ async function accountRefusal(journal: JournalState, clients: AwsClients): Promi
   const { environment } = journal.run;
   let account: string | undefined;
   try {
-    const answer = await clients.sts(environment.regions.primary).send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const answer = await clients.sts(homeRegion(environment)).send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     account = answer.Account;
   } catch (error) {
     return `cannot confirm which account these credentials are for (STS GetCallerIdentity: ${describeError(error)})`;

@@ -1,17 +1,15 @@
 import { hostname, userInfo } from 'node:os';
-import { GetHealthCheckCommand } from '@aws-sdk/client-route-53';
 import { evaluateAssertions } from '../assertions/assertion-spec.ts';
 import { measureHeadlineFigures } from '../assertions/headline-figures.ts';
 import { checkSteadyState, DEFAULT_STEADY_STATE, type SteadyStateOptions } from '../assertions/steady-state.ts';
 import type { Verdict } from '../assertions/verdict.ts';
-import { authoritativeResolvers } from '../observers/authoritative-resolvers.ts';
 import { startHealthCheckPoller } from '../observers/health-check-poller.ts';
 import type { AssertionContext } from '../assertions/assertion-context.ts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import type { Drill } from '../drill/drill-schema.ts';
 import type { Environment } from '../drill/environment.ts';
-import { cohortName } from '../drill/load-clients.ts';
-import { defaultDnsCacheMs, type ClientCohort } from '../load/client-cohort.ts';
+import { homeRegion } from '../drill/environment.ts';
+import { observedServices } from '../drill/observed-services.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { collectGitRevision } from '../evidence/git-revision.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
@@ -19,7 +17,8 @@ import { TargetNotFoundError, type InjectorDeps, type PlannedChange } from '../i
 import type { LoadEngine, LoadPlan, LoadSummary } from '../load/load-engine.ts';
 import { isErrorSample } from '../load/sample.ts';
 import { SampleStore } from '../load/sample-store.ts';
-import { startDnsProber } from '../observers/dns-prober.ts';
+import { startServiceProbers } from './service-probers.ts';
+import { faultName } from '../drill/fault-name.ts';
 import { buildSeries } from '../reporters/series.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { DeadMansSwitch } from './dead-mans-switch.ts';
@@ -49,6 +48,7 @@ import {
 } from './run-record.ts';
 import type { FaultEvent, PhaseName, Timeline } from './timeline.ts';
 import { TOOL_VERSION } from './tool-version.ts';
+import { clientCohortsOf, DEFAULT_AWS_HEALTH_POLL_MS, observedContext, pinnedRegionsByAddress, unreadContext } from './observed-context.ts';
 
 export interface RunDrillOptions {
   readonly drill: Drill;
@@ -124,8 +124,8 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   const runId = options.runId ?? newRunId(drill.name);
   // Every reference checked, and two faults on one target refused, before any call at all.
   const problems = drillReferenceProblems(drill, environment);
-  const service = environment.services[drill.service];
-  if (problems.length > 0 || service === undefined) throw new InvalidInputError(options.file, problems);
+  if (problems.length > 0 || environment.services[drill.service] === undefined) throw new InvalidInputError(options.file, problems);
+  const observed = observedServices(drill);
 
   const calls: ControlPlaneCallRecord[] = [];
   const clients = AwsClients.forEnvironment(environment, (call) => calls.push(call));
@@ -145,7 +145,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     dns: [],
     health: [],
     samples: new SampleStore(),
-    regionsByAddress: regionsByAddress(environment, drill.service),
+    regionsByAddress: pinnedRegionsByAddress(environment, observedServices(drill)),
   };
   const onFault = (event: FaultEvent): void => {
     timeline.faults.push(event);
@@ -166,11 +166,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   let guard: { stop(): void } | undefined;
   let alarmGuard: { stop(): Promise<void> } | undefined;
   // Filled in preflight; the fallback serves a run refused before it got that far.
-  let context: AssertionContext = {
-    primaryRegion: environment.regions.primary,
-    secondaryRegion: environment.regions.secondary,
-    probeIntervalMs: drill.probes.dnsInterval,
-  };
+  let context: AssertionContext = unreadContext(drill, environment);
   let faultDeadline: NodeJS.Timeout | undefined;
   const maxFaultMs = drill.guardrails.maxFaultDuration ?? drill.phases.verifyTimeout + drill.phases.recovery + 60_000;
 
@@ -182,7 +178,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       operator = identity;
       log(`identity        ${identity.arn} (account ${identity.account})`);
     } else {
-      operator = await collectOperatorIdentity(clients.sts(environment.regions.primary));
+      operator = await collectOperatorIdentity(clients.sts(homeRegion(environment)));
     }
     // Every id the environment names for this drill is read before anything changes: one that
     // does not exist is the environment's bad input, named by its field.
@@ -198,7 +194,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     }
     for (const change of planned) log(`plan            ${change.target}: ${change.field} ${change.from} → ${change.to}`);
     before = snapshotOf(planned);
-    context = await assertionContext(drill, environment, clients, log);
+    context = await observedContext(drill, environment, clients, log);
     const stopOnAlarms = drill.guardrails.stopOnAlarms;
     if (stopOnAlarms !== undefined) {
       try {
@@ -254,9 +250,9 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
         log(`load engine stopped: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       });
-    prober = startDnsProber({
+    prober = startServiceProbers({
+      services: observed.map((name) => ({ service: name, name: environment.services[name]?.recordName ?? name })),
       resolvers: [...new Set(Object.values(context.resolverSets ?? {}).flat())],
-      name: service.recordName,
       intervalMs: drill.probes.dnsInterval,
       onObservation: (observation) => timeline.dns.push(observation),
       signal: stopObservers.signal,
@@ -264,7 +260,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     const unreadable = new Set<string>();
     poller = startHealthCheckPoller({
       route53: clients.route53(),
-      healthCheckIds: [service.healthChecks.primary, service.healthChecks.secondary],
+      healthCheckIds: [...new Set(observed.flatMap((name) => Object.values(environment.services[name]?.healthChecks ?? {})))],
       intervalMs: context.healthPollIntervalMs ?? DEFAULT_AWS_HEALTH_POLL_MS,
       timeScale: environment.timeScale ?? 1,
       onObservation: (observation) => timeline.health.push(observation),
@@ -323,9 +319,12 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
         () => guardrailStop.abort(new Error(`the fault reached its maximum duration of ${maxFaultMs} ms`)),
         maxFaultMs,
       );
-      for (const fault of drill.faults) {
+      const faultPhaseAt = Date.now();
+      for (const [index, fault] of drill.faults.entries()) {
+        // A staggered fault (a cascade's next hop) waits for its moment, load and probes running.
+        if (fault.after !== undefined && !(await abortableSleep(Math.max(0, faultPhaseAt + fault.after - Date.now()), signal))) break;
         if (signal.aborted) break;
-        await controller.inject(fault);
+        await controller.inject(fault, faultName(fault, index));
       }
       if (!signal.aborted) {
         const verifySignal = AbortSignal.any([signal, AbortSignal.timeout(drill.phases.verifyTimeout)]);
@@ -427,6 +426,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       kind: environment.kind,
       accountId: environment.accountId,
       regions: environment.regions,
+      services: Object.fromEntries(observed.map((name) => [name, { routing: environment.services[name]?.routing ?? 'failover', regions: environment.services[name]?.regions ?? [] }])),
     },
     engine: options.engine.name,
     load: {
@@ -509,76 +509,6 @@ export function buildLoadPlan(drill: Drill, environment: Environment, runDir: st
   };
 }
 
-/** Route 53 allows about 5 API requests a second per account: poll gently on AWS. */
-const DEFAULT_AWS_HEALTH_POLL_MS = 2000;
-
-/**
- * What assertions need besides the timeline, read once before the drill: the health checks'
- * rules (for the expected failover window), how often things are sampled (the resolution of
- * every time figure), and which resolvers are which (listed, and the zone's own name servers).
- */
-async function assertionContext(
-  drill: Drill,
-  environment: Environment,
-  clients: AwsClients,
-  log: (line: string) => void,
-): Promise<AssertionContext> {
-  const service = environment.services[drill.service];
-  if (service === undefined) throw new Error(`service ${drill.service} vanished from the environment`);
-  let healthCheck: AssertionContext['healthCheck'];
-  try {
-    const output = await clients.route53().send(new GetHealthCheckCommand({ HealthCheckId: service.healthChecks.primary }));
-    const config = output.HealthCheck?.HealthCheckConfig;
-    if (config?.RequestInterval !== undefined && config.FailureThreshold !== undefined) {
-      healthCheck = { requestIntervalMs: config.RequestInterval * 1000 * (environment.timeScale ?? 1), failureThreshold: config.FailureThreshold };
-    }
-  } catch (error) {
-    log(`context         cannot read health check ${service.healthChecks.primary}: ${describeReason(error)}`);
-  }
-  let authoritative: string[] = [];
-  try {
-    authoritative = await authoritativeResolvers({ route53: clients.route53(), hostedZoneId: service.hostedZoneId });
-  } catch (error) {
-    log(`context         not probing the zone's name servers: ${describeReason(error)}`);
-  }
-  const healthPollIntervalMs =
-    drill.probes.healthInterval ??
-    (environment.kind === 'sandbox' && healthCheck !== undefined
-      ? Math.max(50, healthCheck.requestIntervalMs / 4)
-      : DEFAULT_AWS_HEALTH_POLL_MS);
-  const cohorts = clientCohortsOf(drill, environment);
-  return {
-    primaryRegion: environment.regions.primary,
-    secondaryRegion: environment.regions.secondary,
-    probeIntervalMs: drill.probes.dnsInterval,
-    ...(cohorts === undefined ? {} : { cohorts }),
-    healthPollIntervalMs,
-    healthCheckIds: { primary: service.healthChecks.primary, secondary: service.healthChecks.secondary },
-    ...(healthCheck === undefined ? {} : { healthCheck }),
-    resolverSets: { listed: environment.dnsResolvers, authoritative },
-  };
-}
-
-/**
- * The drill's `load.clients` as the engine and the assertions use them: named, with each cache
- * length explicit (the drill's, else the cited default scaled by the environment's time scale).
- */
-function clientCohortsOf(drill: Drill, environment: Environment): ClientCohort[] | undefined {
-  return drill.load.clients?.map((cohort) => {
-    const dnsCacheMs = cohort.cohort === 'jvm-forever' ? Number.POSITIVE_INFINITY : (cohort.dnsCache ?? defaultDnsCacheMs(cohort.cohort, environment.timeScale ?? 1));
-    return { name: cohortName(cohort), model: cohort.cohort, share: cohort.share, ...(dnsCacheMs === undefined ? {} : { dnsCacheMs }) };
-  });
-}
-
-function regionsByAddress(environment: Environment, serviceName: string): Record<string, string> {
-  const addresses = environment.services[serviceName]?.addresses;
-  const result: Record<string, string> = {};
-  if (addresses === undefined) return result;
-  for (const address of addresses.primary) result[address] = environment.regions.primary;
-  for (const address of addresses.secondary) result[address] = environment.regions.secondary;
-  return result;
-}
-
 /** The value each planned change would change from, as read live: the state before (or after) the drill. */
 function snapshotOf(changes: readonly PlannedChange[]): StateSnapshot {
   return { at: Date.now(), items: changes.map((change) => ({ target: change.target, field: change.field, value: change.from })) };
@@ -602,7 +532,7 @@ async function lockTheTargets(
 ): Promise<TargetLocks> {
   // One region for every run's locks, or runs would not see each other's.
   const { environment, clients } = options.deps;
-  const region = environment.regions.primary;
+  const region = homeRegion(environment);
   const targets = planned.map((change) => change.target);
   await journal.locked(region, [...lockTargets(targets).keys()]);
   try {

@@ -98,7 +98,10 @@ export interface RunRecord {
     readonly name: string;
     readonly kind: 'sandbox' | 'aws';
     readonly accountId: string;
-    readonly regions: { readonly primary: string; readonly secondary: string };
+    /** Every region of the environment, in order (the first is the primary). */
+    readonly regions: readonly string[];
+    /** Each observed service's routing shape and region chain. */
+    readonly services?: Readonly<Record<string, { readonly routing: string; readonly regions: readonly string[] }>>;
   };
   readonly engine: string;
   /** How the load went: why this engine, and what it reported (sent, dropped, lag, k6 outcome). */

@@ -16,6 +16,8 @@ export interface FaultEvent {
   readonly kind: 'inject' | 'verified' | 'rollback' | 'rollback-failed';
   /** Epoch milliseconds when the call returned (or the condition was seen). */
   readonly at: number;
+  /** The fault's name in the drill (`faults[].name`, or `<injector>-<position>`). */
+  readonly fault?: string;
   readonly injector: string;
   /** Human-readable target, e.g. `lambda:us-east-1:api-handler`. */
   readonly target: string;
@@ -31,6 +33,8 @@ export interface DnsObservation {
   /** `host:port` of the resolver asked. */
   readonly resolver: string;
   readonly name: string;
+  /** The service whose record was asked for, when the drill observes several. */
+  readonly service?: string;
   /** A-record addresses, sorted; empty on NXDOMAIN / NODATA / error. */
   readonly addresses: readonly string[];
   /** TTL of the answer in seconds (minimum over the answer set), when there was one. */
@@ -50,8 +54,6 @@ export interface DnsObservation {
   readonly unidentified?: readonly string[];
   /** The vantage point the query was sent from (a simulated client region or an ECS location). */
   readonly vantage?: string;
-  /** The drill service whose record was queried, when the drill probes several. */
-  readonly service?: string;
 }
 
 /**

@@ -19,35 +19,37 @@ export function sandboxEnvironment(description: SandboxDescription): Environment
   for (const service of topology.services) {
     const found = resources.services.find((s) => s.name === service.name);
     if (found === undefined) throw new Error(`sandbox resources do not list service ${service.name}`);
-    const primary = deployment(found.deployments, service.name, service.primaryRegion);
-    const secondary = deployment(found.deployments, service.name, service.secondaryRegion);
-    const both = <T>(pick: (d: DeploymentResources) => T | undefined): { primary: T; secondary: T } | undefined => {
-      const p = pick(primary);
-      const s = pick(secondary);
-      return p === undefined || s === undefined ? undefined : { primary: p, secondary: s };
+    const regions = serviceRegions(service);
+    const deployments = regions.map((region) => deployment(found.deployments, service.name, region));
+    const perRegion = <T>(pick: (d: DeploymentResources) => T | undefined): Record<string, T> | undefined => {
+      const values: Record<string, T> = {};
+      for (const d of deployments) {
+        const value = pick(d);
+        if (value !== undefined) values[d.region] = value;
+      }
+      return Object.keys(values).length === 0 ? undefined : values;
     };
-    const securityGroups = both((d) => d.securityGroupId);
-    const routingControls = both((d) => d.routingControlArn);
+    const optional = (field: string, values: Record<string, unknown> | undefined): Record<string, unknown> => (values === undefined ? {} : { [field]: values });
     const edgeUrl = edgeUrlFor(description, service.recordName);
     services[service.name] = {
       url: `http://${service.recordName}:${description.httpPort}/`,
       regionHeader: 'x-drdrill-region',
       hostedZoneId: topology.hostedZone.id,
       recordName: service.recordName,
-      functions: { primary: primary.functionName, secondary: secondary.functionName },
-      healthChecks: { primary: primary.healthCheckId, secondary: secondary.healthCheckId },
-      addresses: {
-        primary: [regionAddress(description, service.primaryRegion)],
-        secondary: [regionAddress(description, service.secondaryRegion)],
-      },
-      customDomains: { primary: primary.customDomain, secondary: secondary.customDomain },
-      failureFlags: { primary: primary.failureFlagParameter, secondary: secondary.failureFlagParameter },
-      fisTemplates: { primary: primary.fisTemplateId, secondary: secondary.fisTemplateId },
-      ...(securityGroups === undefined ? {} : { securityGroups }),
-      ...(routingControls === undefined ? {} : { routingControls }),
+      routing: 'failover',
+      regions,
+      functions: perRegion((d) => d.functionName) ?? {},
+      healthChecks: perRegion((d) => d.healthCheckId) ?? {},
+      addresses: perRegion((d) => [regionAddress(description, d.region)]) ?? {},
+      regionalEndpoints: perRegion((d) => [d.regionalDomainName]) ?? {},
+      ...optional('customDomains', perRegion((d) => d.customDomain)),
+      ...optional('failureFlags', perRegion((d) => d.failureFlagParameter)),
+      ...optional('fisTemplates', perRegion((d) => d.fisTemplateId)),
+      ...optional('securityGroups', perRegion((d) => d.securityGroupId)),
+      ...optional('routingControls', perRegion((d) => d.routingControlArn)),
       ...(edgeUrl === undefined ? {} : { edgeUrl }),
     };
-    for (const d of [primary, secondary]) {
+    for (const d of deployments) {
       experimentTemplates[`${service.name}-${d.role}-500`] = { region: d.region, id: d.fisTemplateId };
       experimentTemplates[`${service.name}-${d.role}-errors`] = { region: d.region, id: d.fisErrorTemplateId };
     }
@@ -58,7 +60,7 @@ export function sandboxEnvironment(description: SandboxDescription): Environment
     accountId: topology.accountId,
     timeScale: topology.timeScale,
     endpoint: description.controlPlaneUrl,
-    regions: { primary: first.primaryRegion, secondary: first.secondaryRegion },
+    regions: environmentRegions(topology),
     dnsResolvers: [dnsServer],
     loadResolver: dnsServer,
     arc: { region: resources.arcRegion, clusterEndpoints: [description.arcClusterEndpoint] },
@@ -90,4 +92,15 @@ function regionAddress(description: SandboxDescription, region: string): string 
   const found = description.regions.find((candidate) => candidate.name === region);
   if (found === undefined) throw new Error(`sandbox has no region ${region}`);
   return found.address;
+}
+
+/** A service's regions in chain order, as the topology gives them. */
+function serviceRegions(service: SandboxDescription['topology']['services'][number]): string[] {
+  return [service.primaryRegion, service.secondaryRegion];
+}
+
+/** Every region some service runs in, in the order of the topology's region list. */
+function environmentRegions(topology: SandboxDescription['topology']): string[] {
+  const used = new Set(topology.services.flatMap(serviceRegions));
+  return topology.regions.map((region) => region.name).filter((name) => used.has(name));
 }

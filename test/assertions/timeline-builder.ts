@@ -9,6 +9,8 @@ export const PRIMARY = 'us-east-1';
 export const SECONDARY = 'us-west-2';
 export const PRIMARY_ADDRESS = '127.0.0.10';
 export const SECONDARY_ADDRESS = '127.0.0.20';
+export const TERTIARY = 'eu-west-2';
+export const TERTIARY_ADDRESS = '127.0.0.30';
 export const RESOLVER_A = '127.0.0.1:5353';
 export const RESOLVER_B = '127.0.0.1:5354';
 export const RESOLVER_C = '127.0.0.1:5355';
@@ -24,7 +26,7 @@ export const CONTEXT: AssertionContext = {
 };
 
 /** What a synthetic resolver says: a region, several addresses, or an rcode with no addresses. */
-export type Answer = 'primary' | 'secondary' | 'both' | 'unknown' | 'TIMEOUT' | 'NXDOMAIN' | 'SERVFAIL';
+export type Answer = 'primary' | 'secondary' | 'tertiary' | 'both' | 'unknown' | 'TIMEOUT' | 'NXDOMAIN' | 'SERVFAIL';
 
 /** A synthetic request; times are offsets from T0. */
 export interface SampleSpec {
@@ -33,6 +35,8 @@ export interface SampleSpec {
   readonly status?: number;
   readonly region?: string;
   readonly error?: string;
+  /** The service (load target) the request went to. */
+  readonly target?: string;
 }
 
 /** Builds Timelines with times given as offsets (ms) from T0. */
@@ -53,8 +57,8 @@ export class TimelineBuilder {
     return this;
   }
 
-  fault(kind: FaultEvent['kind'], at: number): this {
-    this.#faults.push({ kind, at: T0 + at, injector: 'lambda-throttle', target: 'lambda:us-east-1:api', requestIds: ['req-1'] });
+  fault(kind: FaultEvent['kind'], at: number, name?: string): this {
+    this.#faults.push({ kind, at: T0 + at, ...(name === undefined ? {} : { fault: name }), injector: 'lambda-throttle', target: 'lambda:us-east-1:api', requestIds: ['req-1'] });
     return this;
   }
 
@@ -66,13 +70,14 @@ export class TimelineBuilder {
     return this.fault('rollback', at);
   }
 
-  dns(resolver: string, at: number, answer: Answer): this {
+  dns(resolver: string, at: number, answer: Answer, service?: { readonly service: string; readonly name: string }): this {
     const addresses = ADDRESSES[answer];
     const rcode = addresses.length > 0 ? 'NOERROR' : answer;
     this.#dns.push({
       at: T0 + at,
       resolver,
-      name: 'api.drdrill.test',
+      name: service?.name ?? 'api.drdrill.test',
+      ...(service === undefined ? {} : { service: service.service }),
       addresses,
       ...(addresses.length > 0 ? { ttl: 1 } : {}),
       rcode,
@@ -82,8 +87,8 @@ export class TimelineBuilder {
   }
 
   /** One probe every PROBE_MS in [from, to), answering `answerAt(offset)`. */
-  probes(resolver: string, from: number, to: number, answerAt: (at: number) => Answer): this {
-    for (let at = from; at < to; at += PROBE_MS) this.dns(resolver, at, answerAt(at));
+  probes(resolver: string, from: number, to: number, answerAt: (at: number) => Answer, service?: { readonly service: string; readonly name: string }): this {
+    for (let at = from; at < to; at += PROBE_MS) this.dns(resolver, at, answerAt(at), service);
     return this;
   }
 
@@ -109,6 +114,7 @@ export class TimelineBuilder {
       latencyMs: spec.latency ?? 20,
       status,
       ...(spec.error === undefined ? {} : { error: spec.error }),
+      ...(spec.target === undefined ? {} : { target: spec.target }),
       ...(spec.region === undefined ? (status === 0 ? {} : { region: PRIMARY }) : { region: spec.region }),
     };
     this.#samples.push(sample);
@@ -125,7 +131,7 @@ export class TimelineBuilder {
    * Ends the run at `endedAt` (offset). Samples go into the store in completion order
    * (start + latency), as a load engine would push them.
    */
-  build(endedAt: number): Timeline {
+  build(endedAt: number, regionsByAddress: Readonly<Record<string, string>> = { [PRIMARY_ADDRESS]: PRIMARY, [SECONDARY_ADDRESS]: SECONDARY }): Timeline {
     const store = new SampleStore(16);
     const ordered = [...this.#samples].sort((a, b) => a.start + a.latencyMs - (b.start + b.latencyMs));
     for (const sample of ordered) store.push(sample);
@@ -137,7 +143,7 @@ export class TimelineBuilder {
       dns: [...this.#dns],
       health: [...this.#health],
       samples: store,
-      regionsByAddress: { [PRIMARY_ADDRESS]: PRIMARY, [SECONDARY_ADDRESS]: SECONDARY },
+      regionsByAddress,
     };
   }
 }
@@ -146,6 +152,7 @@ const ADDRESSES: Readonly<Record<Answer, readonly string[]>> = {
   primary: [PRIMARY_ADDRESS],
   secondary: [SECONDARY_ADDRESS],
   both: [PRIMARY_ADDRESS, SECONDARY_ADDRESS],
+  tertiary: [TERTIARY_ADDRESS],
   unknown: ['127.0.0.99'],
   TIMEOUT: [],
   NXDOMAIN: [],

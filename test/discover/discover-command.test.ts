@@ -84,7 +84,7 @@ describe('drdrill discover on the sandbox', function () {
     expect(foundApi?.hostedZoneId).to.equal(ownApi?.hostedZoneId);
     expect(foundApi?.recordName).to.equal(ownApi?.recordName);
     expect(foundApi?.healthChecks).to.deep.equal(ownApi?.healthChecks);
-    expect([foundApi?.functions.primary, foundApi?.functions.secondary]).to.deep.equal(arns);
+    expect([foundApi?.functions['us-east-1'], foundApi?.functions['us-west-2']]).to.deep.equal(arns);
     expect(foundApi?.addresses).to.deep.equal(ownApi?.addresses);
     expect(foundApi?.customDomains).to.deep.equal(ownApi?.customDomains);
     expect(foundApi?.failureFlags).to.deep.equal(ownApi?.failureFlags);
@@ -108,8 +108,8 @@ describe('drdrill discover on the sandbox', function () {
     expect(found.services.service1?.healthChecks).to.deep.equal(ownService?.healthChecks);
     expect(found.services.service1?.routingControls).to.deep.equal(ownService?.routingControls);
     expect(found.services.service1?.functions).to.deep.equal({
-      primary: `arn:aws:lambda:${own.regions.primary}:${own.accountId}:function:${ownService?.functions.primary}`,
-      secondary: `arn:aws:lambda:${own.regions.secondary}:${own.accountId}:function:${ownService?.functions.secondary}`,
+      [own.regions[0] ?? '']: `arn:aws:lambda:${own.regions[0]}:${own.accountId}:function:${ownService?.functions[own.regions[0] ?? '']}`,
+      [own.regions[1] ?? '']: `arn:aws:lambda:${own.regions[1]}:${own.accountId}:function:${ownService?.functions[own.regions[1] ?? '']}`,
     });
   });
 

@@ -48,12 +48,20 @@ describe('drill validation', () => {
     expect(problemsOf(drill)).to.deep.equal(['load.rate: expected a rate above 0 requests per second']);
   });
 
-  it('refuses a region that is neither primary nor secondary', () => {
+  it('refuses a region that is neither a role, a position nor an AWS region name', () => {
     const drill = validDrill();
-    drill['faults'] = [{ injector: 'lambda-throttle', target: { region: 'us-east-1' } }];
+    drill['faults'] = [{ injector: 'lambda-throttle', target: { region: 'east' } }];
     const [problem] = problemsOf(drill);
     expect(problem).to.match(/^faults\[0\]\.target\.region: /);
     expect(problem).to.include('primary');
+  });
+
+  it('accepts a region by role, by position and by AWS name (checked against the environment later)', () => {
+    for (const region of ['tertiary', 3, 'eu-west-2']) {
+      const drill = validDrill();
+      drill['faults'] = [{ injector: 'lambda-throttle', target: { region } }];
+      expect(problemsOf(drill)).to.deep.equal([]);
+    }
   });
 
   it('reports misspelt fields instead of ignoring them', () => {

@@ -19,7 +19,7 @@ function problemsOf(guardrails: unknown): readonly string[] {
   expect.fail('expected the drill to be rejected');
 }
 
-const REGION_EXPECTED = 'expected "primary", "secondary" or an AWS region such as "us-east-1"';
+const REGION_EXPECTED = 'expected a role ("primary", "secondary", "tertiary", …) or an AWS region such as "us-east-1"';
 
 describe('drill guardrails: stopOnAlarms and alarmPollInterval', () => {
   it('polls alarms every second by default, with or without a guardrails block, and lists none', () => {
@@ -41,7 +41,7 @@ describe('drill guardrails: stopOnAlarms and alarmPollInterval', () => {
   });
 
   it('resolves a logical region through the environment and leaves a literal one alone', () => {
-    const environment = { regions: { primary: 'eu-west-1', secondary: 'eu-central-1' } };
+    const environment = { regions: ['eu-west-1', 'eu-central-1'] };
     expect(resolveStopAlarm({ name: 'a', region: 'secondary' }, environment)).to.deep.equal({ name: 'a', region: 'eu-central-1', logicalRegion: 'secondary' });
     expect(resolveStopAlarm({ name: 'a', region: 'us-east-1' }, environment)).to.deep.equal({ name: 'a', region: 'us-east-1' });
   });

@@ -20,6 +20,7 @@ describe('shipped drills and environments', () => {
   it('the AWS environment template validates', async () => {
     const environment = await loadEnvironment('drills/environments/aws.example.ts');
     expect(environment.kind).to.equal('aws');
-    expect(environment.services['api']?.functions.primary).to.match(/^arn:aws:lambda:us-east-1:/);
+    expect(environment.regions).to.deep.equal(['us-east-1', 'us-west-2']);
+    expect(environment.services['api']?.functions['us-east-1']).to.match(/^arn:aws:lambda:us-east-1:/);
   });
 });

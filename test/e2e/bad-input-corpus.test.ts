@@ -91,7 +91,6 @@ const DRILL_CASES: readonly Case[] = [
   { title: 'faults not a list', path: ['faults'], value: 'lambda-throttle', says: /faults: .*expected array/ },
   { title: 'unknown injector', path: ['faults', 0, 'injector'], value: 'lambda-explode', says: /faults\[0\]\.injector: .*"lambda-throttle"/ },
   { title: 'missing target', path: ['faults', 0, 'target'], value: undefined, says: /faults\[0\]\.target: required/ },
-  { title: 'region by AWS name', path: ['faults', 0, 'target', 'region'], value: 'us-east-1', says: /faults\[0\]\.target\.region: .*"primary"/ },
   { title: 'unknown target field', path: ['faults', 0, 'target', 'function'], value: 'x', says: /faults\[0\]\.target: unknown field "function"/ },
   { title: 'no assertions', path: ['assertions'], value: [], says: /assertions: expected at least one assertion/ },
   { title: 'unknown assertion', path: ['assertions', 0, 'assertion'], value: 'vibes', says: /assertions\[0\]\.assertion: .*"dns-convergence"/ },
@@ -115,6 +114,12 @@ const DRILL_CASES: readonly Case[] = [
   { title: 'zero error-rate window', path: ['guardrails'], value: { stopOnErrorRate: { maxErrorRate: 50, window: '0s' } }, says: /guardrails\.stopOnErrorRate\.window: expected a duration of at least 100 ms/ },
   { title: 'a ramp stage of a year', path: ['load', 'ramp'], value: [{ target: 5, duration: '8760h' }], says: /load\.ramp\[0\]\.duration: expected a duration of at most 24 h/ },
   // Cross-references and targets: refused before the journal is opened or any call is made.
+  { title: 'a target region the service lacks, by role', path: ['faults', 0, 'target', 'region'], value: 'quaternary', says: /faults\[0\]\.target\.region: "quaternary" is not a region of service "api" in environment "sandbox" \(it has 2: primary us-east-1, secondary us-west-2\)/ },
+  { title: 'a target region the service lacks, by name', path: ['faults', 0, 'target', 'region'], value: 'eu-west-9', says: /faults\[0\]\.target\.region: "eu-west-9" is not a region of service "api"/ },
+  { title: 'a target region by position past the chain', path: ['faults', 0, 'target', 'region'], value: 3, says: /faults\[0\]\.target\.region: 3 is not a region of service "api"/ },
+  { title: 'an assertion on a service the drill does not load', path: ['assertions', 0, 'service'], value: 'service2', says: /assertions\[0\]\.service: "service2" is not a service the drill loads \(it loads: api; add it to load\.services\)/ },
+  { title: 'an assertion region the service lacks', path: ['assertions', 0, 'to'], value: 'tertiary', says: /assertions\[0\]\.to: "tertiary" is not a region of service "api"/ },
+  { title: 'an assertion timed from a fault the drill lacks', path: ['assertions', 0, 'fault'], value: 'nope', says: /assertions\[0\]\.fault: "nope" is not the name of a fault of this drill \(its faults: lambda-throttle-1\)/ },
   { title: 'a loaded service the environment lacks', path: ['load', 'services'], value: ['api', 'payments'], says: /load\.services\[1\]: "payments" is not defined in environment "sandbox"/ },
   { title: 'a fault on a service the environment lacks', path: ['faults', 0, 'target', 'service'], value: 'payments', says: /faults\[0\]: service "payments" is not defined in environment "sandbox"/ },
   { title: 'an experiment template the environment lacks', path: ['faults', 0], value: { injector: 'fis-experiment', templates: ['nope'] }, says: /faults\[0\]: experiment template "nope" is not defined/ },
@@ -145,7 +150,16 @@ const ENVIRONMENT_CASES: readonly Case[] = [
   { title: 'no resolvers', path: ['dnsResolvers'], value: [], says: /dnsResolvers: expected at least one resolver/ },
   { title: 'resolver without port', path: ['dnsResolvers', 0], value: '1.1.1.1', says: /dnsResolvers\[0\]: expected "host:port"/ },
   { title: 'relative service url', path: ['services', 'api', 'url'], value: 'api.example.com', says: /services\.api\.url: expected an absolute URL/ },
-  { title: 'missing secondary function', path: ['services', 'api', 'functions', 'secondary'], value: undefined, says: /services\.api\.functions\.secondary: required/ },
+  { title: 'missing secondary function', path: ['services', 'api', 'functions', 'secondary'], value: undefined, says: /services\.api\.functions\.us-west-2: missing: every region of the service needs its function \(us-west-2 is secondary\)/ },
+  { title: 'a region twice in one chain', path: ['services', 'api', 'regions'], value: ['us-east-1', 'us-west-2', 'us-east-1'], says: /services\.api\.regions\[2\]: "us-east-1" is listed twice in one chain/ },
+  { title: 'a service region the environment lacks', path: ['services', 'api', 'regions'], value: ['us-east-1', 'eu-west-1'], says: /services\.api\.regions\[1\]: "eu-west-1" is not one of the environment's regions \(us-east-1, us-west-2\)/ },
+  {
+    title: 'a latency service with one region',
+    path: ['services', 'api'],
+    value: { url: 'https://api.example.com/health', hostedZoneId: 'Z1', recordName: 'api.example.com', routing: 'latency', regions: ['us-east-1'], functions: { primary: 'f' }, healthChecks: { primary: 'h1' } },
+    says: /services\.api\.regions: a latency service needs at least two regions, it has 1 \(us-east-1\)/,
+  },
+  { title: 'a per-region key naming no region of the service', path: ['services', 'api', 'functions', 'tertiary'], value: 'f', says: /services\.api\.functions\.tertiary: "tertiary" names no region of this service \(it has primary us-east-1, secondary us-west-2\)/ },
   { title: 'bad security group id', path: ['services', 'api', 'securityGroups'], value: { primary: 'alb', secondary: 'sg-1' }, says: /services\.api\.securityGroups\.primary: expected a security group id/ },
   { title: 'no services', path: ['services'], value: {}, says: /services: expected at least one service/ },
   { title: 'switch role that is not a role ARN', path: ['deadMansSwitch'], value: { assumeRoleArn: 'drdrill-revert' }, says: /deadMansSwitch\.assumeRoleArn: expected an IAM role ARN/ },
@@ -171,38 +185,38 @@ interface LiveIdCase {
 }
 
 const LIVE_ID_CASES: readonly LiveIdCase[] = [
-  { title: 'a primary health check that does not exist', path: ['services', 'api', 'healthChecks', 'primary'], value: 'hc-nope', says: /services\.api\.healthChecks\.primary: Route 53 health check "hc-nope" does not exist/ },
-  { title: 'a secondary health check that does not exist', path: ['services', 'api', 'healthChecks', 'secondary'], value: 'hc-nope', says: /services\.api\.healthChecks\.secondary: Route 53 health check "hc-nope" does not exist/ },
+  { title: 'a primary health check that does not exist', path: ['services', 'api', 'healthChecks', 'us-east-1'], value: 'hc-nope', says: /services\.api\.healthChecks\.us-east-1: Route 53 health check "hc-nope" does not exist/ },
+  { title: 'a secondary health check that does not exist', path: ['services', 'api', 'healthChecks', 'us-west-2'], value: 'hc-nope', says: /services\.api\.healthChecks\.us-west-2: Route 53 health check "hc-nope" does not exist/ },
   { title: 'a hosted zone that does not exist', path: ['services', 'api', 'hostedZoneId'], value: 'ZNOPE', says: /services\.api\.hostedZoneId: Route 53 hosted zone "ZNOPE" does not exist/ },
   { title: 'a record the zone does not have', path: ['services', 'api', 'recordName'], value: 'nope.drdrill.test', says: /services\.api\.recordName: hosted zone "[^"]+" has no record named "nope\.drdrill\.test"/ },
-  { title: 'a secondary function that does not exist', path: ['services', 'api', 'functions', 'secondary'], value: 'nope-fn', says: /services\.api\.functions\.secondary: Lambda function "nope-fn" does not exist in/ },
+  { title: 'a secondary function that does not exist', path: ['services', 'api', 'functions', 'us-west-2'], value: 'nope-fn', says: /services\.api\.functions\.us-west-2: Lambda function "nope-fn" does not exist in/ },
   {
     title: 'a custom domain that does not exist',
-    path: ['services', 'service2', 'customDomains', 'primary'],
+    path: ['services', 'service2', 'customDomains', 'us-east-1'],
     value: 'nope.example.com',
     fault: { injector: 'api-mapping-detach', target: { region: 'primary', service: 'service2' } },
-    says: /services\.service2\.customDomains\.primary: API Gateway custom domain "nope\.example\.com" not found/,
+    says: /services\.service2\.customDomains\.us-east-1: API Gateway custom domain "nope\.example\.com" not found/,
   },
   {
     title: 'a security group that does not exist',
-    path: ['services', 'service2', 'securityGroups', 'primary'],
+    path: ['services', 'service2', 'securityGroups', 'us-east-1'],
     value: 'sg-0nope',
     fault: { injector: 'sg-ingress-revoke', target: { region: 'primary', service: 'service2' }, rules: { protocol: 'tcp', port: 443 } },
-    says: /services\.service2\.securityGroups\.primary: security group "sg-0nope" not found/,
+    says: /services\.service2\.securityGroups\.us-east-1: security group "sg-0nope" not found/,
   },
   {
     title: 'a FIS template that does not exist',
-    path: ['services', 'api', 'fisTemplates', 'primary'],
+    path: ['services', 'api', 'fisTemplates', 'us-east-1'],
     value: 'EXTnope',
     fault: { injector: 'lambda-500', mode: 'fis', target: { region: 'primary' } },
-    says: /services\.api\.fisTemplates\.primary: FIS experiment template "EXTnope" not found/,
+    says: /services\.api\.fisTemplates\.us-east-1: FIS experiment template "EXTnope" not found/,
   },
   {
     title: 'a routing control that does not exist',
-    path: ['services', 'service1', 'routingControls', 'primary'],
+    path: ['services', 'service1', 'routingControls', 'us-east-1'],
     value: 'arn:aws:route53-recovery-control::000000000000:controlpanel/nope/routingcontrol/nope',
     fault: { injector: 'routing-control', target: { region: 'primary', service: 'service1' }, state: 'Off' },
-    says: /services\.service1\.routingControls\.primary: routing control "arn:[^"]+nope" not found/,
+    says: /services\.service1\.routingControls\.us-east-1: routing control "arn:[^"]+nope" not found/,
   },
   {
     title: 'an experiment template that does not exist',
@@ -255,11 +269,11 @@ describe('the bad-input corpus', function () {
     const environment = sandboxEnvironment(sandbox.description);
     const api = environment.services['api'];
     if (api === undefined) throw new Error('the sandbox has no api service');
-    const arn = `arn:aws:lambda:${environment.regions.primary}:${environment.accountId}:function:${api.functions.primary}:live`;
+    const arn = `arn:aws:lambda:${environment.regions[0]}:${environment.accountId}:function:${api.functions[environment.regions[0] ?? '']}:live`;
     const envFile = path.join(dir, 'by-arn-env.ts');
     await writeFile(
       envFile,
-      `import { defineEnvironment } from ${defineEnv};\nexport const environment = defineEnvironment(${JSON.stringify({ ...sandboxEnvironmentInput(sandbox), services: { ...environment.services, 'api-by-arn': { ...api, functions: { ...api.functions, primary: arn } } } })} as never);\n`,
+      `import { defineEnvironment } from ${defineEnv};\nexport const environment = defineEnvironment(${JSON.stringify({ ...sandboxEnvironmentInput(sandbox), services: { ...environment.services, 'api-by-arn': { ...api, functions: { ...api.functions, [environment.regions[0] ?? '']: arn } } } })} as never);\n`,
     );
     const file = path.join(dir, 'by-arn.drill.ts');
     const drill = withChange(VALID_DRILL, ['faults'], [

@@ -106,7 +106,7 @@ describe('the demo drill leaves a verifiable evidence bundle with no secret in i
     const xml = await readFile(join(runDir, 'junit.xml'), 'utf8');
     const result = xmllintValidate(xml, JUNIT_XSD);
     expect(result.valid, result.output).to.equal(true);
-    for (const property of ['environment.name', 'environment.regions.primary', 'injectors', 'engine', 'run.id']) {
+    for (const property of ['environment.name', 'environment.regions', 'injectors', 'engine', 'run.id']) {
       expect(xml).to.contain(`<property name="${property}" value=`);
     }
   });

@@ -12,7 +12,7 @@ import { writeKeyPair } from './signing-kit.ts';
 describe('which key a verifier trusts', () => {
   let dir: string;
   const clients = AwsClients.forEnvironment({ kind: 'aws', endpoint: 'http://127.0.0.1:9' });
-  const environment = { name: 'staging', regions: { primary: 'us-east-1', secondary: 'us-west-2' } };
+  const environment = { name: 'staging', regions: ['us-east-1', 'us-west-2'] };
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'drdrill-trusted-'));
   });

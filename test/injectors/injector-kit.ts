@@ -1,5 +1,5 @@
 import { AwsClients } from '../../src/aws/aws-clients.ts';
-import type { Environment } from '../../src/drill/environment.ts';
+import { environmentSchema, type Environment } from '../../src/drill/environment.ts';
 import type { FaultHandle, InjectorDeps } from '../../src/injectors/injector.ts';
 
 /** An environment whose every optional resource is filled in; clients are mocked, so the endpoint is never dialled. */
@@ -20,7 +20,7 @@ export function mockEnvironment(): Environment {
       secondary: `arn:aws:route53-recovery-control::111122223333:controlpanel/cp/routingcontrol/${name}-west`,
     },
   });
-  return {
+  return environmentSchema.parse({
     name: 'mocked',
     kind: 'sandbox',
     accountId: '111122223333',
@@ -30,7 +30,7 @@ export function mockEnvironment(): Environment {
     arc: { region: 'us-west-2', clusterEndpoints: ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'] },
     experimentTemplates: { 'az-outage': { region: 'us-east-1', id: 'EXTazoutage' } },
     services: { api: service('api'), service1: service('service1'), service2: service('service2') },
-  };
+  });
 }
 
 export function mockDeps(): InjectorDeps & { readonly clients: AwsClients } {

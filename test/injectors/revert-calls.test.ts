@@ -43,7 +43,7 @@ describe('revertCalls, made by the sandbox runbook instead of rollback, restore 
 
   /** Starts `drdrill-TimedRevert` for one call with no delay, with the parameters the runner passes. */
   async function startRevert(call: AwsApiCall): Promise<string> {
-    const { AutomationExecutionId } = await deps.clients.ssm(environment.regions.primary).send(
+    const { AutomationExecutionId } = await deps.clients.ssm(environment.regions[0] ?? '').send(
       new StartAutomationExecutionCommand({
         DocumentName: 'drdrill-TimedRevert',
         Parameters: {
@@ -61,7 +61,7 @@ describe('revertCalls, made by the sandbox runbook instead of rollback, restore 
 
   /** Runs the calls one at a time, in their order, each to its end (Success or Failed). */
   async function runThroughRunbook(calls: readonly AwsApiCall[]): Promise<Outcome[]> {
-    const ssm = deps.clients.ssm(environment.regions.primary);
+    const ssm = deps.clients.ssm(environment.regions[0] ?? '');
     const outcomes: Outcome[] = [];
     for (const call of calls) {
       const id = await startRevert(call);
@@ -127,14 +127,14 @@ describe('revertCalls, made by the sandbox runbook instead of rollback, restore 
   });
 
   it('lambda-500 ssm-flag: the prior flag is written back, and a flag the drill created is deleted (ParameterNotFound, when repeated, is success)', async () => {
-    const created = environment.services['service1']?.failureFlags?.primary ?? '';
+    const created = environment.services['service1']?.failureFlags?.['us-east-1'] ?? '';
     await deps.clients.ssm('us-east-1').send(new DeleteParameterCommand({ Name: created }));
     const { calls } = await revertThroughRunbook(
       { injector: 'lambda-500', mode: 'ssm-flag', statusCode: 503, rate: 1, target: { region: 'primary', services: ['api', 'service1'] } },
     );
     expect(calls.map((c) => [c.api, c.request['Name']])).to.deep.equal([
       ['DeleteParameter', created],
-      ['PutParameter', environment.services['api']?.failureFlags?.primary],
+      ['PutParameter', environment.services['api']?.failureFlags?.['us-east-1']],
     ]);
   });
 
@@ -201,7 +201,7 @@ describe('revertCalls, made by the sandbox runbook instead of rollback, restore 
         service: 'route53-recovery-cluster',
         api: 'UpdateRoutingControlState',
         region: environment.arc?.region,
-        request: { RoutingControlArn: environment.services['service1']?.routingControls?.primary, RoutingControlState: 'On' },
+        request: { RoutingControlArn: environment.services['service1']?.routingControls?.['us-east-1'], RoutingControlState: 'On' },
         endpoint: environment.arc?.clusterEndpoints[0],
       },
     ]);

@@ -203,7 +203,7 @@ describe('every injector against the sandbox: the fault is observable, and rollb
 
   it('health-check-disable: the check is disabled but stays healthy, so DNS keeps answering the primary', async () => {
     const from = Date.now();
-    const primaryCheck = environment.services['api']?.healthChecks.primary;
+    const primaryCheck = environment.services['api']?.healthChecks['us-east-1'];
     const { rolledBackAt } = await roundTrip({ injector: 'health-check-disable', target: { region: 'primary' } }, async () => {
       // Hold the fault over several check intervals (1 s each) to show that nothing fails over.
       await new Promise((resolve) => setTimeout(resolve, 2_500));

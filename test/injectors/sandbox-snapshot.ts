@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import type { Environment } from '../../src/drill/environment.ts';
 import type { InjectorDeps } from '../../src/injectors/injector.ts';
 import { queryA } from '../../src/net/dns-query.ts';
+import { roleAt } from '../../src/drill/region-ref.ts';
 
 /**
  * Everything an injector can change, for every service and region, read through the same SDK
@@ -21,17 +22,17 @@ export async function snapshotSandbox(deps: InjectorDeps): Promise<SandboxSnapsh
   const { environment, clients } = deps;
   const snapshot: SandboxSnapshot = {};
   for (const [serviceName, service] of Object.entries(environment.services)) {
-    for (const role of ['primary', 'secondary'] as const) {
-      const region = environment.regions[role];
+    for (const [index, region] of service.regions.entries()) {
+      const role = roleAt(index);
       const at = `${serviceName} ${role}`;
-      const concurrency = await clients.lambda(region).send(new GetFunctionConcurrencyCommand({ FunctionName: service.functions[role] }));
+      const concurrency = await clients.lambda(region).send(new GetFunctionConcurrencyCommand({ FunctionName: service.functions[region] ?? '' }));
       snapshot[`${at} lambda ReservedConcurrentExecutions`] = concurrency.ReservedConcurrentExecutions ?? null;
 
-      const check = await clients.route53().send(new GetHealthCheckCommand({ HealthCheckId: service.healthChecks[role] }));
+      const check = await clients.route53().send(new GetHealthCheckCommand({ HealthCheckId: service.healthChecks[region] ?? '' }));
       snapshot[`${at} health check config`] = check.HealthCheck?.HealthCheckConfig;
 
       if (service.failureFlags !== undefined) {
-        const name = service.failureFlags[role];
+        const name = service.failureFlags[region] ?? '';
         try {
           const { Parameter } = await clients.ssm(region).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
           snapshot[`${at} ssm ${name}`] = { Name: Parameter?.Name, Type: Parameter?.Type, Value: Parameter?.Value, DataType: Parameter?.DataType, ARN: Parameter?.ARN };
@@ -41,19 +42,19 @@ export async function snapshotSandbox(deps: InjectorDeps): Promise<SandboxSnapsh
         }
       }
       if (service.customDomains !== undefined) {
-        const domain = service.customDomains[role];
+        const domain = service.customDomains[region] ?? '';
         const { Items = [] } = await clients.apiGatewayV2(region).send(new GetApiMappingsCommand({ DomainName: domain }));
         snapshot[`${at} api mappings of ${domain}`] = Items.map(({ ApiMappingId: _id, ...rest }) => rest).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
       }
       if (service.securityGroups !== undefined) {
-        const groupId = service.securityGroups[role];
+        const groupId = service.securityGroups[region] ?? '';
         const { SecurityGroupRules = [] } = await clients.ec2(region).send(new DescribeSecurityGroupRulesCommand({ Filters: [{ Name: 'group-id', Values: [groupId] }] }));
         snapshot[`${at} rules of ${groupId}`] = SecurityGroupRules.map(({ SecurityGroupRuleId: _id, SecurityGroupRuleArn: _arn, ...rest }) => rest).sort((a, b) =>
           JSON.stringify(a).localeCompare(JSON.stringify(b)),
         );
       }
       if (service.routingControls !== undefined && environment.arc !== undefined) {
-        const arn = service.routingControls[role];
+        const arn = service.routingControls[region] ?? '';
         const state = await clients
           .arcCluster(environment.arc.region, environment.arc.clusterEndpoints[0] ?? '')
           .send(new GetRoutingControlStateCommand({ RoutingControlArn: arn }));
@@ -73,9 +74,10 @@ export async function observeSandbox(environment: Environment, httpPort: number,
   const dnsServer = environment.dnsResolvers[0] ?? '';
   await Promise.all(
     Object.entries(environment.services).flatMap(([name, service]) => [
-      ...(['primary', 'secondary'] as const).map(async (role) => {
-        const address = service.addresses?.[role][0] ?? '';
-        const host = service.customDomains?.[role] ?? service.recordName;
+      ...service.regions.map(async (region, index) => {
+        const role = roleAt(index);
+        const address = service.addresses?.[region]?.[0] ?? '';
+        const host = service.customDomains?.[region] ?? service.recordName;
         seen[`${name} ${role} answers`] = await statusOf(address, httpPort, host, timeoutMs);
       }),
       (async () => {

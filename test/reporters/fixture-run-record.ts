@@ -155,7 +155,7 @@ export function buildFixtureRunRecord(overrides: Partial<RunRecord> = {}, sample
       name: 'sandbox',
       kind: 'sandbox',
       accountId: '000000000000',
-      regions: { primary: 'us-east-1', secondary: 'us-west-2' },
+      regions: ['us-east-1', 'us-west-2'],
     },
     engine: 'builtin',
     startedAt: FIXTURE_START,

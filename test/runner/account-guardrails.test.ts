@@ -16,7 +16,7 @@ const environment: Environment = {
   name: 'staging',
   kind: 'aws',
   accountId: '123456789012',
-  regions: { primary: 'us-east-1', secondary: 'us-west-2' },
+  regions: ['us-east-1', 'us-west-2'],
   dnsResolvers: ['127.0.0.1:53'],
   services: {
     api: {
@@ -24,8 +24,10 @@ const environment: Environment = {
       regionHeader: 'x-region',
       hostedZoneId: 'Z1',
       recordName: 'api.example.com',
-      functions: { primary: 'f', secondary: 'f' },
-      healthChecks: { primary: 'h1', secondary: 'h2' },
+      routing: 'failover',
+      regions: ['us-east-1', 'us-west-2'],
+      functions: { 'us-east-1': 'f', 'us-west-2': 'f' },
+      healthChecks: { 'us-east-1': 'h1', 'us-west-2': 'h2' },
     },
   },
 };

@@ -55,7 +55,7 @@ describe('alarm guard (stop conditions on CloudWatch alarms, against the sandbox
       topology: { ...DEFAULT_TOPOLOGY, alarms: [...(DEFAULT_TOPOLOGY.alarms ?? []), { name: API_5XX, region: 'us-east-1' }] },
     });
     environment = sandboxEnvironment(sandbox.description);
-    expect(environment.regions).to.deep.equal({ primary: 'us-east-1', secondary: 'us-west-2' });
+    expect(environment.regions).to.deep.equal(['us-east-1', 'us-west-2']);
   });
   after(async () => {
     for (const client of controls.values()) client.destroy();
@@ -241,7 +241,7 @@ describe('alarm guard (stop conditions on CloudWatch alarms, against the sandbox
 });
 
 describe('alarm guard against a slow or failing CloudWatch (mocked SDK)', () => {
-  const environment: Pick<Environment, 'regions'> = { regions: { primary: 'us-east-1', secondary: 'us-west-2' } };
+  const environment: Pick<Environment, 'regions'> = { regions: ['us-east-1', 'us-west-2'] };
   let stub: AwsClientStub<CloudWatchClient>;
   let clients: AwsClients;
 
@@ -327,7 +327,7 @@ describe('alarm guard against a slow or failing CloudWatch (mocked SDK)', () => 
 
 describe('stopAlarmPermissions', () => {
   it('grants DescribeAlarms on each alarm ARN, in the region its logical name resolves to, once each', () => {
-    const environment = { accountId: '111122223333', regions: { primary: 'us-east-1', secondary: 'us-west-2' } };
+    const environment = { accountId: '111122223333', regions: ['us-east-1', 'us-west-2'] };
     const permissions = stopAlarmPermissions(
       [
         { name: STOP, region: 'primary' },

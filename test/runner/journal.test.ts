@@ -10,7 +10,7 @@ const environment: Environment = {
   kind: 'sandbox',
   accountId: '111122223333',
   endpoint: 'http://127.0.0.1:1',
-  regions: { primary: 'us-east-1', secondary: 'us-west-2' },
+  regions: ['us-east-1', 'us-west-2'],
   dnsResolvers: ['127.0.0.1:53'],
   services: {},
 };
