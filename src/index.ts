@@ -45,6 +45,25 @@ export { startSandbox } from './sandbox/start-sandbox.ts';
 export type { SandboxOptions } from './sandbox/start-sandbox.ts';
 export type { Sandbox, SandboxDescription } from './sandbox/sandbox-handle.ts';
 export { sandboxEnvironment } from './sandbox/sandbox-environment.ts';
+export { defineTopology } from './sandbox/topology/define-topology.ts';
+export { loadTopology, validateTopology } from './sandbox/topology/load-topology.ts';
+export type { LoadedTopology } from './sandbox/topology/load-topology.ts';
+export { DEFAULT_TOPOLOGY } from './sandbox/topology/topology.ts';
+export type {
+  DeploymentHealthCheckType,
+  InsufficientDataHealthStatus,
+  ProbedHealthCheckType,
+  ResolverClient,
+  SandboxAlarm,
+  SandboxDeployment,
+  SandboxEdge,
+  SandboxRegion,
+  SandboxService,
+  SandboxTopology,
+  ServiceRouting,
+  TopologyRecord,
+} from './sandbox/topology/topology.ts';
+export type { DescribedDeployment, DescribedService, DescribedTopology } from './sandbox/topology/described-topology.ts';
 
 // The CLI as a function.
 export { runCli } from './cli/cli.ts';

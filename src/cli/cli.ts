@@ -32,7 +32,7 @@ commands:
   iam-policy <drill.ts> print the least-privilege IAM policy (JSON) the drill needs in --env
   k6-operator <drill.ts> print a k6-operator TestRun (YAML) offering the drill's load from a cluster
   recover               undo what interrupted runs left behind (safe to repeat)
-  sandbox up            run the two-region sandbox standalone; prints its endpoints as JSON
+  sandbox up            run the sandbox standalone (--topology <file.ts>: your own); prints its endpoints as JSON
   init [dir]            scaffold drdrill.config.ts, a sandbox drill, an AWS environment template, CI examples
   discover              write an environment file from what an AWS account (or the sandbox) already has
   help <command>        one command's options (also: drdrill <command> --help)
@@ -81,6 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'control-plane-port': { type: 'string' },
         'dns-port': { type: 'string' },
         'http-port': { type: 'string' },
+        topology: { type: 'string' },
         record: { type: 'string' },
         zone: { type: 'string' },
         'env-name': { type: 'string' },
@@ -185,6 +186,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ...portOption('--control-plane-port', values['control-plane-port'], 'controlPlanePort'),
             ...portOption('--dns-port', values['dns-port'], 'dnsPort'),
             ...portOption('--http-port', values['http-port'], 'httpPort'),
+            ...(values.topology === undefined ? {} : { topologyFile: values.topology }),
           },
           io,
         );

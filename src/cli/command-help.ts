@@ -83,10 +83,14 @@ Checks an evidence bundle: the DSSE signature of its in-toto statement against t
 file changed, added or removed.
 
 exit: 0 verified · 1 tampered or unsigned · 2 bad input`,
-  sandbox: `usage: drdrill sandbox up [--control-plane-port <n>] [--dns-port <n>] [--http-port <n>]
+  sandbox: `usage: drdrill sandbox up [--topology <file.ts>] [--control-plane-port <n>] [--dns-port <n>] [--http-port <n>]
 
-Runs the two-region sandbox on loopback until Ctrl-C, after printing one JSON line: control-plane
-URL, DNS host:port, regional endpoints and resource ids (point the AWS CLI or dig at it).`,
+Runs the sandbox on loopback until Ctrl-C, after printing one JSON line: control-plane URL, DNS
+host:port, regional endpoints and resource ids (point the AWS CLI or dig at it).
+
+  --topology <file.ts>  what to simulate: a file exporting \`topology\` (or a default export)
+                        written with defineTopology from 'drdrill' (regions, services with their
+                        routing, health checks, alarms); default: two regions, us-east-1 and us-west-2`,
   help: `usage: drdrill help [command]
 
 Prints the overview, or one command's options.`,

@@ -1,8 +1,11 @@
 import { startSandbox } from '../sandbox/start-sandbox.ts';
+import { loadTopology } from '../sandbox/topology/load-topology.ts';
 import type { CliIo } from './cli-io.ts';
 import { sandboxEvidenceKeyFile } from './resolve-environment.ts';
 
 export interface SandboxCommandOptions {
+  /** A topology file (`--topology`); validated whole before anything is bound. */
+  readonly topologyFile?: string;
   readonly controlPlanePort?: number;
   readonly dnsPort?: number;
   readonly httpPort?: number;
@@ -13,7 +16,9 @@ export interface SandboxCommandOptions {
  * with its endpoints and resource ids so a person (or a test) can point the AWS CLI or dig at it.
  */
 export async function sandboxUpCommand(options: SandboxCommandOptions, io: CliIo): Promise<number> {
+  const topology = options.topologyFile === undefined ? undefined : (await loadTopology(options.topologyFile)).topology;
   const sandbox = await startSandbox({
+    ...(topology === undefined ? {} : { topology }),
     evidenceKeyFile: sandboxEvidenceKeyFile(),
     ...(options.controlPlanePort === undefined ? {} : { controlPlanePort: options.controlPlanePort }),
     ...(options.dnsPort === undefined ? {} : { dnsPort: options.dnsPort }),

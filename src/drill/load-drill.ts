@@ -46,13 +46,28 @@ export function validateEnvironment(value: unknown, source = 'environment'): Env
 
 /** Imports a TypeScript file and returns one named export; any problem is an InvalidInputError naming the file. */
 export async function importNamed(file: string, name: string, hint: string): Promise<unknown> {
+  const module = await importModule(file);
+  if (!(name in module)) throw missingExport(file, name, hint, module);
+  return module[name];
+}
+
+/** The InvalidInputError for a file that lacks the export drdrill needs, listing what it does export. */
+export function missingExport(file: string, name: string, hint: string, module: Record<string, unknown>): InvalidInputError {
+  const names = Object.keys(module);
+  return new InvalidInputError(file, [`${name}: required named export (${hint}); the file exports ${names.length === 0 ? 'nothing' : names.join(', ')}`]);
+}
+
+/**
+ * Imports a TypeScript file (bounded in time: its top level only defines data); any problem is
+ * an InvalidInputError naming the file.
+ */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
   const absolute = path.resolve(file);
   try {
     await access(absolute);
   } catch {
     throw new InvalidInputError(file, [`file not found (looked at ${absolute})`]);
   }
-  let module: Record<string, unknown>;
   let timer: NodeJS.Timeout | undefined;
   try {
     // A drill file is code: a top-level await that never settles would hang the CLI (and Node ends
@@ -60,20 +75,13 @@ export async function importNamed(file: string, name: string, hint: string): Pro
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`its import did not finish within ${IMPORT_TIMEOUT_MS / 1000} s (a top-level await that never settles?)`)), IMPORT_TIMEOUT_MS);
     });
-    module = await Promise.race([importTypeScript(pathToFileURL(absolute).href), timedOut]);
+    return await Promise.race([importTypeScript(pathToFileURL(absolute).href), timedOut]);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new InvalidInputError(file, [`could not be loaded: ${message}`]);
   } finally {
     clearTimeout(timer);
   }
-  if (!(name in module)) {
-    const names = Object.keys(module);
-    throw new InvalidInputError(file, [
-      `${name}: required named export (${hint}); the file exports ${names.length === 0 ? 'nothing' : names.join(', ')}`,
-    ]);
-  }
-  return module[name];
 }
 
 /**

@@ -32,6 +32,16 @@ const figure = z.object({
   source: z.string().optional(),
 });
 
+const seriesPoint = z.object({
+  t: epochMs,
+  requests: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  p95: z.number().nullable(),
+  byRegion: z.record(z.string(), z.number()),
+});
+
+const requestTotals = z.object({ requests: z.number().int().nonnegative(), errors: z.number().int().nonnegative() });
+
 const snapshot = z.object({
   at: epochMs,
   items: z.array(z.object({ target: z.string(), field: z.string(), value: z.string() })),
@@ -131,7 +141,6 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
       at: epochMs,
       resolver: z.string(),
       name: z.string(),
-      service: z.string().optional(),
       addresses: z.array(z.string()),
       ttl: z.number().optional(),
       rcode: z.string(),
@@ -140,6 +149,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
       regions: z.array(z.string()).optional(),
       unidentified: z.array(z.string()).optional(),
       vantage: z.string().optional(),
+      service: z.string().optional(),
     }),
   ),
   addressMappings: z
@@ -151,17 +161,10 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   regionsByAddress: z.record(z.string(), z.string()),
   series: z.object({
     bucketMs: z.number().positive(),
-    points: z.array(
-      z.object({
-        t: epochMs,
-        requests: z.number().int().nonnegative(),
-        errors: z.number().int().nonnegative(),
-        p95: z.number().nullable(),
-        byRegion: z.record(z.string(), z.number()),
-      }),
-    ),
+    points: z.array(seriesPoint),
+    byService: z.record(z.string(), z.array(seriesPoint)).optional(),
   }),
-  totals: z.object({ requests: z.number().int().nonnegative(), errors: z.number().int().nonnegative() }),
+  totals: requestTotals.extend({ byService: z.record(z.string(), requestTotals).optional() }),
   verdicts: z.array(verdict),
   figures: z.array(figure).optional(),
   hostname: z.string().optional(),

@@ -15,11 +15,13 @@ import { collectGitRevision } from '../evidence/git-revision.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
 import { TargetNotFoundError, type InjectorDeps, type PlannedChange } from '../injectors/injector.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from '../load/load-engine.ts';
-import { isErrorSample } from '../load/sample.ts';
+import { serviceLoadTarget, type ServiceLoadTarget } from '../load/service-load-target.ts';
 import { SampleStore } from '../load/sample-store.ts';
-import { startServiceProbers } from './service-probers.ts';
+import { startDnsProber } from '../observers/dns-prober.ts';
+import { checkRegionsIdentifiable, startIdentification } from './region-identification.ts';
 import { faultName } from '../drill/fault-name.ts';
-import { buildSeries } from '../reporters/series.ts';
+import { runTotals } from '../reporters/run-totals.ts';
+import { buildRunSeries } from '../reporters/series.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
@@ -146,6 +148,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     health: [],
     samples: new SampleStore(),
     regionsByAddress: pinnedRegionsByAddress(environment, observedServices(drill)),
+    addressMappings: [],
   };
   const onFault = (event: FaultEvent): void => {
     timeline.faults.push(event);
@@ -161,6 +164,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   const stopObservers = new AbortController();
   let loadDone: Promise<LoadSummary | undefined> = Promise.resolve(undefined);
   let prober: { stop(): Promise<void> } | undefined;
+  let identifier: { stop(): Promise<void> } | undefined;
   let poller: { stop(): Promise<void> } | undefined;
   let steadyStateVerdict: Verdict | undefined;
   let guard: { stop(): void } | undefined;
@@ -185,6 +189,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     const environmentSource = options.environmentSource ?? `environment "${environment.name}"`;
     const missing = await findMissingEnvironmentIds(drill, environment, clients);
     if (missing.length > 0) throw new InvalidInputError(environmentSource, missing.map((id) => `${id.field}: ${id.problem}`));
+    await checkRegionsIdentifiable(environment, observed, environmentSource, signal);
     let planned: PlannedChange[];
     try {
       planned = await planFaults(drill.faults, deps);
@@ -250,9 +255,15 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
         log(`load engine stopped: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       });
-    prober = startServiceProbers({
-      services: observed.map((name) => ({ service: name, name: environment.services[name]?.recordName ?? name })),
-      resolvers: [...new Set(Object.values(context.resolverSets ?? {}).flat())],
+    const identifying = startIdentification(environment, observed, (mapping) => timeline.addressMappings?.push(mapping), stopObservers.signal);
+    identifier = identifying;
+    // Answers probed before the first resolution would read as unknown addresses.
+    await identifying.ready;
+    prober = startDnsProber({
+      names: observed.map((name) => ({ service: name, name: environment.services[name]?.recordName ?? name })),
+      resolvers: [...new Set([...(context.resolverSets?.['listed'] ?? []), ...(context.resolverSets?.['authoritative'] ?? [])])],
+      ...(environment.vantagePoints === undefined ? {} : { vantagePoints: environment.vantagePoints }),
+      identify: (addresses, cnames) => identifying.identifyFresh(addresses, cnames),
       intervalMs: drill.probes.dnsInterval,
       onObservation: (observation) => timeline.dns.push(observation),
       signal: stopObservers.signal,
@@ -345,7 +356,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       stopObservers.abort();
       clients.interrupt('the drill was refused');
       unsubscribe?.();
-      await Promise.all([loadDone, prober?.stop(), poller?.stop(), alarmGuard?.stop()]);
+      await Promise.all([loadDone, prober?.stop(), identifier?.stop(), poller?.stop(), alarmGuard?.stop()]);
       clients.destroy();
       throw error;
     }
@@ -396,7 +407,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   // An observer's call blocked on a silent control plane would hold the end of the run until its deadline.
   clients.interrupt('the drill is over');
   unsubscribe?.();
-  const [loadSummary] = await Promise.all([loadDone, prober?.stop(), poller?.stop(), alarmGuard?.stop()]);
+  const [loadSummary] = await Promise.all([loadDone, prober?.stop(), identifier?.stop(), poller?.stop(), alarmGuard?.stop()]);
   clients.destroy();
   timeline.endedAt = Date.now();
   for (const note of loadSummary?.notes ?? []) log(`load            ${note}`);
@@ -414,8 +425,6 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   }
   outcome ??= verdicts.every((verdict) => verdict.status === 'passed') ? 'passed' : 'failed';
 
-  let errors = 0;
-  for (let i = 0; i < timeline.samples.length; i++) if (isErrorSample({ status: timeline.samples.statusAt(i) })) errors++;
   const record: RunRecord = {
     schemaVersion: 1,
     runId,
@@ -444,8 +453,9 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     dns: timeline.dns,
     health: timeline.health,
     regionsByAddress: timeline.regionsByAddress,
-    series: { bucketMs: 1000, points: buildSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000) },
-    totals: { requests: timeline.samples.length, errors },
+    ...(timeline.addressMappings === undefined || timeline.addressMappings.length === 0 ? {} : { addressMappings: timeline.addressMappings }),
+    series: buildRunSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000),
+    totals: runTotals(timeline.samples),
     // Each figure is stored once, in `figures`: the verdicts keep their words, not a second copy.
     verdicts: verdicts.map(({ figures: _lifted, ...verdict }) => verdict),
     figures: measureHeadlineFigures(timeline, verdicts, context),
@@ -462,16 +472,14 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
 /** The load a drill offers in an environment: rate, duration and bounds from its phases, each service's URL. */
 export function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | undefined): LoadPlan {
-  const urlOf = (serviceName: string): { url: string; regionHeader: string } => {
+  const urlOf = (serviceName: string): ServiceLoadTarget => {
     const service = environment.services[serviceName];
     if (service === undefined) {
       throw new InvalidInputError('drill', [
         `load.services: "${serviceName}" is not defined in environment "${environment.name}" (it defines: ${Object.keys(environment.services).join(', ')})`,
       ]);
     }
-    const url = new URL(service.url);
-    if (drill.load.path !== undefined) url.pathname = `${url.pathname.replace(/\/$/, '')}${drill.load.path}`;
-    return { url: url.href, regionHeader: service.regionHeader };
+    return serviceLoadTarget(service, drill.load.path);
   };
   const main = urlOf(drill.service);
   const ramp = drill.load.ramp?.map((stage) => ({ target: stage.target, durationMs: stage.duration }));
@@ -490,6 +498,7 @@ export function buildLoadPlan(drill: Drill, environment: Environment, runDir: st
     ...(environment.loadResolver === undefined ? {} : { resolver: environment.loadResolver }),
     regionHeader: main.regionHeader,
     target: drill.service,
+    ...(main.request === undefined ? {} : { request: main.request }),
     keepAlive: drill.load.keepAlive,
     dnsTtl: drill.load.dnsTtl,
     ...(ramp === undefined ? {} : { ramp }),

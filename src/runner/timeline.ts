@@ -33,8 +33,6 @@ export interface DnsObservation {
   /** `host:port` of the resolver asked. */
   readonly resolver: string;
   readonly name: string;
-  /** The service whose record was asked for, when the drill observes several. */
-  readonly service?: string;
   /** A-record addresses, sorted; empty on NXDOMAIN / NODATA / error. */
   readonly addresses: readonly string[];
   /** TTL of the answer in seconds (minimum over the answer set), when there was one. */
@@ -54,6 +52,8 @@ export interface DnsObservation {
   readonly unidentified?: readonly string[];
   /** The vantage point the query was sent from (a simulated client region or an ECS location). */
   readonly vantage?: string;
+  /** The drill service whose record was queried, when the drill probes several. */
+  readonly service?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ProcessIdentity } from '../runner/process-identity.ts';
 import type { SandboxResources } from './topology/sandbox-resources.ts';
-import type { SandboxTopology } from './topology/topology.ts';
+import type { DescribedTopology } from './topology/described-topology.ts';
 
 /** A ground-truth event: the sandbox's own record of when its state actually changed. */
 export type SandboxEvent =
@@ -21,6 +21,8 @@ export type SandboxEvent =
       readonly type: 'dns-answer';
       readonly name: string;
       readonly addresses: readonly string[];
+      /** For a CNAME record: the names it answered (the addresses are theirs). */
+      readonly cnames?: readonly string[];
       readonly clientRegion?: string;
     }
   | {
@@ -113,6 +115,14 @@ export type SandboxEvent =
       readonly state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
     }
   | {
+      /** A region's endpoint moved: its API Gateway names (and alias answers to them) now give `address`. */
+      readonly at: number;
+      readonly type: 'region-address';
+      readonly region: string;
+      readonly address: string;
+      readonly previous: string;
+    }
+  | {
       /** A record change ChangeResourceRecordSets accepted. */
       readonly at: number;
       readonly type: 'record-change';
@@ -148,7 +158,8 @@ export interface SandboxDescription {
   readonly edge?: { readonly address: string; readonly url: string };
   /** Route 53 ARC cluster endpoint (the control plane itself; signed for route53-recovery-cluster). */
   readonly arcClusterEndpoint: string;
-  readonly topology: SandboxTopology;
+  /** The topology as given, with each service's regions (in order) and deployments written out. */
+  readonly topology: DescribedTopology;
   /** Every resource id the sandbox simulates, for people and tools (AWS CLI, dig). */
   readonly resources: SandboxResources;
   /** The process the sandbox runs in: its state lives and dies with it (recover relies on that). */
@@ -162,5 +173,15 @@ export interface Sandbox {
   events(): readonly SandboxEvent[];
   /** Every control-plane call, in order. */
   calls(): readonly ControlPlaneCall[];
+  /**
+   * Moves a region's endpoint to another loopback address, as AWS moves the addresses behind
+   * API Gateway: the endpoint listens there too (the old address keeps answering), its API
+   * Gateway names resolve to it through the sandbox DNS, and alias answers follow. Recorded as a
+   * `region-address` event.
+   *
+   * @throws InvalidRegionMoveError for an unknown region or an address that is not free
+   *   loopback; SandboxListenError when the port is taken there.
+   */
+  moveRegion(region: string, address: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -9,13 +9,16 @@ import { DEFAULT_FAILURE_FLAG, parseFailureFlag } from './data-plane/failure-fla
 import type { FailureFlag } from './data-plane/failure-flag.ts';
 import { FisEngine } from './control-plane/fis/fis-engine.ts';
 import type { Experiment, FisTemplate } from './control-plane/fis/fis-engine.ts';
-import { checkersVoteHealthy, isProbed } from './data-plane/health-check-model.ts';
+import { alarmHealth, checkersVoteHealthy, isProbed } from './data-plane/health-check-model.ts';
+import { deploymentHealthChecks } from './data-plane/deployment-health-checks.ts';
 import type { HealthCheckObservation, HealthCheckPatch, HealthCheckState } from './data-plane/health-check-model.ts';
+import { subnetContains } from './dns/client-subnet.ts';
+import type { ClientSubnet } from './dns/client-subnet.ts';
 import { buildHostedZone, normalizeDnsName } from './dns/hosted-zone.ts';
 import type { HostedZone, ZoneRecord } from './dns/hosted-zone.ts';
 import { ParameterStore } from './control-plane/ssm/parameter-store.ts';
 import { eligibleRecordSets, pickWeighted, routingPolicyOf } from './dns/record-routing.ts';
-import { API_GATEWAY_ZONE_IDS } from './topology/resolve-topology.ts';
+import { apiGatewayZoneId } from './topology/resolve-topology.ts';
 import type { ResolvedDeployment, ResolvedService, ResolvedTopology } from './topology/resolve-topology.ts';
 import type { SandboxEvent } from './sandbox-handle.ts';
 import { functionArn } from './topology/sandbox-resources.ts';
@@ -98,10 +101,15 @@ export class SandboxState {
   /** Timers for delayed effects: failure-flag caches, routing control propagation. */
   readonly #flagTimers = new Set<NodeJS.Timeout>();
   readonly #weightedSequence = new Map<string, number>();
+  /** What each CLOUDWATCH_METRIC check's alarm last said (LastKnownStatus reads it). */
+  readonly #alarmVerdicts = new Map<string, boolean>();
+  /** Where each region's endpoint is reached now. */
+  readonly #regionAddresses: Map<string, string>;
   #records: ZoneRecord[];
 
   constructor(topology: ResolvedTopology, options: SandboxStateOptions) {
     this.topology = topology;
+    this.#regionAddresses = new Map(topology.regions.map((r) => [r.name, r.address]));
     const built = buildHostedZone(topology, options.dnsHost);
     this.zone = built.zone;
     this.#records = built.records;
@@ -169,7 +177,7 @@ export class SandboxState {
       region,
       domainName: d.customDomain,
       regionalDomainName: d.regionalDomainName,
-      regionalHostedZoneId: API_GATEWAY_ZONE_IDS[region] ?? 'Z0SANDBOXAPIGW',
+      regionalHostedZoneId: apiGatewayZoneId(region),
       mappings: new Map(),
     });
     this.apiGateway.createMapping(region, d.customDomain, { apiId: d.apiId, apiMappingKey: '', stage: '$default' }, d.apiMappingId);
@@ -235,34 +243,7 @@ export class SandboxState {
     this.fis.addTemplate(
       template(d.fisErrorTemplateId, 'aws:lambda:invocation-error', { duration: 'PT2M', preventExecution: 'true', invocationPercentage: '100' }, 'Fail every invocation'),
     );
-    for (const [suffix, checkId] of [['', d.healthCheckId], ['-arc', d.arcHealthCheckId], ['-record', d.routingControlArn === undefined ? undefined : d.recordHealthCheckId]] as const) {
-      if (checkId === undefined) continue;
-      const type = suffix === '' ? d.healthCheckType : suffix === '-arc' ? 'RECOVERY_CONTROL' : 'CALCULATED';
-      const viaExecuteApi = service.healthCheckHost === 'execute-api';
-      this.#healthChecks.set(checkId, {
-        id: checkId,
-        callerReference: `drdrill-sandbox-${checkId}`,
-        version: 1,
-        healthy: true,
-        checkers: new Map(this.topology.checkerRegions.map((r) => [r, { healthy: true, consecutive: 0 }])),
-        config: {
-          type,
-          ipAddress: isProbed(type) ? d.address : '',
-          port: isProbed(type) ? options.httpPort : 0,
-          resourcePath: isProbed(type) && type !== 'TCP' ? service.healthPath : '',
-          fullyQualifiedDomainName: isProbed(type) && type !== 'TCP' ? (viaExecuteApi ? d.executeApiHost : d.customDomain) : '',
-          searchString: d.searchString ?? '',
-          requestInterval: d.requestInterval,
-          failureThreshold: d.failureThreshold,
-          inverted: false,
-          disabled: false,
-          regions: isProbed(type) ? this.topology.checkerRegions : [],
-          childHealthChecks: type === 'CALCULATED' ? [d.healthCheckId, d.arcHealthCheckId ?? ''] : [],
-          healthThreshold: type === 'CALCULATED' ? 2 : 0,
-          routingControlArn: type === 'RECOVERY_CONTROL' ? (d.routingControlArn ?? '') : '',
-        },
-      });
-    }
+    for (const check of deploymentHealthChecks(service, d, options.httpPort)) this.#healthChecks.set(check.id, check);
     if (d.routingControlArn !== undefined) {
       this.#routingControls.set(d.routingControlArn, {
         arn: d.routingControlArn,
@@ -445,6 +426,7 @@ export class SandboxState {
     if (patch.disabled !== undefined) config.disabled = patch.disabled;
     if (patch.childHealthChecks !== undefined) config.childHealthChecks = patch.childHealthChecks;
     if (patch.healthThreshold !== undefined) config.healthThreshold = patch.healthThreshold;
+    if (patch.insufficientDataHealthStatus !== undefined) config.insufficientDataHealthStatus = patch.insufficientDataHealthStatus;
     if (patch.regions !== undefined) {
       config.regions = patch.regions;
       for (const region of patch.regions) if (!check.checkers.has(region)) check.checkers.set(region, { healthy: check.healthy, consecutive: 0 });
@@ -525,6 +507,24 @@ export class SandboxState {
     return this.#records.filter((r) => r.name === wanted);
   }
 
+  /**
+   * The region of the first resolver client inside an EDNS Client Subnet, or undefined when none
+   * is (the query is then placed by its source address).
+   */
+  clientRegionOfSubnet(subnet: ClientSubnet): string | undefined {
+    // RFC 7871 §7.1.2: a source prefix of 0 says nothing about the client (privacy opt-out).
+    if (subnet.sourcePrefixLength === 0) return undefined;
+    return this.topology.resolverClients.find((c) => subnetContains(subnet, c.address))?.region;
+  }
+
+  /** True when what `name` answers depends on the client's region (a latency record on its path). */
+  dependsOnClientRegion(name: string, depth = 0): boolean {
+    if (depth >= MAX_ALIAS_DEPTH) return false;
+    return this.recordsNamed(name).some(
+      (r) => r.region !== undefined || (r.aliasTarget !== undefined && this.dependsOnClientRegion(r.aliasTarget.dnsName, depth + 1)),
+    );
+  }
+
   /** The region Route 53 would place a resolver querying from `address` in. */
   clientRegionOf(address: string | undefined): string {
     const client = this.topology.resolverClients.find((c) => c.address === address);
@@ -572,11 +572,43 @@ export class SandboxState {
     return this.#answer(target, record.type, clientRegion, false, depth + 1) ?? { values: [], ttl: 0 };
   }
 
+  /** The current address behind an API Gateway regional domain name (what an alias to it answers). */
   #regionalDomainAddress(dnsName: string): string | undefined {
     for (const service of this.topology.services) {
-      for (const d of service.deployments) if (d.regionalDomainName === dnsName) return d.address;
+      for (const d of service.deployments) if (d.regionalDomainName === dnsName) return this.regionAddress(d.region);
     }
     return undefined;
+  }
+
+  /**
+   * The current address of a region's API Gateway names (`d-….execute-api.<region>.amazonaws.com`,
+   * `<apiId>.execute-api.<region>.amazonaws.com`), or undefined for any other name.
+   */
+  regionalDomainAddress(name: string): string | undefined {
+    const wanted = normalizeDnsName(name);
+    for (const service of this.topology.services) {
+      for (const d of service.deployments) {
+        if (d.regionalDomainName === wanted || d.executeApiHost === wanted) return this.regionAddress(d.region);
+      }
+    }
+    return undefined;
+  }
+
+  /** The address a region's endpoint is reached at now (it changes with `moveRegion`). */
+  regionAddress(region: string): string | undefined {
+    return this.#regionAddresses.get(region);
+  }
+
+  /**
+   * Points a region's API Gateway names (and so every alias answer to them) at `address`, as
+   * when AWS moves a regional endpoint; the caller has made the endpoint listen there first.
+   */
+  moveRegion(region: string, address: string): void {
+    const previous = this.#regionAddresses.get(region);
+    if (previous === undefined || previous === address) return;
+    this.#regionAddresses.set(region, address);
+    this.#events.append({ at: Date.now(), type: 'region-address', region, address, previous });
+    this.#reevaluate();
   }
 
   /** True when an alias target names something the sandbox can resolve. */
@@ -628,6 +660,13 @@ export class SandboxState {
           const state = this.#propagatedControls.get(config.routingControlArn) ?? 'On';
           raw = state === 'On';
           reason = `routing control ${state}`;
+        } else if (config.type === 'CLOUDWATCH_METRIC') {
+          const alarm = config.alarm === undefined ? undefined : this.alarms.find(config.alarm.region, config.alarm.name);
+          const alarmState = alarm?.state ?? 'INSUFFICIENT_DATA';
+          // LastKnownStatus keeps what the alarm last said (before Inverted); healthy before any data.
+          raw = alarmHealth(alarmState, config.insufficientDataHealthStatus, this.#alarmVerdicts.get(check.id) ?? true);
+          this.#alarmVerdicts.set(check.id, raw);
+          reason = `alarm ${config.alarm?.name ?? '?'} (${config.alarm?.region ?? '?'}) is ${alarmState}${alarmState === 'INSUFFICIENT_DATA' ? ` (${config.insufficientDataHealthStatus})` : ''}`;
         } else {
           const healthyChildren = config.childHealthChecks.filter((id) => this.#healthChecks.get(id)?.healthy ?? false).length;
           raw = healthyChildren >= config.healthThreshold;
@@ -647,20 +686,31 @@ export class SandboxState {
   #reevaluateDns(): void {
     const defaultRegion = this.clientRegionOf(undefined);
     const clientRegions = [...new Set([defaultRegion, ...this.topology.resolverClients.map((c) => c.region)])];
-    const names = new Set(this.#records.filter((r) => r.type === 'A').map((r) => r.name));
+    const named = this.#records.filter((r) => r.type === 'A' || r.type === 'CNAME');
     const now = Date.now();
-    for (const name of names) {
-      const latency = this.#records.some((r) => r.name === name && r.type === 'A' && r.region !== undefined);
+    for (const name of new Set(named.map((r) => r.name))) {
+      const type = named.some((r) => r.name === name && r.type === 'CNAME') ? 'CNAME' : 'A';
+      const latency = this.dependsOnClientRegion(name);
       for (const clientRegion of latency ? clientRegions : [defaultRegion]) {
         const key = latency ? `${name}|${clientRegion}` : name;
-        const answer = this.#eligibleValues(name, 'A', clientRegion);
+        const values = this.#eligibleValues(name, type, clientRegion);
+        // A CNAME answer is recorded as the addresses its targets lead to, and the targets.
+        const addresses = type === 'A' ? values : values.flatMap((target) => this.#addressesOf(target, clientRegion));
         const previous = this.#answers.get(key);
-        if (previous !== undefined && sameValues(previous, answer)) continue;
-        this.#answers.set(key, answer);
-        this.#events.append({ at: now, type: 'dns-answer', name, addresses: answer, ...(latency ? { clientRegion } : {}) });
+        if (previous !== undefined && sameValues(previous, [...addresses, ...(type === 'A' ? [] : values)])) continue;
+        this.#answers.set(key, [...addresses, ...(type === 'A' ? [] : values)]);
+        this.#events.append({ at: now, type: 'dns-answer', name, addresses, ...(type === 'CNAME' ? { cnames: values } : {}), ...(latency ? { clientRegion } : {}) });
       }
     }
   }
+
+  /** The addresses a CNAME target leads to: a region's API Gateway name, or a name in the zone. */
+  #addressesOf(target: string, clientRegion: string): readonly string[] {
+    const name = normalizeDnsName(target);
+    const regional = this.regionalDomainAddress(name);
+    return regional === undefined ? this.#eligibleValues(name, 'A', clientRegion) : [regional];
+  }
+
 
   #reevaluateFaults(): void {
     const now = Date.now();

@@ -17,11 +17,13 @@ import { KmsKeyStore, loadOrCreateKeyFile, SANDBOX_EVIDENCE_KEY_ALIAS } from './
 import { createLambdaApi } from './control-plane/lambda/lambda-api.ts';
 import { closeHttp, listenTcp } from './data-plane/listen.ts';
 import { InvocationTracker, handleRegionalRequest, listenSharedPort } from './data-plane/regional-endpoint.ts';
+import { regionMover } from './data-plane/region-mover.ts';
 import type { SharedPortServers } from './data-plane/regional-endpoint.ts';
 import { InvalidTopologyError, resolveTopology } from './topology/resolve-topology.ts';
 import type { ResolvedTopology } from './topology/resolve-topology.ts';
 import { createRoute53Api } from './control-plane/route53/route53-api.ts';
 import type { Sandbox, SandboxDescription } from './sandbox-handle.ts';
+import { describedTopology } from './topology/described-topology.ts';
 import { sandboxResources } from './topology/sandbox-resources.ts';
 import { SandboxState } from './sandbox-state.ts';
 import { invokeAwsApi } from './control-plane/sdk-invoker.ts';
@@ -54,7 +56,7 @@ export class InvalidSandboxOptionsError extends Error {
 }
 
 /**
- * Starts the embedded two-region sandbox: DNS (UDP+TCP), one HTTP(S) endpoint per region, the
+ * Starts the embedded sandbox (the default topology: two regions): DNS (UDP+TCP), one HTTP(S) endpoint per region, the
  * CloudFront-like edge, the AWS-compatible control plane and the health checker, all on loopback.
  *
  * @returns a handle whose `close()` stops everything and leaves no open handles.
@@ -106,6 +108,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const kmsKeys = await evidenceKeys(topology, options.evidenceKeyFile);
     const calls: CallLog = new AppendOnlyLog();
     let description: SandboxDescription | undefined;
+    const moveRegion = regionMover(topology, http, state);
     const controlPlane = createControlPlaneServer({
       services: [
         createRoute53Api(state, { dnsHost: host, dnsPort: dns.port }),
@@ -125,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (description === undefined) throw new Error('sandbox is still starting');
         return description;
       },
+      moveRegion,
     });
     const controlPlanePort = await listenTcp(controlPlane, host, options.controlPlanePort ?? 0);
     closers.push(() => closeHttp(controlPlane));
@@ -143,7 +147,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       regions: topology.regions.map((r) => ({ name: r.name, address: r.address, url: `http://${r.address}:${http.port}` })),
       ...(edge === undefined ? {} : { edge: { address: edge.address, url: `http://${edge.address}:${http.port}` } }),
       arcClusterEndpoint: controlPlaneUrl,
-      topology: source,
+      topology: describedTopology(topology),
       resources: sandboxResources(topology),
       ...(identity === undefined ? {} : { process: identity }),
     };
@@ -153,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       description: frozen,
       events: () => state.events(),
       calls: () => calls.list(),
+      moveRegion,
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

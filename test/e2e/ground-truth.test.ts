@@ -11,7 +11,7 @@ import { startHealthCheckPoller } from '../../src/observers/health-check-poller.
 import type { Timeline } from '../../src/runner/timeline.ts';
 import type { Sandbox, SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { DEFAULT_TOPOLOGY, type SandboxTopology } from '../../src/sandbox/topology/topology.ts';
+import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
 
 /**
  * Ground truth: over 20 sandbox runs with randomised RequestInterval, FailureThreshold, TTL and
@@ -81,7 +81,7 @@ function paramsFor(seed: number): RunParams {
   return { seed, interval, threshold, ttl, timeScale };
 }
 
-function topologyFor(params: RunParams): SandboxTopology {
+function topologyFor(params: RunParams) {
   return {
     ...DEFAULT_TOPOLOGY,
     timeScale: params.timeScale,

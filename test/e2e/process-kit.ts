@@ -7,8 +7,12 @@ import { tempDir } from './e2e-kit.ts';
 /** The CLI as users run it. */
 export const DRDRILL = ['bin/drdrill.js'] as const;
 
-/** `drdrill sandbox up` as its own process, so a killed drill cannot take the sandbox with it. */
-export async function startSandboxProcess(): Promise<{
+/**
+ * `drdrill sandbox up` as its own process, so a killed drill cannot take the sandbox with it.
+ *
+ * @param args more options, e.g. `['--topology', file]`
+ */
+export async function startSandboxProcess(args: readonly string[] = []): Promise<{
   description: SandboxDescription;
   stop(): Promise<void>;
   /** SIGSTOP: its sockets still accept connections, and nothing answers them. */
@@ -16,7 +20,7 @@ export async function startSandboxProcess(): Promise<{
   /** SIGCONT after `freeze`. */
   thaw(): void;
 }> {
-  const child = spawn(process.execPath, [...DRDRILL, 'sandbox', 'up'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...DRDRILL, 'sandbox', 'up', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('sandbox up printed nothing within 20 s')), 20_000);

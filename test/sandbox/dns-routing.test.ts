@@ -1,7 +1,4 @@
 import { expect } from 'chai';
-import { createSocket } from 'node:dgram';
-import dnsPacket from 'dns-packet';
-import type { DecodedPacket } from 'dns-packet';
 import {
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
@@ -15,25 +12,7 @@ import type { ZoneRecord } from '../../src/sandbox/dns/hosted-zone.ts';
 import { eligibleRecordSets, pickWeighted } from '../../src/sandbox/dns/record-routing.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { FAST_TOPOLOGY, addressesOf, pollUntil, queryPacket, rcodeOf, rejectionOf, route53Client, udpQuery } from './sandbox-test-kit.ts';
-
-/** One UDP query sent from `source` (a resolver client address), so latency routing sees its region. */
-function udpQueryFrom(sandbox: Sandbox, source: string, name: string): Promise<DecodedPacket> {
-  const { host, port } = sandbox.description.dns;
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    const timer = setTimeout(() => {
-      socket.close();
-      reject(new Error('no DNS answer within 1000 ms'));
-    }, 1000);
-    socket.on('message', (reply) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(dnsPacket.decode(reply));
-    });
-    socket.bind({ address: source, port: 0 }, () => socket.send(queryPacket(name, 'A'), port, host));
-  });
-}
+import { FAST_TOPOLOGY, addressesOf, pollUntil, rcodeOf, rejectionOf, route53Client, udpQuery, udpQueryFrom } from './sandbox-test-kit.ts';
 
 /** The TTL of a decoded answer (dns-packet's Answer type leaves it out for some record types). */
 function ttlOf(answer: unknown): number | undefined {
@@ -105,8 +84,8 @@ describe('sandbox DNS routing and Route 53 record changes', () => {
   });
 
   it('answers latency records by the resolver client’s home region (its source address)', async () => {
-    expect(addressesOf(await udpQueryFrom(sandbox, '127.0.0.11', 'api-latency.drdrill.test'))).to.deep.equal(['127.0.0.2']);
-    expect(addressesOf(await udpQueryFrom(sandbox, '127.0.0.12', 'api-latency.drdrill.test'))).to.deep.equal(['127.0.0.3']);
+    expect(addressesOf(await udpQueryFrom(sandbox, 'api-latency.drdrill.test', { from: '127.0.0.11' }))).to.deep.equal(['127.0.0.2']);
+    expect(addressesOf(await udpQueryFrom(sandbox, 'api-latency.drdrill.test', { from: '127.0.0.12' }))).to.deep.equal(['127.0.0.3']);
     const events = sandbox.events().filter((e) => e.type === 'dns-answer' && e.name === 'api-latency.drdrill.test');
     expect(events.map((e) => (e.type === 'dns-answer' ? [e.clientRegion, e.addresses] : []))).to.deep.equal([
       ['us-east-1', ['127.0.0.2']],

@@ -10,7 +10,7 @@ import { DEFAULT_TOPOLOGY } from '../../src/sandbox/topology/topology.ts';
 import type { SandboxTopology } from '../../src/sandbox/topology/topology.ts';
 
 /** 10 s RequestInterval × 0.02 = 200 ms per probe: a 3-failure flip takes ~0.6 s. */
-export const FAST_TOPOLOGY: SandboxTopology = { ...DEFAULT_TOPOLOGY, timeScale: 0.02 };
+export const FAST_TOPOLOGY = { ...DEFAULT_TOPOLOGY, timeScale: 0.02 } satisfies SandboxTopology;
 export const PROBE_INTERVAL_MS = 10 * FAST_TOPOLOGY.timeScale * 1000;
 export const PRIMARY_ADDRESS = '127.0.0.2';
 export const SECONDARY_ADDRESS = '127.0.0.3';
@@ -73,6 +73,54 @@ export function udpExchange(sandbox: Sandbox, message: Buffer, timeoutMs = 1000)
 /** One UDP query for `name`/`type`. */
 export function udpQuery(sandbox: Sandbox, name: string, type: RecordType | 'ANY' = 'A', id = 4242): Promise<DecodedPacket> {
   return udpExchange(sandbox, queryPacket(name, type, id));
+}
+
+export interface QueryFromOptions {
+  /** Source address of the query (a resolver client's, as `dig -b`). @default 127.0.0.1 */
+  readonly from?: string;
+  /** EDNS Client Subnet to send: address and source prefix length. */
+  readonly subnet?: { readonly ip: string; readonly prefix: number };
+}
+
+/** One UDP A query with a chosen source address (as `dig -b`) and, optionally, an EDNS Client Subnet. */
+export function udpQueryFrom(sandbox: Sandbox, name: string, options: QueryFromOptions = {}): Promise<DecodedPacket> {
+  const { host, port } = sandbox.description.dns;
+  const subnet = options.subnet;
+  const message = dnsPacket.encode({
+    type: 'query',
+    id: 77,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type: 'A', class: 'IN' }],
+    ...(subnet === undefined
+      ? {}
+      : {
+          additionals: [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: 1232,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: 0,
+              flag_do: false,
+              options: [{ code: 8, family: 1, sourcePrefixLength: subnet.prefix, scopePrefixLength: 0, ip: subnet.ip }],
+            },
+          ],
+        }),
+  });
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    const timer = setTimeout(() => {
+      socket.close();
+      reject(new Error('no DNS answer within 1000 ms'));
+    }, 1000);
+    socket.on('message', (reply) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(dnsPacket.decode(reply));
+    });
+    socket.bind({ address: options.from ?? '127.0.0.1', port: 0 }, () => socket.send(message, port, host));
+  });
 }
 
 /**

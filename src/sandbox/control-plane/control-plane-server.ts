@@ -15,6 +15,8 @@ export interface ControlPlaneOptions {
   readonly calls: CallLog;
   readonly events: () => readonly SandboxEvent[];
   readonly describe: () => SandboxDescription;
+  /** `POST /_sandbox/move-region {"region","address"}`: Sandbox.moveRegion for a sandbox in another process. */
+  readonly moveRegion: (region: string, address: string) => Promise<void>;
 }
 
 // Far above anything drdrill sends; stops a runaway client from filling memory.
@@ -31,6 +33,10 @@ export function createControlPlaneServer(options: ControlPlaneOptions): Server {
     readBody(req)
       .then((body) => {
         const url = new URL(req.url ?? '/', 'http://sandbox');
+        if (url.pathname === MOVE_REGION_ROUTE) {
+          serveMoveRegion(options, req.method ?? 'GET', body, res);
+          return;
+        }
         if (url.pathname.startsWith('/_sandbox/')) {
           serveSandboxRoute(options, req.method ?? 'GET', url.pathname, res);
           return;
@@ -109,6 +115,33 @@ function rejection(req: IncomingMessage, error: AwsServiceError, requestId: stri
     mutating: false,
     errorCode: error.code,
   };
+}
+
+const MOVE_REGION_ROUTE = '/_sandbox/move-region';
+
+/** Moves a region's endpoint (not an AWS call: a test's way to make AWS move an address). */
+function serveMoveRegion(options: ControlPlaneOptions, method: string, body: string, res: ServerResponse): void {
+  const requestId = randomUUID();
+  const json = { 'content-type': 'application/json' };
+  if (method !== 'POST') {
+    send(res, 405, { ...json, allow: 'POST' }, JSON.stringify({ message: `${MOVE_REGION_ROUTE} only answers POST {"region": "...", "address": "127.0.0.x"}` }), requestId);
+    return;
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(body);
+  } catch {
+    input = undefined;
+  }
+  const { region, address } = (typeof input === 'object' && input !== null ? input : {}) as { region?: unknown; address?: unknown };
+  if (typeof region !== 'string' || typeof address !== 'string') {
+    send(res, 400, json, JSON.stringify({ message: `${MOVE_REGION_ROUTE}: expected a JSON body {"region": "...", "address": "127.0.0.x"}` }), requestId);
+    return;
+  }
+  options.moveRegion(region, address).then(
+    () => send(res, 200, json, JSON.stringify({ region, address }), requestId),
+    (error: unknown) => send(res, 400, json, JSON.stringify({ message: error instanceof Error ? error.message : String(error) }), requestId),
+  );
 }
 
 function serveSandboxRoute(options: ControlPlaneOptions, method: string, path: string, res: ServerResponse): void {

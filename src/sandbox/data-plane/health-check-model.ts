@@ -1,7 +1,7 @@
-import type { ProbedHealthCheckType } from '../topology/topology.ts';
+import type { InsufficientDataHealthStatus, ProbedHealthCheckType } from '../topology/topology.ts';
 
 /** Every health-check type the sandbox keeps. */
-export type HealthCheckType = ProbedHealthCheckType | 'CALCULATED' | 'RECOVERY_CONTROL';
+export type HealthCheckType = ProbedHealthCheckType | 'CALCULATED' | 'RECOVERY_CONTROL' | 'CLOUDWATCH_METRIC';
 
 /** Route 53: a check is healthy when more than 18% of its checkers report healthy. */
 export const HEALTHY_CHECKER_SHARE = 0.18;
@@ -24,6 +24,9 @@ export interface HealthCheckConfig {
   healthThreshold: number;
   /** RECOVERY_CONTROL: the routing control whose On state is healthy. */
   readonly routingControlArn: string;
+  /** CLOUDWATCH_METRIC: the alarm whose OK state is healthy, and what INSUFFICIENT_DATA means. */
+  readonly alarm?: { readonly region: string; readonly name: string };
+  insufficientDataHealthStatus: InsufficientDataHealthStatus;
 }
 
 /** What one checker region last saw. */
@@ -65,6 +68,7 @@ export interface HealthCheckPatch {
   readonly regions?: readonly string[];
   readonly childHealthChecks?: readonly string[];
   readonly healthThreshold?: number;
+  readonly insufficientDataHealthStatus?: InsufficientDataHealthStatus;
 }
 
 /** True when more than 18% of the checkers report healthy (Route 53's vote). */
@@ -75,5 +79,18 @@ export function checkersVoteHealthy(statuses: readonly boolean[]): boolean {
 
 /** True for the types the sandbox probes over the network. */
 export function isProbed(type: HealthCheckType): type is ProbedHealthCheckType {
-  return type !== 'CALCULATED' && type !== 'RECOVERY_CONTROL';
+  return type !== 'CALCULATED' && type !== 'RECOVERY_CONTROL' && type !== 'CLOUDWATCH_METRIC';
+}
+
+/**
+ * A CLOUDWATCH_METRIC check's status from its alarm, as Route 53 sets it: healthy while OK,
+ * unhealthy in ALARM; with INSUFFICIENT_DATA, what InsufficientDataHealthStatus says
+ * (LastKnownStatus keeps the current status, healthy for a check that never had data).
+ */
+export function alarmHealth(alarmState: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA', insufficient: InsufficientDataHealthStatus, current: boolean): boolean {
+  if (alarmState === 'OK') return true;
+  if (alarmState === 'ALARM') return false;
+  if (insufficient === 'Healthy') return true;
+  if (insufficient === 'Unhealthy') return false;
+  return current;
 }

@@ -24,6 +24,13 @@ export interface SharedPortServers {
   readonly tlsPort?: number;
   /** Starts answering (listeners are bound before the state exists, to learn the ports). */
   serve(handler: AddressHandler): void;
+  /**
+   * Listens for `name` on one more address too, on the same port(s) (HTTPS as well when `name`
+   * has it), answering with the handler given to `serve`.
+   *
+   * @throws SandboxListenError when the port is taken on that address.
+   */
+  listenAlso(name: string, address: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,12 +56,34 @@ export async function listenSharedPort(
     await Promise.all(http.servers.map(({ server }) => closeHttp(server)));
     throw error;
   }
-  const all = [...http.servers, ...(https?.servers ?? [])];
+  const all: { readonly name: string; readonly server: Server }[] = [...http.servers, ...(https?.servers ?? [])];
+  let serving: AddressHandler | undefined;
+  const attach = (name: string, server: Server): void => {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => serving?.(name, req, res));
+  };
+  for (const { name, server } of all) attach(name, server);
+  const bindOne = async (name: string, address: string, port: number, field: string, make: () => Server): Promise<void> => {
+    const server = make();
+    try {
+      await listenTcp(server, address, port);
+    } catch (error) {
+      await closeHttp(server);
+      throw new SandboxListenError(`${field}: could not bind port ${port} on ${address}: ${(error as Error).message}`);
+    }
+    attach(name, server);
+    all.push({ name, server });
+  };
   return {
     port: http.port,
     ...(https === undefined ? {} : { tlsPort: https.port }),
     serve(handler: AddressHandler): void {
-      for (const { name, server } of all) server.on('request', (req: IncomingMessage, res: ServerResponse) => handler(name, req, res));
+      serving = handler;
+    },
+    async listenAlso(name: string, address: string): Promise<void> {
+      await bindOne(name, address, http.port, 'httpPort', () => createServer());
+      if (https !== undefined && https.servers.some((s) => s.name === name)) {
+        await bindOne(name, address, https.port, 'httpsPort', () => createHttpsServer({ key: SANDBOX_TLS_KEY, cert: SANDBOX_TLS_CERT }));
+      }
     },
     async close(): Promise<void> {
       await Promise.all(all.map(({ server }) => closeHttp(server)));

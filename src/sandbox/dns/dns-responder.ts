@@ -1,5 +1,7 @@
 import dnsPacket from 'dns-packet';
-import type { Answer, Packet } from 'dns-packet';
+import type { Answer, OptAnswer, Packet, Question } from 'dns-packet';
+import { clientSubnetOf, clientSubnetReply, optRecordOf } from './client-subnet.ts';
+import type { ClientSubnet } from './client-subnet.ts';
 import { normalizeDnsName } from './hosted-zone.ts';
 import type { ZoneRecordType } from './hosted-zone.ts';
 import type { SandboxState } from '../sandbox-state.ts';
@@ -9,14 +11,18 @@ export const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP:
 
 // Classic DNS over UDP without EDNS: longer answers must set TC so the client retries over TCP.
 const UDP_PAYLOAD_LIMIT = 512;
+// With EDNS the client names its limit; past this one fragmentation loses answers (DNS flag day 2020).
+const EDNS_PAYLOAD_LIMIT = 1232;
 const OPCODE_QUERY = 0;
 
 /**
  * Answers one DNS query from the sandbox's hosted zone with Route 53 semantics: failover,
- * latency (the client's region comes from its source address), weighted and simple record sets,
+ * latency (the client's region comes from its EDNS Client Subnet when it carries one inside a
+ * resolver client's address, else from its source address), weighted and simple record sets,
  * alias targets followed, CNAMEs chased inside the zone, NXDOMAIN vs NODATA with the SOA.
  * Answers are evaluated live, so they change exactly when a `dns-answer` event is recorded.
- * Authoritative for the zone; REFUSED outside it.
+ * Authoritative for the zone; outside it, it answers A queries for the regions' API Gateway
+ * names (so a client can learn which address is which region) and REFUSES the rest.
  *
  * @returns the encoded response, or undefined when the message must be dropped (too short to
  *   carry an id, or itself a response).
@@ -35,7 +41,10 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
     return encode({ id, type: 'response', flags: opcodeBits | recursionDesired | RCODE.FORMERR }, transport);
   }
   const questions = query.questions ?? [];
-  const reply = (rcode: number, authoritative: boolean, sections: Partial<Packet> = {}): Buffer =>
+  const opt = optRecordOf(query);
+  const subnet = clientSubnetOf(query);
+  const payloadLimit = opt === undefined ? UDP_PAYLOAD_LIMIT : Math.min(EDNS_PAYLOAD_LIMIT, Math.max(UDP_PAYLOAD_LIMIT, opt.udpPayloadSize));
+  const reply = (rcode: number, authoritative: boolean, sections: Partial<Packet> = {}, dependsOnClient = false): Buffer =>
     encode(
       {
         id,
@@ -43,8 +52,11 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
         flags: opcodeBits | recursionDesired | (authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | rcode,
         questions,
         ...sections,
+        // RFC 6891 §7: an EDNS query gets an OPT record back; RFC 7871 §7.2: with its subnet echoed.
+        additionals: [...(sections.additionals ?? []), ...(opt === undefined ? [] : [responseOpt(subnet, dependsOnClient)])],
       },
       transport,
+      payloadLimit,
     );
   if (opcodeBits >> 11 !== OPCODE_QUERY) return reply(RCODE.NOTIMP, false);
   const question = questions[0];
@@ -54,7 +66,7 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
 
   const zone = state.zone;
   const name = normalizeDnsName(question.name);
-  if (name !== zone.name && !name.endsWith(`.${zone.name}`)) return reply(RCODE.REFUSED, false);
+  if (name !== zone.name && !name.endsWith(`.${zone.name}`)) return answerOutsideZone(state, question, reply);
 
   const records = state.records();
   const soa = records.find((r) => r.type === 'SOA' && r.name === zone.name);
@@ -64,10 +76,45 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
   const exists = atName.length > 0 || records.some((r) => r.name.endsWith(`.${name}`));
   if (!exists) return reply(RCODE.NXDOMAIN, true, { authorities: negative });
 
-  const clientRegion = state.clientRegionOf(clientAddress);
+  const clientRegion = clientRegionFor(state, subnet, clientAddress);
   const answers = answersFor(state, question.name, question.type as string, clientRegion, 0);
-  if (answers.length === 0) return reply(RCODE.NOERROR, true, { authorities: negative });
-  return reply(RCODE.NOERROR, true, { answers, additionals: glueFor(state, answers, clientRegion) });
+  const dependsOnClient = state.dependsOnClientRegion(name);
+  if (answers.length === 0) return reply(RCODE.NOERROR, true, { authorities: negative }, dependsOnClient);
+  return reply(RCODE.NOERROR, true, { answers, additionals: glueFor(state, answers, clientRegion) }, dependsOnClient);
+}
+
+/**
+ * A name outside the zone: a region's API Gateway name gets its current address (not
+ * authoritatively: the sandbox answers as the client's resolver would), anything else REFUSED.
+ */
+function answerOutsideZone(state: SandboxState, question: Question, reply: (rcode: number, authoritative: boolean, sections?: Partial<Packet>) => Buffer): Buffer {
+  const regional = state.regionalDomainAddress(question.name);
+  if (regional === undefined) return reply(RCODE.REFUSED, false);
+  const wanted = question.type as string;
+  const answers = wanted === 'A' || wanted === 'ANY' ? toAnswers('A', question.name, REGIONAL_NAME_TTL, [regional]) : [];
+  return reply(RCODE.NOERROR, false, { answers });
+}
+
+/** What resolvers cache a regional API Gateway name's address for (UNCONFIRMED on AWS; short keeps moves visible). */
+const REGIONAL_NAME_TTL = 1;
+
+/** The client's region: from its subnet when a resolver client lies inside it, else from its source address. */
+function clientRegionFor(state: SandboxState, subnet: ClientSubnet | undefined, clientAddress: string | undefined): string {
+  const fromSubnet = subnet === undefined ? undefined : state.clientRegionOfSubnet(subnet);
+  return fromSubnet ?? state.clientRegionOf(clientAddress);
+}
+
+function responseOpt(subnet: ClientSubnet | undefined, dependsOnClient: boolean): OptAnswer {
+  return {
+    type: 'OPT',
+    name: '.',
+    udpPayloadSize: EDNS_PAYLOAD_LIMIT,
+    extendedRcode: 0,
+    ednsVersion: 0,
+    flags: 0,
+    flag_do: false,
+    options: subnet === undefined ? [] : [clientSubnetReply(subnet, dependsOnClient)],
+  };
 }
 
 const MAX_CNAME_CHAIN = 8;
@@ -86,7 +133,13 @@ function answersFor(state: SandboxState, asked: string, wanted: string, clientRe
     if (target === undefined || depth >= MAX_CNAME_CHAIN) return own;
     const targetName = normalizeDnsName(target);
     const zone = state.zone.name;
-    if (targetName !== zone && !targetName.endsWith(`.${zone}`)) return own;
+    if (targetName !== zone && !targetName.endsWith(`.${zone}`)) {
+      // A region's API Gateway name: the sandbox is the client's resolver too, so it completes
+      // the chain with the address, as a recursive resolver would.
+      const regional = state.regionalDomainAddress(targetName);
+      const withAddress = regional !== undefined && (wanted === 'A' || wanted === 'ANY');
+      return withAddress ? [...own, ...toAnswers('A', targetName, REGIONAL_NAME_TTL, [regional])] : own;
+    }
     return [...own, ...answersFor(state, targetName, wanted, clientRegion, depth + 1)];
   }
   const chosenTypes = wanted === 'ANY' ? types : types.filter((t) => t === wanted);
@@ -149,14 +202,15 @@ function txtStrings(value: string): string[] {
   return quoted.length > 0 ? quoted : [value];
 }
 
-function encode(packet: Packet, transport: 'udp' | 'tcp'): Buffer {
+function encode(packet: Packet, transport: 'udp' | 'tcp', payloadLimit = UDP_PAYLOAD_LIMIT): Buffer {
   const encoded = dnsPacket.encode(packet);
-  if (transport === 'tcp' || encoded.length <= UDP_PAYLOAD_LIMIT) return encoded;
+  if (transport === 'tcp' || encoded.length <= payloadLimit) return encoded;
   return dnsPacket.encode({
     ...packet,
     flags: (packet.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE,
     answers: [],
     authorities: [],
-    additionals: [],
+    // The OPT record stays: it is how the client learns the server speaks EDNS.
+    additionals: (packet.additionals ?? []).filter((a) => a.type === 'OPT'),
   });
 }

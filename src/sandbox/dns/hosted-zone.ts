@@ -1,5 +1,5 @@
-import { API_GATEWAY_ZONE_IDS } from '../topology/resolve-topology.ts';
 import type { ResolvedTopology } from '../topology/resolve-topology.ts';
+import { serviceRecords } from './service-records.ts';
 
 /** A record type the sandbox zone holds and serves. */
 export type ZoneRecordType = 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'MX' | 'NS' | 'SOA';
@@ -55,8 +55,8 @@ export function normalizeDnsName(name: string): string {
 /**
  * Builds the zone the topology describes: the apex NS and SOA Route 53 creates with every zone,
  * an address record for the name server (so the NS answer leads somewhere), each service's
- * PRIMARY/SECONDARY failover pair (plain A records, or aliases to the API Gateway regional
- * domain names) tied to its record health check, and the topology's extra records.
+ * records in its routing shape (failover chain, latency or weighted; plain A records or aliases
+ * to the API Gateway regional domain names) and the topology's extra records.
  */
 export function buildHostedZone(topology: ResolvedTopology, dnsHost: string): { readonly zone: HostedZone; readonly records: ZoneRecord[] } {
   const apex = normalizeDnsName(topology.hostedZone.name);
@@ -66,36 +66,7 @@ export function buildHostedZone(topology: ResolvedTopology, dnsHost: string): { 
     { name: apex, type: 'SOA', ttl: SOA_TTL, values: [`${nameServer}. hostmaster.${apex}. 1 7200 900 1209600 86400`] },
     { name: nameServer, type: 'A', ttl: NS_TTL, values: [dnsHost] },
   ];
-  for (const service of topology.services) {
-    const pair = [
-      { region: service.primaryRegion, role: 'PRIMARY', suffix: 'primary' },
-      { region: service.secondaryRegion, role: 'SECONDARY', suffix: 'secondary' },
-    ] as const;
-    for (const { region, role, suffix } of pair) {
-      const deployment = service.deployments.find((d) => d.region === region);
-      const address = topology.regions.find((r) => r.name === region)?.address ?? '';
-      const base = {
-        name: normalizeDnsName(service.recordName),
-        type: 'A' as const,
-        setIdentifier: `${service.name}-${suffix}`,
-        failover: role,
-        ...(deployment === undefined ? {} : { healthCheckId: deployment.recordHealthCheckId }),
-      };
-      if (service.failoverRecords === 'alias' && deployment !== undefined) {
-        records.push({
-          ...base,
-          values: [],
-          aliasTarget: {
-            hostedZoneId: API_GATEWAY_ZONE_IDS[region] ?? 'Z0SANDBOXAPIGW',
-            dnsName: deployment.regionalDomainName,
-            evaluateTargetHealth: true,
-          },
-        });
-      } else {
-        records.push({ ...base, ttl: service.ttl, values: [address] });
-      }
-    }
-  }
+  for (const service of topology.services) records.push(...serviceRecords(topology, service));
   for (const record of topology.records) {
     records.push({
       name: normalizeDnsName(record.name),

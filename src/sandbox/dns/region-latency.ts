@@ -6,14 +6,40 @@ const LOCATIONS: Readonly<Record<string, readonly [number, number]>> = {
   'us-west-2': [45.8, -119.7],
   'ca-central-1': [45.5, -73.6],
   'sa-east-1': [-23.5, -46.6],
+  'ca-west-1': [51.0, -114.1],
+  'mx-central-1': [20.6, -100.4],
   'eu-west-1': [53.3, -6.3],
   'eu-west-2': [51.5, -0.1],
+  'eu-west-3': [48.9, 2.4],
   'eu-central-1': [50.1, 8.7],
+  'eu-central-2': [47.4, 8.5],
+  'eu-south-1': [45.5, 9.2],
+  'eu-south-2': [41.6, -0.9],
+  'eu-north-1': [59.3, 18.1],
+  'il-central-1': [32.1, 34.8],
+  'me-south-1': [26.1, 50.6],
+  'me-central-1': [25.2, 55.3],
+  'af-south-1': [-33.9, 18.4],
   'ap-northeast-1': [35.7, 139.7],
+  'ap-northeast-2': [37.6, 127.0],
+  'ap-northeast-3': [34.7, 135.5],
+  'ap-east-1': [22.3, 114.2],
   'ap-southeast-1': [1.3, 103.8],
   'ap-southeast-2': [-33.9, 151.2],
+  'ap-southeast-3': [-6.2, 106.8],
+  'ap-southeast-4': [-37.8, 145.0],
+  'ap-southeast-5': [3.1, 101.7],
   'ap-south-1': [19.1, 72.9],
+  'ap-south-2': [17.4, 78.5],
 };
+
+/** Every region the latency model places; a topology naming another is refused. */
+export const KNOWN_REGIONS: readonly string[] = Object.keys(LOCATIONS);
+
+/** True when the latency model knows where `region` is. */
+export function isKnownRegion(region: string): boolean {
+  return Object.hasOwn(LOCATIONS, region);
+}
 
 const EARTH_RADIUS_KM = 6371;
 // Light in fibre covers about 100 km per millisecond of round trip, plus routing detours.

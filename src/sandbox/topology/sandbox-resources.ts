@@ -1,5 +1,6 @@
 import { TIMED_REVERT_DOCUMENT } from './resolve-topology.ts';
 import type { ResolvedDeployment, ResolvedTopology } from './resolve-topology.ts';
+import type { ServiceRouting } from './topology.ts';
 
 /** The resolved deployment fields a person or a drill may need to address a sandbox resource. */
 const DEPLOYMENT_RESOURCE_KEYS = [
@@ -35,6 +36,10 @@ export interface SandboxResources {
   readonly services: readonly {
     readonly name: string;
     readonly recordName: string;
+    /** Every region of the service, in order (the failover chain's order). */
+    readonly regions: readonly string[];
+    readonly routing: ServiceRouting;
+    /** One per region, in the order of `regions`. */
     readonly deployments: readonly DeploymentResources[];
   }[];
   readonly alarms: readonly { readonly name: string; readonly region: string; readonly arn: string }[];
@@ -60,6 +65,8 @@ export function sandboxResources(topology: ResolvedTopology): SandboxResources {
     services: topology.services.map((service) => ({
       name: service.name,
       recordName: service.recordName,
+      regions: service.regions,
+      routing: service.routing,
       deployments: service.deployments.map((d) => ({
         ...definedFields(d, DEPLOYMENT_RESOURCE_KEYS),
         functionArn: functionArn(d.region, topology.accountId, d.functionName),

@@ -26,11 +26,15 @@ export interface SandboxTopology {
   /** A CloudFront-like entry point that resolves its origin through the sandbox DNS. */
   readonly edge?: SandboxEdge;
   /**
-   * Resolver clients by source address, for latency records: a query from `address` is
-   * answered as if it came from `region`. Unknown sources count as the first region's.
+   * Resolver clients (vantage points), for latency records: a query from `address`, or carrying
+   * an EDNS Client Subnet that contains it, is answered as if it came from `region`. Unknown
+   * sources count as the first region's.
    */
   readonly resolverClients?: readonly ResolverClient[];
-  /** Regions Route 53 health checkers run from; one simulated checker per region. */
+  /**
+   * Regions Route 53 health checkers run from (at least 3 of Route 53's eight); one simulated
+   * checker per region. A deployment's check may name its own. @default all eight
+   */
   readonly checkerRegions?: readonly string[];
   /** API Gateway's integration timeout in simulated seconds (HTTP API: 30). @default 30 */
   readonly integrationTimeoutSeconds?: number;
@@ -48,8 +52,28 @@ export interface SandboxRegion {
   readonly address: string;
 }
 
-/** The health-check types the sandbox probes itself (CALCULATED and RECOVERY_CONTROL are derived). */
+/** The health-check types the sandbox probes itself (CALCULATED, RECOVERY_CONTROL and CLOUDWATCH_METRIC are derived). */
 export type ProbedHealthCheckType = 'HTTP' | 'HTTPS' | 'TCP' | 'HTTP_STR_MATCH' | 'HTTPS_STR_MATCH';
+
+/** The health-check types a deployment's own check may have. */
+export type DeploymentHealthCheckType = ProbedHealthCheckType | 'CLOUDWATCH_METRIC';
+
+/** Route 53's InsufficientDataHealthStatus for CLOUDWATCH_METRIC checks. */
+export type InsufficientDataHealthStatus = 'Healthy' | 'Unhealthy' | 'LastKnownStatus';
+
+export const INSUFFICIENT_DATA_HEALTH_STATUSES: readonly InsufficientDataHealthStatus[] = ['Healthy', 'Unhealthy', 'LastKnownStatus'];
+
+/**
+ * How a service's record is written across its regions, as Route 53 routing policies:
+ * - `failover`: a chain, region 1 → 2 → … (two regions: one PRIMARY/SECONDARY pair; more: each
+ *   SECONDARY is an alias with EvaluateTargetHealth to the next pair, `<service>-chain-2.<zone>`, …);
+ * - `latency`: one latency record per region, answered for the resolver's region;
+ * - `weighted`: one weighted record per region (active-active).
+ */
+export type ServiceRouting = 'failover' | 'latency' | 'weighted';
+
+/** How a region's record names the region: its address, an alias, or a CNAME. */
+export type RegionRecordStyle = 'records' | 'alias' | 'cname';
 
 export interface SandboxService {
   /** Logical name, e.g. `api`. */
@@ -57,17 +81,32 @@ export interface SandboxService {
   /** Fully qualified record name without the trailing dot, e.g. `api.drdrill.test`. */
   readonly recordName: string;
   readonly ttl: number;
-  readonly primaryRegion: string;
-  readonly secondaryRegion: string;
+  /**
+   * The regions serving this service, in order (at least 2, each once): the failover chain's
+   * order, or the regions a latency or weighted record spans. Give this or the two-region
+   * shorthand `primaryRegion`/`secondaryRegion`.
+   */
+  readonly regions?: readonly string[];
+  /** Shorthand for `regions: [primaryRegion, secondaryRegion]`. */
+  readonly primaryRegion?: string;
+  readonly secondaryRegion?: string;
+  /** @default 'failover' */
+  readonly routing?: ServiceRouting;
   /** Path the health checks request, e.g. `/health`. */
   readonly healthPath: string;
-  /** Per region: the function serving this service there, and its health check. */
-  readonly deployments: readonly SandboxDeployment[];
   /**
-   * How the failover pair is written: plain A records with the region addresses (`records`), or
-   * alias records to each region's API Gateway regional domain name (`alias`). @default 'records'
+   * Per region: the function serving this service there, and its health check. Regions without
+   * an entry get one by convention (`<service>-handler`, `hc-<service>-<region>`).
    */
-  readonly failoverRecords?: 'records' | 'alias';
+  readonly deployments?: readonly SandboxDeployment[];
+  /**
+   * How each region's record is written (in any routing shape): plain A records with the region
+   * addresses (`records`), alias records to each region's API Gateway regional domain name
+   * (`alias`, answers follow the region's address when it moves), or CNAME records naming that
+   * domain (`cname`: the answer names the region; the sandbox DNS adds the target's address, as a
+   * resolver would). @default 'records'
+   */
+  readonly failoverRecords?: RegionRecordStyle;
   /**
    * Which host name the HTTP health checks send: the custom domain (a removed API mapping fails
    * them) or the execute-api endpoint (it keeps answering, the blind spot). @default 'custom-domain'
@@ -88,18 +127,28 @@ export interface SandboxService {
 
 export interface SandboxDeployment {
   readonly region: string;
-  readonly functionName: string;
-  readonly healthCheckId: string;
-  /** Route 53 RequestInterval in (simulated) seconds: 10 or 30. */
-  readonly requestInterval: 10 | 30;
-  /** Route 53 FailureThreshold: 1–10 consecutive results flip the status. */
-  readonly failureThreshold: number;
+  /** @default `<service>-handler` */
+  readonly functionName?: string;
+  /** @default `hc-<service>-<region>` */
+  readonly healthCheckId?: string;
+  /** Route 53 RequestInterval in (simulated) seconds: 10 or 30. @default 30, as Route 53 */
+  readonly requestInterval?: 10 | 30;
+  /** Route 53 FailureThreshold: 1–10 consecutive results flip the status. @default 3 */
+  readonly failureThreshold?: number;
   /** Reserved concurrency at start; undefined means none is set (unreserved). */
   readonly reservedConcurrency?: number;
   /** @default 'HTTP' */
-  readonly healthCheckType?: ProbedHealthCheckType;
+  readonly healthCheckType?: DeploymentHealthCheckType;
   /** For *_STR_MATCH checks: text that must appear in the first 5,120 bytes. */
   readonly searchString?: string;
+  /** Regions this check's checkers run from (at least 3). @default the topology's `checkerRegions` */
+  readonly checkerRegions?: readonly string[];
+  /** For CLOUDWATCH_METRIC checks: the topology alarm whose state the check follows. */
+  readonly alarm?: { readonly name: string; readonly region: string };
+  /** For CLOUDWATCH_METRIC checks. @default 'LastKnownStatus' */
+  readonly insufficientDataHealthStatus?: InsufficientDataHealthStatus;
+  /** For `routing: 'weighted'`: this region's weight (0–255). @default 1 */
+  readonly weight?: number;
   /** API Gateway API id (10 lower-case characters). @default derived */
   readonly apiId?: string;
   /** Id of the API mapping from the custom domain to the API. @default derived */
@@ -147,6 +196,11 @@ export interface SandboxEdge {
 export interface ResolverClient {
   readonly address: string;
   readonly region: string;
+  /**
+   * Makes this client a vantage point of drills on this sandbox: the DNS prober also asks from
+   * `address`, and verdicts can name it as a resolver set (`resolvers: 'clients-eu-west-1'`).
+   */
+  readonly vantagePoint?: string;
 }
 
 export interface SandboxAlarm {
@@ -158,7 +212,8 @@ export interface SandboxAlarm {
 const US_EAST_1 = 'us-east-1';
 const US_WEST_2 = 'us-west-2';
 
-export const DEFAULT_TOPOLOGY: SandboxTopology = {
+/** The default, spelled out in full (every deployment listed), so code reading it needs no defaults. */
+export const DEFAULT_TOPOLOGY = {
   accountId: '111122223333',
   timeScale: 0.1,
   hostedZone: { id: 'Z0DRDRILLSANDBOX', name: 'drdrill.test' },
@@ -256,4 +311,4 @@ export const DEFAULT_TOPOLOGY: SandboxTopology = {
     { name: 'drdrill-stop-condition', region: US_EAST_1, description: 'Trip to stop FIS experiments and drills (us-east-1)' },
     { name: 'drdrill-stop-condition', region: US_WEST_2, description: 'Trip to stop FIS experiments and drills (us-west-2)' },
   ],
-};
+} as const satisfies SandboxTopology;

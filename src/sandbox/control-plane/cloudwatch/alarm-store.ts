@@ -18,6 +18,17 @@ export interface Alarm {
 
 const STATES: readonly AlarmStateValue[] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
 
+/** The metric every sandbox alarm watches (its state is set, never computed, so this is description only). */
+export const ALARM_METRIC = {
+  metricName: '5XXError',
+  namespace: 'AWS/ApiGateway',
+  statistic: 'Sum',
+  period: 60,
+  evaluationPeriods: 1,
+  threshold: 1,
+  comparisonOperator: 'GreaterThanOrEqualToThreshold',
+} as const;
+
 /** CloudWatch alarms, per region; SetAlarmState is how a drill or a test trips a stop condition. */
 export class AlarmStore {
   readonly #alarms = new Map<string, Alarm>();
@@ -39,6 +50,10 @@ export class AlarmStore {
 
   list(region: string): readonly Alarm[] {
     return [...this.#alarms.values()].filter((a) => a.region === region);
+  }
+
+  find(region: string, name: string): Alarm | undefined {
+    return this.#alarms.get(`${region}\u0000${name}`);
   }
 
   byArn(arn: string): Alarm | undefined {

@@ -1,3 +1,4 @@
+import { ALARM_METRIC } from './alarm-store.ts';
 import type { Alarm } from './alarm-store.ts';
 import { InputReader, createJsonRpcService, epochSeconds } from '../json-rpc.ts';
 import type { SandboxState } from '../../sandbox-state.ts';
@@ -57,13 +58,13 @@ function alarmJson(alarm: Alarm): object {
     StateReason: alarm.reason,
     ...(alarm.reasonData === undefined ? {} : { StateReasonData: alarm.reasonData }),
     StateUpdatedTimestamp: epochSeconds(alarm.updatedAt),
-    MetricName: '5XXError',
-    Namespace: 'AWS/ApiGateway',
-    Statistic: 'Sum',
+    MetricName: ALARM_METRIC.metricName,
+    Namespace: ALARM_METRIC.namespace,
+    Statistic: ALARM_METRIC.statistic,
     Dimensions: [],
-    Period: 60,
-    EvaluationPeriods: 1,
-    Threshold: 1,
-    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    Period: ALARM_METRIC.period,
+    EvaluationPeriods: ALARM_METRIC.evaluationPeriods,
+    Threshold: ALARM_METRIC.threshold,
+    ComparisonOperator: ALARM_METRIC.comparisonOperator,
   };
 }

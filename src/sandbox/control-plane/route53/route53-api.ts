@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { HealthCheckPatch, HealthCheckState } from '../../data-plane/health-check-model.ts';
 import { isProbed } from '../../data-plane/health-check-model.ts';
 import { CHECKER_REGIONS } from '../../topology/resolve-topology.ts';
+import { INSUFFICIENT_DATA_HEALTH_STATUSES } from '../../topology/topology.ts';
+import { ALARM_METRIC } from '../cloudwatch/alarm-store.ts';
 import { applyChangeBatch, parseChangeBatch } from './route53-record-changes.ts';
 import type { SandboxState } from '../../sandbox-state.ts';
 import { matchRoute } from '../service-handler.ts';
@@ -31,7 +33,7 @@ const RECORD_TYPES = new Set([
   'A', 'AAAA', 'CAA', 'CNAME', 'DS', 'HTTPS', 'MX', 'NAPTR', 'NS', 'PTR', 'SOA', 'SPF', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT',
 ]);
 const RESETTABLE = new Set(['FullyQualifiedDomainName', 'Regions', 'ResourcePath', 'ChildHealthChecks']);
-const UNSUPPORTED_UPDATE_FIELDS = ['AlarmIdentifier', 'InsufficientDataHealthStatus'];
+const UNSUPPORTED_UPDATE_FIELDS = ['AlarmIdentifier'];
 
 const ROUTES: readonly OperationRoute<Context>[] = [
   { method: 'GET', pattern: /^\/2013-04-01\/healthcheck\/?$/, operation: 'ListHealthChecks', mutating: false, run: listHealthChecks },
@@ -98,6 +100,12 @@ function healthCheckXml(check: HealthCheckState): XmlObject {
     body = { ...common, HealthThreshold: config.healthThreshold, ChildHealthChecks: { ChildHealthCheck: [...config.childHealthChecks] } };
   } else if (config.type === 'RECOVERY_CONTROL') {
     body = { ...common, RoutingControlArn: config.routingControlArn };
+  } else if (config.type === 'CLOUDWATCH_METRIC') {
+    body = {
+      ...common,
+      ...(config.alarm === undefined ? {} : { AlarmIdentifier: { Region: config.alarm.region, Name: config.alarm.name } }),
+      InsufficientDataHealthStatus: config.insufficientDataHealthStatus,
+    };
   } else {
     body = {
       IPAddress: config.ipAddress,
@@ -118,6 +126,19 @@ function healthCheckXml(check: HealthCheckState): XmlObject {
     CallerReference: check.callerReference,
     HealthCheckConfig: body,
     HealthCheckVersion: check.version,
+    ...(config.type === 'CLOUDWATCH_METRIC'
+      ? {
+          CloudWatchAlarmConfiguration: {
+            EvaluationPeriods: ALARM_METRIC.evaluationPeriods,
+            Threshold: ALARM_METRIC.threshold,
+            ComparisonOperator: ALARM_METRIC.comparisonOperator,
+            Period: ALARM_METRIC.period,
+            MetricName: ALARM_METRIC.metricName,
+            Namespace: ALARM_METRIC.namespace,
+            Statistic: ALARM_METRIC.statistic,
+          },
+        }
+      : {}),
   };
 }
 
@@ -315,6 +336,13 @@ function updateHealthCheck(context: Context, [id]: readonly string[]): AwsOperat
   if (fqdn !== undefined) patch.fullyQualifiedDomainName = fqdn;
   const threshold = optionalInteger(fields, 'FailureThreshold', 1, 10);
   if (threshold !== undefined) patch.failureThreshold = threshold;
+  const insufficient = optionalText(fields, 'InsufficientDataHealthStatus');
+  if (insufficient !== undefined) {
+    if (check.config.type !== 'CLOUDWATCH_METRIC') throw invalidInput(`InsufficientDataHealthStatus: only for CLOUDWATCH_METRIC checks, not ${check.config.type}`);
+    const status = INSUFFICIENT_DATA_HEALTH_STATUSES.find((s) => s === insufficient);
+    if (status === undefined) throw invalidInput(`InsufficientDataHealthStatus: "${insufficient}" is not one of ${INSUFFICIENT_DATA_HEALTH_STATUSES.join(', ')}`);
+    patch.insufficientDataHealthStatus = status;
+  }
   const inverted = optionalBoolean(fields, 'Inverted');
   if (inverted !== undefined) patch.inverted = inverted;
   const disabled = optionalBoolean(fields, 'Disabled');
