@@ -140,7 +140,7 @@ export function startDnsProber(options: DnsProberOptions): DnsProber {
 
 /**
  * Every grid the options describe, validated up front so a typo fails the drill at start
- * instead of as ERROR rows. Duplicates collapse: one grid per distinct (vantage, resolver, name).
+ * instead of as ERROR rows. Duplicates collapse: one grid per distinct (vantage, resolver, name, service).
  */
 function probeTargets(options: DnsProberOptions): ProbeTarget[] {
   if (options.name !== undefined && options.names !== undefined) throw new DnsProberOptionsError('DNS prober takes name or names, not both');
@@ -170,7 +170,8 @@ function probeTargets(options: DnsProberOptions): ProbeTarget[] {
         );
       }
       for (const probed of names) {
-        const key = JSON.stringify([vantage?.name, resolver, probed.name]);
+        // Two services behind one record name are still two grids: each gets its own answers.
+        const key = JSON.stringify([vantage?.name, resolver, probed.name, probed.service]);
         if (seen.has(key)) continue;
         seen.add(key);
         targets.push({ resolver, probed, ...(vantage === undefined ? {} : { vantage }) });

@@ -314,6 +314,22 @@ describe('startDnsProber with names × vantage points × resolvers', function ()
     expect(new Set(sent.map((q) => `${q.source} ${q.clientSubnet ?? '-'}`))).to.deep.equal(new Set(['127.0.0.11 -', '127.0.0.1 198.51.100.0/24']));
   });
 
+  it('gives two services behind one record name a grid each, every answer tagged with its service', async () => {
+    const observations: DnsObservation[] = [];
+    const prober = startProber({
+      resolvers: [resolverA.address],
+      names: [
+        { service: 'shop', name: SERVICE1 },
+        { service: 'shop-admin', name: SERVICE1 },
+      ],
+      intervalMs: 100,
+      onObservation: (o) => observations.push(o),
+    });
+    await sleep(250);
+    await prober.stop();
+    for (const service of ['shop', 'shop-admin']) expect(observations.filter((o) => o.service === service).length, service).to.be.within(2, 4);
+  });
+
   it('rejects duplicate vantage point names, a vantage point with no resolver and a source address of the wrong family', () => {
     const onObservation = (): void => undefined;
     expect(() =>
