@@ -6,6 +6,7 @@ export { defineDrill } from './drill/define-drill.ts';
 export type { Drill, DrillInput } from './drill/drill-schema.ts';
 export { defineEnvironment } from './drill/environment.ts';
 export type { Environment, EnvironmentInput, ServiceEnvironment } from './drill/environment.ts';
+export type { VantagePoint } from './drill/vantage-point.ts';
 export { defineConfig, REPORTERS } from './config/drdrill-config.ts';
 export type { DrdrillConfig, DrdrillConfigInput, Reporter } from './config/drdrill-config.ts';
 export type { AssertionInput, AssertionSpec } from './assertions/assertion-spec.ts';
@@ -15,7 +16,9 @@ export type { CustomCheck } from './assertions/custom-assertion.ts';
 export type { AssertionContext } from './assertions/assertion-context.ts';
 export type { Verdict, VerdictStatus } from './assertions/verdict.ts';
 export { PHASES, phaseWindow } from './runner/timeline.ts';
-export type { DnsObservation, FaultEvent, HealthObservation, PhaseMark, PhaseName, Timeline } from './runner/timeline.ts';
+export type { AddressMapping, DnsObservation, FaultEvent, HealthObservation, PhaseMark, PhaseName, Timeline } from './runner/timeline.ts';
+export { answerRegions } from './assertions/answer-regions.ts';
+export type { AnswerRegions } from './assertions/answer-regions.ts';
 export type { Sample } from './load/sample.ts';
 export type { SampleStore } from './load/sample-store.ts';
 

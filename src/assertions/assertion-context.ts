@@ -30,6 +30,8 @@ export interface AssertionContext {
   /**
    * Named sets of resolvers (`host:port`), e.g. `{ listed: [...], authoritative: [...] }`, so an
    * assertion can be restricted to a set by name. Resolvers in no set are still evaluated.
+   * A vantage point's name selects the answers seen from it (`DnsObservation.vantage`); a set of
+   * the same name lists its resolvers, so one that never answered still counts against a quorum.
    */
   readonly resolverSets?: Readonly<Record<string, readonly string[]>>;
   /** The load's client cohorts (names, models, cache lengths), for cohort filters and their models. */

@@ -77,7 +77,7 @@ export function evaluateDnsConvergence(
     return { ...base, status: 'failed', observed: 'no resolver answered: no DNS observations were recorded', window: evidenceWindow };
   }
   const targetRegion = options.to === 'primary' ? context.primaryRegion : context.secondaryRegion;
-  const regionProblem = unknownRegionProblem(timeline.regionsByAddress, targetRegion, String(options.to));
+  const regionProblem = unknownRegionProblem(timeline, targetRegion, String(options.to));
   if (regionProblem !== undefined) return { ...base, status: 'errored', observed: regionProblem, window: evidenceWindow };
 
   // Without a rollback the fault held to the end, so every later answer counts.

@@ -81,7 +81,7 @@ export function evaluateFailback(whole: Timeline, options: FailbackOptions, cont
     };
   }
   const window = { from: rollbackAt, to: timeline.endedAt };
-  const regionProblem = unknownRegionProblem(timeline.regionsByAddress, primary, 'primary');
+  const regionProblem = unknownRegionProblem(timeline, primary, 'primary');
   if (regionProblem !== undefined) return { ...base, status: 'errored', observed: regionProblem, window };
 
   // DNS half.

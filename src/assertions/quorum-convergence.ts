@@ -1,5 +1,6 @@
 import type { DnsObservation } from '../runner/timeline.ts';
 import { resolverConvergence, type ConvergenceWindow, type ResolverConvergence } from './resolver-convergence.ts';
+import { probeKeys } from './probe-key.ts';
 import { quorumSize, type Quorum } from './resolver-quorum.ts';
 
 /** Per-resolver convergence plus when a quorum of resolvers had converged. */
@@ -30,8 +31,7 @@ export function quorumConvergence(
 ): QuorumConvergence {
   const results = resolverConvergence(dns, regionsByAddress, targetRegion, window);
   const seen = new Set(results.map((result) => result.resolver));
-  const names = new Set(dns.map((observation) => observation.name));
-  if (names.size <= 1) {
+  if (probeKeys(dns).byResolverOnly) {
     for (const resolver of named) if (!seen.has(resolver)) results.push({ resolver, ms: null, at: null, answers: 0, flaps: 0 });
   }
   const total = results.length;

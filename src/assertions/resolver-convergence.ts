@@ -1,10 +1,12 @@
 import type { DnsObservation } from '../runner/timeline.ts';
 import { formatDuration } from '../drill/duration.ts';
+import { describeAnswer, isAnswerOn } from './answer-regions.ts';
+import { probeKeys } from './probe-key.ts';
 import { formatTimeWithResolution, plural } from './verdict-format.ts';
 
 /** When one resolver settled on the target region, if it did. */
 export interface ResolverConvergence {
-  /** `host:port` of the resolver (followed by the name when the drill probed several names). */
+  /** `host:port` of the resolver (with the vantage point and name when the drill probed several; see `probeKeys`). */
   readonly resolver: string;
   /** Milliseconds from the window start to the first answer of the sustained run, or null. */
   readonly ms: number | null;
@@ -50,9 +52,7 @@ export function resolverConvergence(
   targetRegion: string,
   window: ConvergenceWindow,
 ): ResolverConvergence[] {
-  const names = new Set(dns.map((observation) => observation.name));
-  // With one probed name the resolver alone is the natural key (and what reports expect).
-  const keyOf = names.size > 1 ? (o: DnsObservation) => `${o.resolver} ${o.name}` : (o: DnsObservation) => o.resolver;
+  const { keyOf } = probeKeys(dns);
 
   const byResolver = new Map<string, DnsObservation[]>();
   for (const observation of dns) {
@@ -79,7 +79,7 @@ export function resolverConvergence(
       answers++;
       lastAnswer = describeAnswer(observation, regionsByAddress);
       if (observation.ttl !== undefined) lastTtl = observation.ttl;
-      if (isOnRegion(observation, regionsByAddress, targetRegion)) {
+      if (isAnswerOn(observation, regionsByAddress, targetRegion)) {
         convergedAt ??= observation.at;
       } else {
         if (convergedAt !== null) flaps++;
@@ -97,20 +97,6 @@ export function resolverConvergence(
     });
   }
   return results;
-}
-
-function isOnRegion(
-  observation: DnsObservation,
-  regionsByAddress: Readonly<Record<string, string>>,
-  region: string,
-): boolean {
-  return observation.addresses.length > 0 && observation.addresses.every((address) => regionsByAddress[address] === region);
-}
-
-function describeAnswer(observation: DnsObservation, regionsByAddress: Readonly<Record<string, string>>): string {
-  if (observation.addresses.length === 0) return observation.rcode;
-  const regions = new Set(observation.addresses.map((address) => regionsByAddress[address] ?? address));
-  return [...regions].join('+');
 }
 
 /** The verdict-ready reading of a set of resolver convergences against a limit. */

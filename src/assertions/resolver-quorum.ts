@@ -13,8 +13,9 @@ export const quorumSchema = z
 export type Quorum = NonNullable<z.output<typeof quorumSchema>>;
 
 /**
- * Which resolvers an assertion looks at: `host:port` strings, or names of sets in
- * `AssertionContext.resolverSets` (e.g. `authoritative`). Absent means every resolver probed.
+ * Which resolvers an assertion looks at: `host:port` strings, names of sets in
+ * `AssertionContext.resolverSets` (e.g. `authoritative`), or names of vantage points (the
+ * answers seen from there). Absent means every resolver probed.
  */
 export const resolverSelectionSchema = z.array(z.string().min(1, 'expected a resolver (host:port) or a resolver set name')).min(1).optional();
 
@@ -54,22 +55,39 @@ export function selectResolvers(
 ): ResolverSelection {
   if (selection === undefined) return { ok: true, dns, named: [] };
   const probed = new Set(dns.map((observation) => observation.resolver));
+  const vantages = new Set(dns.flatMap((observation) => (observation.vantage === undefined ? [] : [observation.vantage])));
   const wanted = new Set<string>();
+  const wantedVantages = new Set<string>();
+  const named = new Set<string>();
   const unknown: string[] = [];
   for (const entry of selection) {
     const set = context.resolverSets?.[entry];
-    if (set !== undefined) for (const resolver of set) wanted.add(resolver);
-    else if (probed.has(entry)) wanted.add(entry);
-    else unknown.push(entry);
+    if (vantages.has(entry)) {
+      // A vantage point is the answers seen from it, whichever resolvers it asked; a resolver set
+      // of the same name lists those, so a silent one still counts against the quorum.
+      wantedVantages.add(entry);
+      for (const resolver of set ?? []) named.add(resolver);
+    } else if (set !== undefined) {
+      for (const resolver of set) wanted.add(resolver);
+    } else if (probed.has(entry)) {
+      wanted.add(entry);
+    } else {
+      unknown.push(entry);
+    }
   }
+  for (const resolver of wanted) named.add(resolver);
   if (unknown.length > 0) {
     const sets = Object.keys(context.resolverSets ?? {});
     return {
       ok: false,
       problem:
         `resolvers: ${unknown.map((u) => JSON.stringify(u)).join(', ')} is neither a probed resolver ` +
-        `(${probed.size === 0 ? 'none probed' : [...probed].join(', ')}) nor a resolver set (${sets.length === 0 ? 'none defined' : sets.join(', ')})`,
+        `(${probed.size === 0 ? 'none probed' : [...probed].join(', ')}), a resolver set (${sets.length === 0 ? 'none defined' : sets.join(', ')})` +
+        ` nor a vantage point (${vantages.size === 0 ? 'none probed' : [...vantages].join(', ')})`,
     };
   }
-  return { ok: true, dns: dns.filter((observation) => wanted.has(observation.resolver)), named: [...wanted] };
+  const selected = dns.filter(
+    (observation) => wanted.has(observation.resolver) || (observation.vantage !== undefined && wantedVantages.has(observation.vantage)),
+  );
+  return { ok: true, dns: selected, named: [...named] };
 }

@@ -71,7 +71,7 @@ export function evaluateRto(whole: Timeline, options: RtoOptions, context: Asser
   const rollback = timeline.faults.find((event) => event.kind === 'rollback' && event.at >= inject.at);
   const until = rollback?.at ?? timeline.endedAt;
   const window = { from: inject.at, to: until };
-  const regionProblem = unknownRegionProblem(timeline.regionsByAddress, context.secondaryRegion, 'secondary');
+  const regionProblem = unknownRegionProblem(timeline, context.secondaryRegion, 'secondary');
 
   const recovery = measureClientRecovery(timeline.samples, {
     from: inject.at,

@@ -4,7 +4,9 @@ import { durationSchema, formatDuration } from '../drill/duration.ts';
 import { isErrorSample } from '../load/sample.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
+import { describeAnswer, isAnswerOn } from './answer-regions.ts';
 import { latencyPercentiles } from './latency-percentiles.ts';
+import { probeKeys } from './probe-key.ts';
 import { formatRate, plural } from './verdict-format.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -117,15 +119,14 @@ export function checkSteadyState(
   // DNS.
   if (options.dnsOnPrimary) {
     const offPrimary = new Map<string, string>();
+    const { keyOf } = probeKeys(timeline.dns);
     let answers = 0;
     for (const observation of timeline.dns) {
       if (observation.at < window.from || observation.at >= window.to) continue;
       if (observation.rcode === 'TIMEOUT' || observation.rcode === 'ERROR') continue;
       answers++;
-      const regions = observation.addresses.map((address) => timeline.regionsByAddress[address] ?? address);
-      const onPrimaryOnly = regions.length > 0 && regions.every((region) => region === context.primaryRegion);
-      if (!onPrimaryOnly && !offPrimary.has(observation.resolver)) {
-        offPrimary.set(observation.resolver, regions.length === 0 ? observation.rcode : [...new Set(regions)].join('+'));
+      if (!isAnswerOn(observation, timeline.regionsByAddress, context.primaryRegion) && !offPrimary.has(keyOf(observation))) {
+        offPrimary.set(keyOf(observation), describeAnswer(observation, timeline.regionsByAddress));
       }
     }
     details.dnsAnswers = answers;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { boundedDuration } from './bounded-duration.ts';
 import { AWS_REGION_PATTERN, REGION_ROLES, roleAt, type RegionRole } from './region-ref.ts';
+import { vantagePointsSchema } from './vantage-point.ts';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
 const hostPort = z
@@ -113,6 +114,8 @@ const environmentObject = z.strictObject({
   timeScale: z.number().positive().max(1).optional(),
   /** Resolvers the DNS prober asks, as `host:port`. */
   dnsResolvers: z.array(hostPort).min(1, 'expected at least one resolver to probe'),
+  /** Places DNS is probed from (source address or EDNS Client Subnet), each a resolver set in verdicts. */
+  vantagePoints: vantagePointsSchema,
   /** Resolver the built-in load engine resolves through; absent means the system resolver. */
   loadResolver: hostPort.optional(),
   /** Route 53 ARC cluster data-plane endpoints and their region, for routing-control faults. */

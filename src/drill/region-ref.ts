@@ -15,15 +15,14 @@ export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
  * the chain (`3`), or an AWS region name (`eu-west-2`). Which region it is depends on the
  * environment, so it is checked against one (see `regionRefProblem`).
  */
-export const regionRefSchema = z.union(
-  [
-    z.enum(REGION_ROLES),
-    z.number().int('expected a whole position such as 3').min(1, 'expected a position from 1'),
-    z.string().regex(AWS_REGION_PATTERN, 'expected an AWS region such as "eu-west-2"'),
-  ],
-  { error: `expected a role (${REGION_ROLES.slice(0, 3).join(', ')}, …), a position from 1, or an AWS region name such as "eu-west-2"` },
-);
-export type RegionRef = z.infer<typeof regionRefSchema>;
+const EXPECTED_REF = `expected a role (${REGION_ROLES.slice(0, 3).join(', ')}, …), a position from 1, or an AWS region name such as "eu-west-2"`;
+export const regionRefSchema = z
+  .union([z.number().int('expected a whole position such as 3').min(1, 'expected a position from 1'), z.string()], { error: EXPECTED_REF })
+  .refine((ref) => typeof ref === 'number' || (REGION_ROLES as readonly string[]).includes(ref) || AWS_REGION_PATTERN.test(ref), {
+    error: (issue) => `${EXPECTED_REF}, got ${JSON.stringify(issue.input)}`,
+  });
+/** A role, a 1-based position or an AWS region name (see `regionRefSchema`). */
+export type RegionRef = RegionRole | number | string;
 
 /** The role name of the region at `index` (0-based) of a chain, or `region N` past the named roles. */
 export function roleAt(index: number): string {

@@ -1,9 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { connect as tcpConnect, type Socket as TcpSocket } from 'node:net';
+import { connect as tcpConnect, isIP, type Socket as TcpSocket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket, Packet } from 'dns-packet';
+import { parseClientSubnet, type ClientSubnet } from './client-subnet.ts';
 import { normalizeDnsName } from './dns-name.ts';
 import { parseDnsServer, type DnsServerAddress } from './dns-server-address.ts';
 
@@ -11,6 +12,11 @@ import { parseDnsServer, type DnsServerAddress } from './dns-server-address.ts';
 export interface DnsAnswer {
   /** IPv4 addresses of the name (after following CNAMEs in the answer), de-duplicated, sorted as strings. */
   readonly addresses: string[];
+  /**
+   * The CNAME chain followed inside the answer, in order from the queried name: each target name,
+   * lower-case, without the trailing dot. Empty when the name itself held the A records.
+   */
+  readonly cnames: string[];
   /** Smallest TTL (seconds) over the A records used; absent when there were none. */
   readonly ttl?: number;
   /**
@@ -32,11 +38,24 @@ export interface QueryOptions {
   readonly timeoutMs?: number;
   /** Aborting rejects the query with `signal.reason` and closes its socket. */
   readonly signal?: AbortSignal;
+  /**
+   * Local address to send from (like `dig -b`): the UDP socket is bound to it and the TCP retry
+   * connects from it. It must be an address of this machine, of the server's family. On loopback
+   * any 127.x.y.z works, which is how the sandbox tells simulated client regions apart.
+   */
+  readonly sourceAddress?: string;
+  /**
+   * EDNS Client Subnet (RFC 7871) to send, as `203.0.113.0/24` or `2001:db8::/56`: the network a
+   * resolver would say its client is in, which latency and geolocation records are answered for.
+   */
+  readonly clientSubnet?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 2000;
 /** CNAME hops followed inside one answer before giving up (loops, absurd chains). */
 const MAX_CNAME_HOPS = 16;
+/** EDNS UDP payload size advertised with a client subnet: the DNS Flag Day 2020 value. */
+const EDNS_UDP_PAYLOAD = 1232;
 
 /**
  * Sends one A query for `name` to `server` (`host:port`) over UDP and retries over TCP when the
@@ -46,7 +65,8 @@ const MAX_CNAME_HOPS = 16;
  * Network outcomes never reject: a timeout resolves with rcode `TIMEOUT`, a socket failure with
  * rcode `ERROR` (and `error`), so callers can record them as observations.
  *
- * @throws InvalidDnsServerError / InvalidDnsNameError (synchronously, before any I/O) for bad input.
+ * @throws InvalidDnsServerError / InvalidDnsNameError / InvalidClientSubnetError / RangeError
+ *   (synchronously, before any I/O) for bad input.
  * @returns a promise that rejects only with `signal.reason` when `signal` aborts.
  */
 export function queryA(server: string, name: string, options: QueryOptions = {}): Promise<DnsAnswer> {
@@ -56,9 +76,24 @@ export function queryA(server: string, name: string, options: QueryOptions = {})
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new RangeError(`queryA option timeoutMs must be a positive number of ms, got ${String(options.timeoutMs)}`);
   }
+  const sourceAddress = options.sourceAddress;
+  if (sourceAddress !== undefined && isIP(sourceAddress) !== address.family) {
+    throw new RangeError(
+      `queryA option sourceAddress must be an IPv${address.family} address (the family of ${server}), got ${JSON.stringify(sourceAddress)}`,
+    );
+  }
+  const clientSubnet = options.clientSubnet === undefined ? undefined : parseClientSubnet(options.clientSubnet);
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  return new DnsExchange(address, qname, timeoutMs, signal).run();
+  return new DnsExchange(address, qname, { timeoutMs, signal, sourceAddress, clientSubnet }).run();
+}
+
+/** What shapes one exchange besides the server and the name, validated. */
+interface ExchangeSettings {
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly sourceAddress: string | undefined;
+  readonly clientSubnet: ClientSubnet | undefined;
 }
 
 /** One query's state: a UDP attempt, maybe a TCP attempt, one deadline for both. */
@@ -69,6 +104,8 @@ class DnsExchange {
   readonly #started = performance.now();
   readonly #signal: AbortSignal | undefined;
   readonly #timeoutMs: number;
+  readonly #sourceAddress: string | undefined;
+  readonly #clientSubnet: ClientSubnet | undefined;
   #udp: UdpSocket | undefined;
   #tcp: TcpSocket | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -77,11 +114,13 @@ class DnsExchange {
   #resolve: (answer: DnsAnswer) => void = () => undefined;
   #reject: (reason: unknown) => void = () => undefined;
 
-  constructor(server: DnsServerAddress, qname: string, timeoutMs: number, signal: AbortSignal | undefined) {
+  constructor(server: DnsServerAddress, qname: string, settings: ExchangeSettings) {
     this.#server = server;
     this.#qname = qname;
-    this.#timeoutMs = timeoutMs;
-    this.#signal = signal;
+    this.#timeoutMs = settings.timeoutMs;
+    this.#signal = settings.signal;
+    this.#sourceAddress = settings.sourceAddress;
+    this.#clientSubnet = settings.clientSubnet;
   }
 
   run(): Promise<DnsAnswer> {
@@ -104,11 +143,37 @@ class DnsExchange {
   };
 
   #query(): Packet {
+    const subnet = this.#clientSubnet;
     return {
       type: 'query',
       id: this.#id,
       flags: dnsPacket.RECURSION_DESIRED,
       questions: [{ type: 'A', class: 'IN', name: this.#qname }],
+      ...(subnet === undefined
+        ? {}
+        : {
+            additionals: [
+              {
+                type: 'OPT',
+                name: '.',
+                udpPayloadSize: EDNS_UDP_PAYLOAD,
+                extendedRcode: 0,
+                ednsVersion: 0,
+                flags: 0,
+                flag_do: false,
+                options: [
+                  {
+                    code: 8,
+                    type: 'CLIENT_SUBNET',
+                    family: subnet.family,
+                    sourcePrefixLength: subnet.sourcePrefixLength,
+                    scopePrefixLength: 0,
+                    ip: subnet.address,
+                  },
+                ],
+              },
+            ],
+          }),
     };
   }
 
@@ -134,17 +199,26 @@ class DnsExchange {
     });
     // A connected socket only accepts datagrams from the server and surfaces ICMP port
     // unreachable as ECONNREFUSED, so a resolver that is down shows as ERROR at once, not TIMEOUT.
-    socket.connect(this.#server.port, this.#server.host, () => {
-      if (this.#settled) return;
-      socket.send(dnsPacket.encode(this.#query()), (error) => {
-        if (error) this.#finish({ rcode: 'ERROR', error: (error as NodeJS.ErrnoException).code ?? error.message });
+    const connectAndSend = (): void => {
+      socket.connect(this.#server.port, this.#server.host, () => {
+        if (this.#settled) return;
+        socket.send(dnsPacket.encode(this.#query()), (error) => {
+          if (error) this.#finish({ rcode: 'ERROR', error: (error as NodeJS.ErrnoException).code ?? error.message });
+        });
       });
-    });
+    };
+    // Binding first fixes the source address; an address not on this machine fails as EADDRNOTAVAIL.
+    if (this.#sourceAddress === undefined) connectAndSend();
+    else socket.bind({ address: this.#sourceAddress, port: 0 }, () => !this.#settled && connectAndSend());
   }
 
   #startTcp(): void {
     this.#transport = 'tcp';
-    const socket = tcpConnect({ host: this.#server.host, port: this.#server.port });
+    const socket = tcpConnect({
+      host: this.#server.host,
+      port: this.#server.port,
+      ...(this.#sourceAddress === undefined ? {} : { localAddress: this.#sourceAddress }),
+    });
     this.#tcp = socket;
     let buffered: Buffer = Buffer.alloc(0);
     socket.on('error', (error: NodeJS.ErrnoException) => this.#finish({ rcode: 'ERROR', error: error.code ?? error.message }));
@@ -184,15 +258,16 @@ class DnsExchange {
 
   #finishWith(response: DecodedPacket): void {
     const rcode = 'rcode' in response && typeof response.rcode === 'string' ? response.rcode : 'NOERROR';
-    const { addresses, ttl } = addressesOf(response.answers ?? [], this.#qname);
-    this.#finish(ttl === undefined ? { rcode, addresses } : { rcode, addresses, ttl });
+    const { addresses, cnames, ttl } = addressesOf(response.answers ?? [], this.#qname);
+    this.#finish(ttl === undefined ? { rcode, addresses, cnames } : { rcode, addresses, cnames, ttl });
   }
 
-  #finish(result: { rcode: string; addresses?: string[]; ttl?: number; error?: string }): void {
+  #finish(result: { rcode: string; addresses?: string[]; cnames?: string[]; ttl?: number; error?: string }): void {
     if (this.#settled) return;
     this.#settled = true;
     const answer: DnsAnswer = {
       addresses: result.addresses ?? [],
+      cnames: result.cnames ?? [],
       rcode: result.rcode,
       latencyMs: performance.now() - this.#started,
       transport: this.#transport,
@@ -239,10 +314,11 @@ class DnsExchange {
 
 /**
  * A records for `qname`, following CNAMEs inside the answer section (a recursive resolver
- * returns the whole chain in one response).
+ * returns the whole chain in one response), and the chain's names in the order followed.
  */
-function addressesOf(answers: readonly Answer[], qname: string): { addresses: string[]; ttl?: number } {
+function addressesOf(answers: readonly Answer[], qname: string): { addresses: string[]; cnames: string[]; ttl?: number } {
   let current = qname;
+  const cnames: string[] = [];
   for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
     const addresses = new Set<string>();
     let ttl: number | undefined;
@@ -259,10 +335,11 @@ function addressesOf(answers: readonly Answer[], qname: string): { addresses: st
     if (addresses.size > 0) {
       // Plain string order: every other part of drdrill compares address lists sorted the same way.
       const sorted = [...addresses].sort();
-      return ttl === undefined ? { addresses: sorted } : { addresses: sorted, ttl };
+      return ttl === undefined ? { addresses: sorted, cnames } : { addresses: sorted, cnames, ttl };
     }
-    if (cname === undefined) break;
+    if (cname === undefined || cnames.includes(cname)) break;
+    cnames.push(cname);
     current = cname;
   }
-  return { addresses: [] };
+  return { addresses: [], cnames };
 }

@@ -1,3 +1,4 @@
+import { knownRegions } from '../assertions/answer-regions.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 
 /** Colour-blind-friendly hues; primary is always blue and secondary always orange across reports. */
@@ -16,7 +17,7 @@ export const NO_REGION_COLOUR = '#cbd5e0';
 export function regionPalette(record: RunRecord): ReadonlyMap<string, string> {
   const [primary = '', secondary = ''] = record.environment.regions;
   const others = new Set<string>([
-    ...Object.values(record.regionsByAddress),
+    ...knownRegions(record),
     ...record.series.points.flatMap((point) => Object.keys(point.byRegion)),
   ]);
   for (const region of record.environment.regions) others.delete(region);

@@ -131,13 +131,20 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
       at: epochMs,
       resolver: z.string(),
       name: z.string(),
-      service: z.string().optional(),
       addresses: z.array(z.string()),
       ttl: z.number().optional(),
       rcode: z.string(),
       latencyMs: z.number(),
+      cnames: z.array(z.string()).optional(),
+      regions: z.array(z.string()).optional(),
+      unidentified: z.array(z.string()).optional(),
+      vantage: z.string().optional(),
+      service: z.string().optional(),
     }),
   ),
+  addressMappings: z
+    .array(z.object({ at: epochMs, region: z.string(), name: z.string(), addresses: z.array(z.string()) }))
+    .optional(),
   health: z.array(
     z.object({ at: epochMs, healthCheckId: z.string(), healthy: z.boolean(), detail: z.string().optional() }),
   ),

@@ -1,4 +1,6 @@
 import { formatDuration } from '../drill/duration.ts';
+import { answerRegions } from '../assertions/answer-regions.ts';
+import { probeKeys } from '../assertions/probe-key.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import type { FaultEvent, PhaseName } from '../runner/timeline.ts';
 import { isoTime } from './format-time.ts';
@@ -134,17 +136,18 @@ interface Reading {
 }
 
 function dnsLanes(record: RunRecord, palette: ReadonlyMap<string, string>, s: (t: number) => number, end: number): Lane[] {
-  const names = new Set(record.dns.map((observation) => observation.name));
+  const { keyOf } = probeKeys(record.dns);
   const lanes = new Map<string, Reading[]>();
   for (const observation of [...record.dns].sort((a, b) => a.at - b.at)) {
-    const key = names.size > 1 ? `${observation.resolver} ${observation.name}` : observation.resolver;
+    const key = keyOf(observation);
     let state: string;
     let colour: string;
     if (observation.addresses.length === 0) {
       state = observation.rcode;
       colour = observation.rcode === 'NOERROR' || observation.rcode === 'NXDOMAIN' ? DNS_EMPTY_COLOUR : DNS_FAILURE_COLOUR;
     } else {
-      const regions = [...new Set(observation.addresses.map((address) => record.regionsByAddress[address] ?? 'unknown address'))].sort();
+      const identified = answerRegions(observation, record.regionsByAddress);
+      const regions = [...new Set([...identified.regions, ...(identified.unidentified.length > 0 ? ['unknown address'] : [])])].sort();
       state = regions.join(' + ');
       colour = regions.length === 1 ? (palette.get(regions[0] ?? '') ?? NO_REGION_COLOUR) : MIXED_COLOUR;
     }

@@ -17,7 +17,8 @@ import { TargetNotFoundError, type InjectorDeps, type PlannedChange } from '../i
 import type { LoadEngine, LoadPlan, LoadSummary } from '../load/load-engine.ts';
 import { isErrorSample } from '../load/sample.ts';
 import { SampleStore } from '../load/sample-store.ts';
-import { startServiceProbers } from './service-probers.ts';
+import { startDnsProber } from '../observers/dns-prober.ts';
+import { checkRegionsIdentifiable, startIdentification } from './region-identification.ts';
 import { faultName } from '../drill/fault-name.ts';
 import { buildSeries } from '../reporters/series.ts';
 import { abortableSleep } from './abortable-sleep.ts';
@@ -146,6 +147,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     health: [],
     samples: new SampleStore(),
     regionsByAddress: pinnedRegionsByAddress(environment, observedServices(drill)),
+    addressMappings: [],
   };
   const onFault = (event: FaultEvent): void => {
     timeline.faults.push(event);
@@ -161,6 +163,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   const stopObservers = new AbortController();
   let loadDone: Promise<LoadSummary | undefined> = Promise.resolve(undefined);
   let prober: { stop(): Promise<void> } | undefined;
+  let identifier: { stop(): Promise<void> } | undefined;
   let poller: { stop(): Promise<void> } | undefined;
   let steadyStateVerdict: Verdict | undefined;
   let guard: { stop(): void } | undefined;
@@ -185,6 +188,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     const environmentSource = options.environmentSource ?? `environment "${environment.name}"`;
     const missing = await findMissingEnvironmentIds(drill, environment, clients);
     if (missing.length > 0) throw new InvalidInputError(environmentSource, missing.map((id) => `${id.field}: ${id.problem}`));
+    await checkRegionsIdentifiable(environment, observed, environmentSource, signal);
     let planned: PlannedChange[];
     try {
       planned = await planFaults(drill.faults, deps);
@@ -250,9 +254,15 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
         log(`load engine stopped: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       });
-    prober = startServiceProbers({
-      services: observed.map((name) => ({ service: name, name: environment.services[name]?.recordName ?? name })),
-      resolvers: [...new Set(Object.values(context.resolverSets ?? {}).flat())],
+    const identifying = startIdentification(environment, observed, (mapping) => timeline.addressMappings?.push(mapping), stopObservers.signal);
+    identifier = identifying;
+    // Answers probed before the first resolution would read as unknown addresses.
+    await identifying.ready;
+    prober = startDnsProber({
+      names: observed.map((name) => ({ service: name, name: environment.services[name]?.recordName ?? name })),
+      resolvers: [...new Set([...(context.resolverSets?.['listed'] ?? []), ...(context.resolverSets?.['authoritative'] ?? [])])],
+      ...(environment.vantagePoints === undefined ? {} : { vantagePoints: environment.vantagePoints }),
+      identify: (addresses, cnames) => identifying.identifyFresh(addresses, cnames),
       intervalMs: drill.probes.dnsInterval,
       onObservation: (observation) => timeline.dns.push(observation),
       signal: stopObservers.signal,
@@ -345,7 +355,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
       stopObservers.abort();
       clients.interrupt('the drill was refused');
       unsubscribe?.();
-      await Promise.all([loadDone, prober?.stop(), poller?.stop(), alarmGuard?.stop()]);
+      await Promise.all([loadDone, prober?.stop(), identifier?.stop(), poller?.stop(), alarmGuard?.stop()]);
       clients.destroy();
       throw error;
     }
@@ -396,7 +406,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   // An observer's call blocked on a silent control plane would hold the end of the run until its deadline.
   clients.interrupt('the drill is over');
   unsubscribe?.();
-  const [loadSummary] = await Promise.all([loadDone, prober?.stop(), poller?.stop(), alarmGuard?.stop()]);
+  const [loadSummary] = await Promise.all([loadDone, prober?.stop(), identifier?.stop(), poller?.stop(), alarmGuard?.stop()]);
   clients.destroy();
   timeline.endedAt = Date.now();
   for (const note of loadSummary?.notes ?? []) log(`load            ${note}`);
@@ -444,6 +454,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     dns: timeline.dns,
     health: timeline.health,
     regionsByAddress: timeline.regionsByAddress,
+    ...(timeline.addressMappings === undefined || timeline.addressMappings.length === 0 ? {} : { addressMappings: timeline.addressMappings }),
     series: { bucketMs: 1000, points: buildSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000) },
     totals: { requests: timeline.samples.length, errors },
     // Each figure is stored once, in `figures`: the verdicts keep their words, not a second copy.

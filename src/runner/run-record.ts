@@ -2,7 +2,7 @@ import type { Figure } from '../assertions/figure.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import type { LoadSummary } from '../load/load-engine.ts';
-import type { DnsObservation, FaultEvent, HealthObservation, PhaseMark } from './timeline.ts';
+import type { AddressMapping, DnsObservation, FaultEvent, HealthObservation, PhaseMark } from './timeline.ts';
 
 /** How a run ended; maps one to one onto the CLI exit codes in DESIGN.md. */
 export type RunOutcome = 'passed' | 'failed' | 'aborted' | 'rollback-failed';
@@ -119,6 +119,8 @@ export interface RunRecord {
   readonly dns: readonly DnsObservation[];
   readonly health: readonly HealthObservation[];
   readonly regionsByAddress: Readonly<Record<string, string>>;
+  /** The identifier's address → region map changes (regional endpoint names resolved during the run). */
+  readonly addressMappings?: readonly AddressMapping[];
   readonly series: { readonly bucketMs: number; readonly points: readonly SeriesPoint[] };
   readonly totals: { readonly requests: number; readonly errors: number };
   /** Verdicts as evaluated; their figures live in `figures`, not here. */

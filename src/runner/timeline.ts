@@ -33,8 +33,6 @@ export interface DnsObservation {
   /** `host:port` of the resolver asked. */
   readonly resolver: string;
   readonly name: string;
-  /** The service whose record was asked for, when the drill observes several. */
-  readonly service?: string;
   /** A-record addresses, sorted; empty on NXDOMAIN / NODATA / error. */
   readonly addresses: readonly string[];
   /** TTL of the answer in seconds (minimum over the answer set), when there was one. */
@@ -42,6 +40,34 @@ export interface DnsObservation {
   /** DNS rcode name (`NOERROR`, `NXDOMAIN`, …) or `TIMEOUT` / `ERROR` when no answer came. */
   readonly rcode: string;
   readonly latencyMs: number;
+  /** The CNAME chain the answer followed (lower-case, no trailing dot), when it had one. */
+  readonly cnames?: readonly string[];
+  /**
+   * Regions the answer was identified as at observation time (from the CNAME chain or the address
+   * map current then). Absent in records that predate identification: read regions through
+   * `answerRegions`, never this field directly.
+   */
+  readonly regions?: readonly string[];
+  /** Addresses of the answer that mapped to no region at observation time. */
+  readonly unidentified?: readonly string[];
+  /** The vantage point the query was sent from (a simulated client region or an ECS location). */
+  readonly vantage?: string;
+  /** The drill service whose record was queried, when the drill probes several. */
+  readonly service?: string;
+}
+
+/**
+ * What a region's regional endpoint name resolved to, whenever that changed (and once at start):
+ * the address → region map the identifier used from `at` on.
+ */
+export interface AddressMapping {
+  /** Epoch ms when the resolution that showed the change was sent. */
+  readonly at: number;
+  readonly region: string;
+  /** The regional endpoint name resolved, e.g. `d-abc123.execute-api.eu-west-1.amazonaws.com`. */
+  readonly name: string;
+  /** Its addresses from then on, sorted; empty when it stopped resolving. */
+  readonly addresses: readonly string[];
 }
 
 /**
@@ -82,6 +108,8 @@ export interface Timeline {
    * answers can be read as "primary" or "secondary".
    */
   readonly regionsByAddress: Readonly<Record<string, string>>;
+  /** Changes of the address → region map found by resolving regional endpoint names, in order. */
+  readonly addressMappings?: AddressMapping[];
 }
 
 /** The [from, to) window of a phase, or undefined if the phase never started. */

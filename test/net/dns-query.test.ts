@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { queryA } from '../../src/net/dns-query.ts';
 import { InvalidDnsNameError } from '../../src/net/dns-name.ts';
 import { InvalidDnsServerError, parseDnsServer } from '../../src/net/dns-server-address.ts';
+import { InvalidClientSubnetError } from '../../src/net/client-subnet.ts';
 import { startTestDnsServer, type TestDnsServer } from './support/test-dns-server.ts';
 
 describe('queryA', function () {
@@ -60,6 +61,23 @@ describe('queryA', function () {
     const answer = await queryA(dns.address, 'www.drdrill.test', { timeoutMs: 1000 });
     expect(answer.addresses).to.deep.equal(['127.0.0.5']);
     expect(answer.ttl).to.equal(10);
+    expect(answer.cnames).to.deep.equal(['edge.drdrill.test', 'origin.drdrill.test']);
+  });
+
+  it('returns the CNAME chain lower-case without trailing dots, and an empty chain for a plain A answer', async () => {
+    dns.set('API.Shop.drdrill.test', { kind: 'cname', target: 'D-ABC123.execute-api.EU-WEST-1.amazonaws.com.' });
+    dns.set('d-abc123.execute-api.eu-west-1.amazonaws.com', { kind: 'a', addresses: ['127.0.0.12'] });
+    const chained = await queryA(dns.address, 'api.shop.drdrill.test', { timeoutMs: 1000 });
+    expect(chained.cnames).to.deep.equal(['d-abc123.execute-api.eu-west-1.amazonaws.com']);
+    dns.set('plain.drdrill.test', { kind: 'a', addresses: ['127.0.0.13'] });
+    expect((await queryA(dns.address, 'plain.drdrill.test', { timeoutMs: 1000 })).cnames).to.deep.equal([]);
+  });
+
+  it('keeps the chain of a dangling CNAME (NOERROR, no addresses) so the answer still names where it pointed', async () => {
+    dns.set('dangling.drdrill.test', { kind: 'cname', target: 'gone.elb.drdrill.test' });
+    const answer = await queryA(dns.address, 'dangling.drdrill.test', { timeoutMs: 1000 });
+    expect(answer.addresses).to.deep.equal([]);
+    expect(answer.cnames).to.deep.equal(['gone.elb.drdrill.test']);
   });
 
   it('retries over TCP when the UDP response is truncated', async () => {
@@ -117,6 +135,57 @@ describe('queryA', function () {
     );
     expect(error).to.be.instanceOf(Error).with.property('message', 'stop now');
     expect(Date.now() - startedAt).to.be.below(1000);
+  });
+
+  it('sends from the given source address over UDP and over the TCP retry, like dig -b', async () => {
+    dns.set('source.drdrill.test', { kind: 'a', addresses: ['127.0.0.20'] });
+    dns.answerBy = (query) => (query.source === '127.0.0.11' ? { kind: 'a', addresses: ['127.0.0.21'] } : undefined);
+    try {
+      const fromEleven = await queryA(dns.address, 'source.drdrill.test', { timeoutMs: 1000, sourceAddress: '127.0.0.11' });
+      const fromDefault = await queryA(dns.address, 'source.drdrill.test', { timeoutMs: 1000 });
+      expect(fromEleven.addresses).to.deep.equal(['127.0.0.21']);
+      expect(fromDefault.addresses).to.deep.equal(['127.0.0.20']);
+      dns.truncateOverUdp.add('source.drdrill.test');
+      const before = dns.queries.length;
+      const overTcp = await queryA(dns.address, 'source.drdrill.test', { timeoutMs: 1000, sourceAddress: '127.0.0.12' });
+      expect(overTcp.transport).to.equal('tcp');
+      expect(dns.queries.slice(before).map((query) => `${query.transport} ${query.source}`)).to.deep.equal(['udp 127.0.0.12', 'tcp 127.0.0.12']);
+    } finally {
+      dns.answerBy = undefined;
+      dns.truncateOverUdp.delete('source.drdrill.test');
+    }
+  });
+
+  it('sends an EDNS Client Subnet option that the server reads as the client network', async () => {
+    dns.set('latency.drdrill.test', { kind: 'a', addresses: ['127.0.0.30'] });
+    dns.answerBy = (query) => (query.clientSubnet === '198.51.100.0/24' ? { kind: 'a', addresses: ['127.0.0.31'] } : undefined);
+    try {
+      const before = dns.queries.length;
+      const withSubnet = await queryA(dns.address, 'latency.drdrill.test', { timeoutMs: 1000, clientSubnet: '198.51.100.0/24' });
+      const without = await queryA(dns.address, 'latency.drdrill.test', { timeoutMs: 1000 });
+      const v6 = await queryA(dns.address, 'latency.drdrill.test', { timeoutMs: 1000, clientSubnet: '2001:db8:40::/48' });
+      expect(withSubnet.addresses).to.deep.equal(['127.0.0.31']);
+      expect(without.addresses).to.deep.equal(['127.0.0.30']);
+      expect(v6.addresses).to.deep.equal(['127.0.0.30']);
+      expect(dns.queries.slice(before).map((query) => query.clientSubnet)).to.deep.equal(['198.51.100.0/24', undefined, '2001:db8:40::/48']);
+    } finally {
+      dns.answerBy = undefined;
+    }
+  });
+
+  it('reports a source address this machine does not have as ERROR, not a hang', async () => {
+    const answer = await queryA(dns.address, 'api.drdrill.test', { timeoutMs: 1000, sourceAddress: '192.0.2.1' });
+    expect(answer.rcode).to.equal('ERROR');
+    expect(answer.error).to.equal('EADDRNOTAVAIL');
+  });
+
+  it('rejects a bad source address or client subnet before sending anything', () => {
+    const before = dns.queries.length;
+    expect(() => queryA(dns.address, 'a.test', { sourceAddress: 'localhost' })).to.throw(RangeError, /sourceAddress must be an IPv4 address.*"localhost"/);
+    expect(() => queryA(dns.address, 'a.test', { sourceAddress: '::1' })).to.throw(RangeError, /IPv4/);
+    expect(() => queryA(dns.address, 'a.test', { clientSubnet: '198.51.100.7/24' })).to.throw(InvalidClientSubnetError, /host bits.*198\.51\.100\.0\/24/);
+    expect(() => queryA(dns.address, 'a.test', { clientSubnet: '198.51.100.0' })).to.throw(InvalidClientSubnetError, /prefix/);
+    expect(dns.queries.length).to.equal(before);
   });
 
   it('rejects bad server strings and names before sending anything', () => {

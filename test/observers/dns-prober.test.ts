@@ -2,23 +2,13 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { expect } from 'chai';
 import { DnsProberOptionsError, startDnsProber as startProber, type DnsProber, type DnsProberOptions } from '../../src/observers/dns-prober.ts';
 import { InvalidDnsServerError } from '../../src/net/dns-server-address.ts';
+import { vantagePointProblems } from '../../src/observers/vantage-point-problems.ts';
 import type { DnsObservation } from '../../src/runner/timeline.ts';
 import { startTestDnsServer, type TestDnsServer } from '../net/support/test-dns-server.ts';
+import { sleep, waitUntil } from '../support/wait.ts';
 
 const NAME = 'api.drdrill.test';
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `condition` holds or `limitMs` passes (bounded in time and count). */
-async function waitUntil(condition: () => boolean, limitMs: number): Promise<boolean> {
-  for (let waited = 0; waited < limitMs; waited += 10) {
-    if (condition()) return true;
-    await sleep(10);
-  }
-  return condition();
-}
 
 function activeCount(kind: string): number {
   return process.getActiveResourcesInfo().filter((resource) => resource === kind).length;
@@ -234,5 +224,121 @@ describe('startDnsProber', function () {
     expect(() => startDnsProber({ resolvers: ['dns.example:53'], name: NAME, intervalMs: 100, onObservation })).to.throw(
       InvalidDnsServerError,
     );
+  });
+});
+
+describe('startDnsProber with names × vantage points × resolvers', function () {
+  this.timeout(10_000);
+  const SERVICE1 = 'service1.shop.drdrill.test';
+  const SERVICE2 = 'service2.shop.drdrill.test';
+  let resolverA: TestDnsServer;
+  let resolverB: TestDnsServer;
+
+  /** Ground truth: a latency record answers by client (source address or ECS) and by name. */
+  function truth(name: string, source: string, clientSubnet: string | undefined): string {
+    const client = clientSubnet === '198.51.100.0/24' ? 'west' : source === '127.0.0.11' ? 'central' : 'other';
+    return `127.0.${name === SERVICE1 ? 1 : 2}.${client === 'central' ? 11 : client === 'west' ? 12 : 99}`;
+  }
+
+  before(async () => {
+    resolverA = await startTestDnsServer({ host: '127.0.0.53' });
+    resolverB = await startTestDnsServer({ host: '127.0.0.54' });
+    for (const server of [resolverA, resolverB]) {
+      server.answerBy = (query) => ({ kind: 'a', addresses: [truth(query.name, query.source, query.clientSubnet)], ttl: 60 });
+    }
+  });
+  after(async () => {
+    await resolverA.close();
+    await resolverB.close();
+  });
+
+  it('keeps 8 independent grids for 2 names × 2 vantage points × 2 resolvers, each answered as its vantage point sees it', async () => {
+    // One grid is starved: resolver B drops the ECS vantage point's queries for service1.
+    resolverB.answerBy = (query) =>
+      query.clientSubnet !== undefined && query.name === SERVICE1 ? { kind: 'drop' } : { kind: 'a', addresses: [truth(query.name, query.source, query.clientSubnet)], ttl: 60 };
+    const observations: DnsObservation[] = [];
+    const intervalMs = 100;
+    const startedAt = Date.now();
+    const prober = startProber({
+      resolvers: [resolverA.address, resolverB.address],
+      names: [
+        { service: 'service1', name: SERVICE1 },
+        { service: 'service2', name: SERVICE2 },
+      ],
+      vantagePoints: [
+        { name: 'eu-central-1', sourceAddress: '127.0.0.11' },
+        { name: 'eu-west-1', clientSubnet: '198.51.100.0/24' },
+      ],
+      intervalMs,
+      timeoutMs: 350,
+      onObservation: (o) => observations.push(o),
+    });
+    try {
+      await sleep(1050);
+    } finally {
+      await prober.stop();
+    }
+
+    const grids = new Map<string, DnsObservation[]>();
+    for (const o of observations) {
+      const key = `${o.vantage} ${o.resolver} ${o.name}`;
+      grids.set(key, [...(grids.get(key) ?? []), o]);
+    }
+    expect(grids.size).to.equal(8);
+    const starved = `eu-west-1 ${resolverB.address} ${SERVICE1}`;
+    for (const [key, grid] of grids) {
+      const first = grid[0];
+      expect(first, key).not.to.equal(undefined);
+      for (const o of grid) {
+        expect(o.service, key).to.equal(o.name === SERVICE1 ? 'service1' : 'service2');
+        // Every send time sits on this grid's own ticks: start + k·interval.
+        const offset = (o.at - startedAt) % intervalMs;
+        expect(Math.min(offset, intervalMs - offset), `${key} tick`).to.be.below(intervalMs / 2);
+      }
+      if (key === starved) {
+        // Each query times out after 350 ms and its grid skips the ticks meanwhile: 3 or 4 queries.
+        expect(grid.map((o) => o.rcode)).to.satisfy((rcodes: string[]) => rcodes.every((rcode) => rcode === 'TIMEOUT'));
+        expect(grid.length, key).to.be.within(2, 4);
+        continue;
+      }
+      // Ticks at 0, 100, …, 1000 ms: eleven, give or take for timer jitter; the starved grid costs them nothing.
+      expect(grid.length, key).to.be.within(9, 12);
+      const vantage = first?.vantage === 'eu-central-1' ? { source: '127.0.0.11' } : { source: '127.0.0.1', clientSubnet: '198.51.100.0/24' };
+      for (const o of grid) {
+        expect(o.rcode, key).to.equal('NOERROR');
+        expect(o.addresses, key).to.deep.equal([truth(o.name, vantage.source, vantage.clientSubnet)]);
+      }
+    }
+    // The servers saw exactly what each vantage point was told to send.
+    const sent = [...resolverA.queries, ...resolverB.queries];
+    expect(new Set(sent.map((q) => `${q.source} ${q.clientSubnet ?? '-'}`))).to.deep.equal(new Set(['127.0.0.11 -', '127.0.0.1 198.51.100.0/24']));
+  });
+
+  it('rejects duplicate vantage point names, a vantage point with no resolver and a source address of the wrong family', () => {
+    const onObservation = (): void => undefined;
+    expect(() =>
+      startProber({ resolvers: [resolverA.address], name: SERVICE1, vantagePoints: [{ name: 'a' }, { name: 'a' }], onObservation }),
+    ).to.throw(DnsProberOptionsError, /unique, got "a" twice/);
+    expect(() => startProber({ resolvers: [], name: SERVICE1, vantagePoints: [{ name: 'a' }], onObservation })).to.throw(
+      DnsProberOptionsError,
+      /vantage point "a" names none of its own/,
+    );
+    expect(() =>
+      startProber({ resolvers: [resolverA.address], name: SERVICE1, vantagePoints: [{ name: 'a', sourceAddress: '::1' }], onObservation }),
+    ).to.throw(DnsProberOptionsError, /sourceAddress ::1 cannot reach the IPv4 resolver/);
+    expect(() => startProber({ resolvers: [resolverA.address], onObservation })).to.throw(DnsProberOptionsError, /needs a name/);
+    expect(() => startProber({ resolvers: [resolverA.address], name: SERVICE1, names: [{ name: SERVICE2 }], onObservation })).to.throw(DnsProberOptionsError, /not both/);
+  });
+});
+
+describe('vantagePointProblems', () => {
+  it('accepts loopback source addresses and vantage points without one', async () => {
+    expect(await vantagePointProblems([{ name: 'a', sourceAddress: '127.0.0.11' }, { name: 'b', clientSubnet: '198.51.100.0/24' }])).to.deep.equal([]);
+  });
+
+  it('names the field of a source address this machine cannot send from', async () => {
+    expect(await vantagePointProblems([{ name: 'a', sourceAddress: '127.0.0.11' }, { name: 'b', sourceAddress: '192.0.2.1' }], 'environment.vantagePoints')).to.deep.equal([
+      'environment.vantagePoints[1].sourceAddress: 192.0.2.1 is not an address this machine can send from (EADDRNOTAVAIL); expected a local address, such as 127.0.0.11 on loopback',
+    ]);
   });
 });

@@ -7,10 +7,20 @@ import type { Answer, DecodedPacket } from 'dns-packet';
 export type TestZoneEntry =
   | { readonly kind: 'a'; readonly addresses: readonly string[]; readonly ttl?: number }
   | { readonly kind: 'cname'; readonly target: string; readonly ttl?: number }
-  | { readonly kind: 'rcode'; readonly rcode: 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' };
+  | { readonly kind: 'rcode'; readonly rcode: 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' }
+  /** No reply at all to this query (a resolver that drops one client's queries). */
+  | { readonly kind: 'drop' };
+
+/** Who asked: the query's source address and its EDNS Client Subnet (`203.0.113.0/24`), if any. */
+export interface TestQuery {
+  readonly name: string;
+  readonly source: string;
+  readonly clientSubnet?: string;
+  readonly transport: 'udp' | 'tcp';
+}
 
 export interface TestDnsServer {
-  /** `127.0.0.1:port`, usable as a resolver string. */
+  /** `host:port`, usable as a resolver string. */
   readonly address: string;
   readonly port: number;
   set(name: string, entry: TestZoneEntry): void;
@@ -22,6 +32,13 @@ export interface TestDnsServer {
   readonly counts: { udp: number; tcp: number };
   /** Epoch ms of each query received, in order (for interval checks). */
   readonly receivedAt: number[];
+  /** Every query received, in order. */
+  readonly queries: TestQuery[];
+  /**
+   * Answers by who asked, ahead of the zone map: return an entry for this query, or undefined to
+   * use the zone (a latency record answered per client, as Route 53 does by resolver or ECS).
+   */
+  answerBy: ((query: TestQuery) => TestZoneEntry | undefined) | undefined;
   close(): Promise<void>;
 }
 
@@ -31,20 +48,25 @@ const RCODES = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
  * A tiny authoritative DNS server on 127.0.0.1 (UDP and TCP on the same port) for tests; its zone is
  * a map the test edits while queries run.
  */
-export async function startTestDnsServer(): Promise<TestDnsServer> {
+export async function startTestDnsServer(options: { readonly host?: string } = {}): Promise<TestDnsServer> {
+  const host = options.host ?? '127.0.0.1';
   const zone = new Map<string, TestZoneEntry>();
   const truncateOverUdp = new Set<string>();
   const counts = { udp: 0, tcp: 0 };
   const receivedAt: number[] = [];
   const tcpSockets = new Set<Socket>();
-  const state = { silent: false };
+  const queries: TestQuery[] = [];
+  const state: { silent: boolean; answerBy: TestDnsServer['answerBy'] } = { silent: false, answerBy: undefined };
 
-  function respond(query: DecodedPacket, overUdp: boolean): Buffer | undefined {
+  function respond(query: DecodedPacket, overUdp: boolean, source: string): Buffer | undefined {
     receivedAt.push(Date.now());
-    if (state.silent) return undefined;
     const question = query.questions?.[0];
+    const qname = question?.name.toLowerCase().replace(/\.$/, '') ?? '';
+    const clientSubnet = clientSubnetOf(query);
+    const asked: TestQuery = { name: qname, source, transport: overUdp ? 'udp' : 'tcp', ...(clientSubnet === undefined ? {} : { clientSubnet }) };
+    queries.push(asked);
+    if (state.silent) return undefined;
     if (question === undefined) return undefined;
-    const qname = question.name.toLowerCase().replace(/\.$/, '');
     const header = { type: 'response' as const, id: query.id ?? 0, questions: query.questions ?? [] };
     if (overUdp && truncateOverUdp.has(qname)) {
       return dnsPacket.encode({ ...header, flags: dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.TRUNCATED_RESPONSE, answers: [] });
@@ -53,11 +75,12 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
     let rcode: number = RCODES.NOERROR;
     let name = qname;
     for (let hop = 0; hop < 10; hop++) {
-      const entry = zone.get(name);
+      const entry = (hop === 0 ? state.answerBy?.(asked) : undefined) ?? zone.get(name);
       if (entry === undefined) {
         if (hop === 0) rcode = RCODES.NXDOMAIN;
         break;
       }
+      if (entry.kind === 'drop') return undefined;
       if (entry.kind === 'rcode') {
         rcode = RCODES[entry.rcode];
         break;
@@ -83,7 +106,7 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
     } catch {
       return;
     }
-    const reply = respond(query, true);
+    const reply = respond(query, true, remote.address);
     if (reply !== undefined) udp.send(reply, remote.port, remote.address);
   };
 
@@ -99,7 +122,7 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
         const query = dnsPacket.decode(buffered.subarray(2, 2 + length));
         buffered = buffered.subarray(2 + length);
         counts.tcp++;
-        const reply = respond(query, false);
+        const reply = respond(query, false, socket.remoteAddress ?? '');
         if (reply === undefined) continue;
         const framed = Buffer.alloc(2 + reply.length);
         framed.writeUInt16BE(reply.length, 0);
@@ -115,12 +138,12 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
   for (let attempt = 0; attempt < 10 && udp === undefined; attempt++) {
     const candidate = createSocket('udp4');
     candidate.on('message', (message, remote) => onUdpMessage(candidate, message, remote));
-    await new Promise<void>((resolve) => candidate.bind(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => candidate.bind(0, host, resolve));
     port = candidate.address().port;
     const listened = await new Promise<boolean>((resolve) => {
       const onError = (): void => resolve(false);
       tcp.once('error', onError);
-      tcp.listen(port, '127.0.0.1', () => {
+      tcp.listen(port, host, () => {
         tcp.off('error', onError);
         resolve(true);
       });
@@ -132,7 +155,7 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
   const boundUdp = udp;
 
   return {
-    address: `127.0.0.1:${port}`,
+    address: `${host}:${port}`,
     port,
     set: (name, entry) => zone.set(name.toLowerCase().replace(/\.$/, ''), entry),
     truncateOverUdp,
@@ -142,8 +165,15 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
     set silent(value: boolean) {
       state.silent = value;
     },
+    get answerBy() {
+      return state.answerBy;
+    },
+    set answerBy(value) {
+      state.answerBy = value;
+    },
     counts,
     receivedAt,
+    queries,
     close: async () => {
       for (const socket of tcpSockets) socket.destroy();
       await Promise.all([
@@ -152,4 +182,15 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
       ]);
     },
   };
+}
+
+/** The query's EDNS Client Subnet as `address/prefix`, when it carried one. */
+function clientSubnetOf(query: DecodedPacket): string | undefined {
+  for (const record of query.additionals ?? []) {
+    if (record.type !== 'OPT') continue;
+    for (const option of record.options) {
+      if (option.code === 8 && 'ip' in option && option.ip !== undefined) return `${option.ip}/${option.sourcePrefixLength ?? 0}`;
+    }
+  }
+  return undefined;
 }
