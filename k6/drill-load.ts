@@ -13,7 +13,10 @@
  * `--out json` while the test runs.
  *
  * Inputs (all through `-e`, set by drdrill's k6 engine):
- *   DRDRILL_TARGETS        JSON [{ name, url, rate, ramp?: [{ target, durationMs }] }]
+ *   DRDRILL_TARGETS        JSON [{ name, url, rate, ramp?: [{ target, durationMs }],
+ *                            request?: { method?, headers?: { name: value | { fromEnv } }, body? } }]
+ *                          (a `fromEnv` header is read from k6's own environment: credentials are
+ *                          never on k6's command line)
  *   DRDRILL_DURATION_MS    how long to offer load
  *   DRDRILL_TIMEOUT_MS     per-request timeout
  *   DRDRILL_REGION_HEADER  response header naming the region (default x-drdrill-region)
@@ -31,11 +34,27 @@ interface RampStage {
   readonly durationMs: number;
 }
 
+type HeaderValue = string | { readonly fromEnv: string };
+
+interface TargetRequest {
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, HeaderValue>>;
+  readonly body?: string;
+}
+
 interface Target {
   readonly name: string;
   readonly url: string;
   readonly rate: number;
   readonly ramp?: readonly RampStage[];
+  readonly request?: TargetRequest;
+}
+
+/** What one target's iterations send, headers read from the environment once, at init. */
+interface PreparedRequest {
+  readonly method: string;
+  readonly body: string | null;
+  readonly headers: Record<string, string>;
 }
 
 const requests = new Trend('drdrill_request', true);
@@ -47,6 +66,7 @@ const regionHeader = canonicalHeader(__ENV.DRDRILL_REGION_HEADER ?? 'x-drdrill-r
 const keepAlive = __ENV.DRDRILL_KEEP_ALIVE === 'true';
 
 if (targets.length === 0) throw new Error('DRDRILL_TARGETS is empty: expected a JSON list of { name, url, rate }');
+const prepared: Record<string, PreparedRequest> = Object.fromEntries(targets.map((target) => [target.name, prepare(target)]));
 
 export const options: Options = {
   scenarios: Object.fromEntries(targets.map((target, i) => [`target_${i}`, scenarioFor(target)])),
@@ -63,8 +83,9 @@ export const options: Options = {
 export default function (): void {
   const name = __ENV.DRDRILL_TARGET ?? '';
   const url = __ENV.DRDRILL_URL ?? '';
+  const request = prepared[name] ?? { method: 'GET', body: null, headers: {} };
   const started = Date.now();
-  const response = http.get(url, { timeout: timeoutMs, tags: { name } });
+  const response = http.request(request.method, url, request.body, { timeout: timeoutMs, tags: { name }, headers: request.headers });
   const tags: Record<string, string> = { target: name, status: String(response.status) };
   const region = response.headers[regionHeader];
   if (region !== undefined && region !== '') tags.region = region;
@@ -104,6 +125,23 @@ function scenarioFor(target: Target): Scenario {
     stages: target.ramp.map((stage) => ({ target: perUnit(stage.target), duration: `${Math.ceil(stage.durationMs)}ms` })),
     ...common,
   };
+}
+
+function prepare(target: Target): PreparedRequest {
+  const headers: Record<string, string> = {};
+  for (const [header, value] of Object.entries(target.request?.headers ?? {})) {
+    // k6 takes the request's Host from a header spelt `Host`.
+    const name = header.toLowerCase() === 'host' ? 'Host' : header;
+    if (typeof value === 'string') {
+      headers[name] = value;
+      continue;
+    }
+    const fromEnv = __ENV[value.fromEnv];
+    // The variable's name only: its value is a credential.
+    if (fromEnv === undefined) throw new Error(`target ${target.name}: header ${header} reads environment variable ${value.fromEnv}, which is not set`);
+    headers[name] = fromEnv;
+  }
+  return { method: target.request?.method ?? 'GET', body: target.request?.body ?? null, headers };
 }
 
 function parseJson<T>(name: string, fallback: T): T {

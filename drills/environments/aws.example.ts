@@ -35,6 +35,9 @@ export const environment = defineEnvironment({
       // The custom domain clients use; your API should answer with a header naming its region.
       url: 'https://api.example.com/health',
       regionHeader: 'x-region',
+      // When a plain GET of `url` is not what your clients send: method, headers (a credential
+      // only as `{ fromEnv: 'NAME' }`, read when the load starts), body, path.
+      // request: { headers: { authorization: { fromEnv: 'API_TOKEN' } } },
       hostedZoneId: 'Z0123456789ABCDEFGHIJ',
       recordName: 'api.example.com',
       functions: {

@@ -31,9 +31,9 @@ export const topology = defineTopology({
     },
   ],
   resolverClients: [
-    { address: '127.0.0.51', region: 'us-east-1' },
-    { address: '127.0.0.52', region: 'eu-west-1' },
-    { address: '127.0.0.53', region: 'ap-southeast-1' },
+    { address: '127.0.0.51', region: 'us-east-1', vantagePoint: 'clients-us-east-1' },
+    { address: '127.0.0.52', region: 'eu-west-1', vantagePoint: 'clients-eu-west-1' },
+    { address: '127.0.0.53', region: 'ap-southeast-1', vantagePoint: 'clients-ap-southeast-1' },
   ],
   alarms: REGIONS.map((region) => ({ name: 'drdrill-stop-condition', region, description: `Trip to stop drills (${region})` })),
 });

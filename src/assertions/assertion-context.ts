@@ -46,6 +46,8 @@ export interface AssertionContext {
 export interface ServiceContext {
   /** Its regions in chain order. */
   readonly regions: readonly string[];
+  /** How its record spreads traffic: only a failover chain has a "secondary" to move to. */
+  readonly routing?: 'failover' | 'latency' | 'weighted';
   readonly recordName: string;
   /** Its health check per region (AWS region name → id). */
   readonly healthCheckIds: Readonly<Record<string, string>>;

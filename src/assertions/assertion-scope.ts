@@ -83,6 +83,13 @@ export function ofFault(figure: Figure, fault: string | undefined): Figure {
   return fault === undefined ? figure : { ...figure, name: `${figure.name}@${fault}`, label: `${figure.label} (from fault ${fault})` };
 }
 
+/** A figure measured on some resolvers or vantage points only: `dns.convergence` becomes `dns.convergence{clients-eu-west-1}`. */
+export function ofResolvers(figure: Figure, resolvers: readonly string[] | undefined): Figure {
+  if (resolvers === undefined) return figure;
+  const which = resolvers.join(',');
+  return { ...figure, name: `${figure.name}{${which}}`, label: `${figure.label} (${which})` };
+}
+
 function contextOfService(context: AssertionContext, service: ServiceContext): AssertionContext {
   const [primary = context.primaryRegion, secondary = context.secondaryRegion] = service.regions;
   const { healthCheck: _default, recordTtlSeconds: _ttl, ...rest } = context;

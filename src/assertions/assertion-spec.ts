@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
-import { ofFault, ofService, scopeAssertion, type Scoped } from './assertion-scope.ts';
+import { ofFault, ofResolvers, ofService, scopeAssertion, type Scoped } from './assertion-scope.ts';
 import { resolveRegionRef } from '../drill/region-ref.ts';
 import { customAssertionOptions, evaluateCustomAssertion, evaluateCustomAssertionSync } from './custom-assertion.ts';
 import { dnsConvergenceName, dnsConvergenceOptions, evaluateDnsConvergence } from './dns-convergence.ts';
@@ -152,8 +152,14 @@ function judged(verdict: Verdict, spec: AssertionSpec, scoped: Scoped): Verdict 
     ...(named === undefined || spec.name !== undefined ? {} : { name: `${named}: ${verdict.name}` }),
     ...(scoped.service === undefined ? {} : { service: scoped.service }),
     ...(region === undefined ? {} : { region }),
-    ...(verdict.figures === undefined ? {} : { figures: verdict.figures.map((figure) => ofFault(ofService(figure, named), faultOf(spec))) }),
+    ...(verdict.figures === undefined ? {} : { figures: verdict.figures.map((figure) => ofResolvers(ofFault(ofService(figure, named), faultOf(spec)), resolversOf(spec))) }),
   };
+}
+
+function resolversOf(spec: AssertionSpec): readonly string[] | undefined {
+  return spec.assertion === 'rto' || spec.assertion === 'custom' || spec.assertion === 'error-budget' || spec.assertion === 'region-share' || spec.assertion === 'steady-state'
+    ? undefined
+    : spec.resolvers;
 }
 
 function faultOf(spec: AssertionSpec): string | undefined {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolverSelectionSchema, selectResolvers } from './resolver-quorum.ts';
 import { scopeOptions } from './assertion-scope.ts';
 import { durationSchema, formatDuration } from '../drill/duration.ts';
 import { isErrorSample } from '../load/sample.ts';
@@ -30,6 +31,8 @@ export const failbackOptions = z.strictObject({
   maxFlaps: z.number().int().min(0).optional(),
   /** Judge the traffic half on this client cohort's requests only (a `load.clients` name). */
   cohort: cohortOption,
+  /** Only these resolvers or sets (a vantage point's name among them); default every one probed. */
+  resolvers: resolverSelectionSchema,
   ...scopeOptions,
 });
 
@@ -90,11 +93,13 @@ export function evaluateFailback(whole: Timeline, options: FailbackOptions, cont
   let dnsText: string;
   let flaps = 0;
   let failbackMs: number | null = null;
-  if (timeline.dns.length === 0) {
+  const selection = selectResolvers(timeline.dns, options.resolvers, context);
+  if (!selection.ok) return { ...base, status: 'errored', observed: selection.problem, window };
+  if (selection.dns.length === 0) {
     dnsOk = false;
     dnsText = 'no resolver answered: no DNS observations were recorded';
   } else {
-    const results = resolverConvergence(timeline.dns, timeline.regionsByAddress, primary, {
+    const results = resolverConvergence(selection.dns, timeline.regionsByAddress, primary, {
       from: rollbackAt,
       until: Number.POSITIVE_INFINITY,
     });

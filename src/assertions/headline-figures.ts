@@ -1,4 +1,5 @@
 import { PHASES, type Timeline } from '../runner/timeline.ts';
+import { ofService, scopeAssertion } from './assertion-scope.ts';
 import type { AssertionContext } from './assertion-context.ts';
 import { dnsConvergenceOptions, evaluateDnsConvergence } from './dns-convergence.ts';
 import { errorBudgetOptions, evaluateErrorBudget } from './error-budget.ts';
@@ -15,7 +16,8 @@ const UNBOUNDED = '24h';
  * measured (so the headline RTO is the RTO assertion's, with its window and success rate), then,
  * for each headline a run always has but no assertion measured (RTO, DNS convergence, failback,
  * the error rate of the whole run and of each phase that ran, and the RTO of each client cohort),
- * the same assertion code with its default options. Names are unique: a second assertion measuring the same thing gets `#2`.
+ * the same assertion code with its default options; with several services loaded, each service's
+ * error rate over the run too (`service2:errorRate.run`, the drill's own service included). Names are unique: a second assertion measuring the same thing gets `#2`.
  */
 export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Verdict[], context: AssertionContext): Figure[] {
   const figures: Figure[] = [];
@@ -28,7 +30,14 @@ export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Ve
   };
   for (const verdict of verdicts) for (const figure of verdict.figures ?? []) add(figure, verdict.name);
 
-  const missing = (name: string): boolean => !taken.has(name);
+  // A figure timed from a named fault (`rto@fail-eu-west-1`) stands for its kind: a cascade's
+  // per-hop figures are its headline, not a default timed from the first fault to the end.
+  const timedFromFault = new Set([...taken.keys()].flatMap((name) => (/[@{]/.test(name) ? [name.slice(0, name.search(/[@{]/))] : [])));
+  // RTO, DNS convergence and failback by default mean "moved to the secondary and back": only a
+  // failover chain has one. A latency or weighted drill's headline is what its assertions measured.
+  const routing = context.defaultService === undefined ? undefined : context.services?.[context.defaultService]?.routing;
+  const chained = routing === undefined || routing === 'failover';
+  const missing = (name: string): boolean => !taken.has(name) && !timedFromFault.has(name) && (chained || name.startsWith('errorRate.'));
   const defaults: Verdict[] = [];
   if (missing('rto')) defaults.push(evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED }), context));
   for (const cohort of context.cohorts ?? []) {
@@ -44,7 +53,20 @@ export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Ve
     defaults.push(evaluateErrorBudget(timeline, errorBudgetOptions.parse({ assertion: 'error-budget', phase: phases, maxErrorRate: 100 })));
   }
   for (const verdict of defaults) for (const figure of verdict.figures ?? []) if (missing(figure.name)) add(figure);
+  for (const figure of serviceErrorRates(timeline, context)) if (missing(figure.name)) add(figure);
   return figures.sort((a, b) => rank(a.name) - rank(b.name));
+}
+
+/** Each observed service's error rate over the whole run, when the drill observes several. */
+function serviceErrorRates(timeline: Timeline, context: AssertionContext): Figure[] {
+  const services = Object.keys(context.services ?? {});
+  if (services.length < 2) return [];
+  return services.flatMap((service) => {
+    const scoped = scopeAssertion(timeline, { service }, context, 'counted');
+    if ('problem' in scoped) return [];
+    const verdict = evaluateErrorBudget(scoped.timeline, errorBudgetOptions.parse({ assertion: 'error-budget', maxErrorRate: 100, service }));
+    return (verdict.figures ?? []).map((figure) => ofService(figure, service));
+  });
 }
 
 const ORDER = ['rto', 'rto.detect', 'rto.shift', 'dns.convergence', 'failback', 'errorRate.run', ...PHASES.map((phase) => `errorRate.${phase}`)];
@@ -53,7 +75,9 @@ const ORDER = ['rto', 'rto.detect', 'rto.shift', 'dns.convergence', 'failback', 
  * Headline order (RTO first, error rates in phase order), each figure of the whole load before its
  * cohorts' ones; a stable sort keeps the rest as measured.
  */
-function rank(name: string): number {
+function rank(qualified: string): number {
+  // `service:` and `@fault` qualify a figure; it ranks with its kind.
+  const name = qualified.replace(/^[^:]+:/, '').replace(/@[^[#{]*/, '').replace(/\{[^}]*\}/, '');
   const cohort = /\[[^\]]*\](#\d+)?$/.test(name) ? 1 : 0;
   const index = ORDER.indexOf(name.replace(/(\[[^\]]*\])?(#\d+)?$/, ''));
   return (index === -1 ? ORDER.length : index) * 2 + cohort;

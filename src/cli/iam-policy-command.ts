@@ -1,3 +1,4 @@
+import { sandboxTopologyOf } from './drill-topology.ts';
 import { loadDrill } from '../drill/load-drill.ts';
 import { deriveIamPolicy } from '../iam/derive-iam-policy.ts';
 import { TargetNotFoundError } from '../injectors/injector.ts';
@@ -20,8 +21,9 @@ export interface IamPolicyCommandOptions {
  * or 2 when the drill or environment is invalid or names a resource the environment lacks.
  */
 export async function iamPolicyCommand(options: IamPolicyCommandOptions, io: CliIo): Promise<number> {
-  const { drill, file } = await loadDrill(options.file);
-  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl, undefined, options.environments);
+  const loaded = await loadDrill(options.file);
+  const { drill, file } = loaded;
+  const resolved = await resolveEnvironment(options.env ?? 'sandbox', options.sandboxUrl, undefined, options.environments, sandboxTopologyOf([loaded]));
   try {
     io.out(JSON.stringify(deriveIamPolicy(drill, resolved.environment), null, 2));
     return 0;

@@ -1,3 +1,4 @@
+import { sandboxTopologyOf } from './drill-topology.ts';
 import { homeRegion } from '../drill/environment.ts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import { checkCredentials } from '../aws/credentials-error.ts';
@@ -15,8 +16,9 @@ export async function planCommand(
   options: { readonly file: string; readonly env: string; readonly environments?: string; readonly sandboxUrl?: string },
   io: CliIo,
 ): Promise<number> {
-  const { drill, file } = await loadDrill(options.file);
-  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, undefined, options.environments);
+  const loaded = await loadDrill(options.file);
+  const { drill, file } = loaded;
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, undefined, options.environments, sandboxTopologyOf([loaded]));
   const { environment } = resolved;
   const problems = drillReferenceProblems(drill, environment);
   if (problems.length > 0) {

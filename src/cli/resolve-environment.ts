@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
-import { loadEnvironment } from '../drill/load-drill.ts';
+import { z } from 'zod';
+import { importModule, loadEnvironment } from '../drill/load-drill.ts';
+import { loadTopology } from '../sandbox/topology/load-topology.ts';
 import type { ProcessIdentity } from '../runner/process-identity.ts';
 import { defaultStateDir } from '../runner/journal.ts';
 import type { Sandbox, SandboxDescription } from '../sandbox/sandbox-handle.ts';
@@ -19,27 +21,61 @@ export interface ResolvedEnvironment {
 }
 
 /**
- * `--env sandbox` (the default) starts an embedded sandbox, or attaches to a running one with
- * `--sandbox-url`; any other name loads `<environments>/<name>.ts` (or a path).
+ * `--env sandbox` (the default) starts an embedded sandbox — from `topologyFile` when the drills ask
+ * for one — or attaches to a running one with `--sandbox-url`; any other name loads
+ * `<environments>/<name>.ts` (or a path). An environment file of kind `sandbox` that names a
+ * `topology` file starts an embedded sandbox from it, so users model their own system.
  */
 export async function resolveEnvironment(
   name: string,
   sandboxUrl: string | undefined,
   stateDir?: string,
   environments = path.join('drills', 'environments'),
+  topologyFile?: string,
 ): Promise<ResolvedEnvironment> {
   if (name === 'sandbox') {
     if (sandboxUrl !== undefined) {
       const attached = await attachSandbox(sandboxUrl);
       return { environment: attached.environment, source: `the sandbox at ${sandboxUrl}`, ...processOf(attached.description) };
     }
-    const embedded = await startSandbox({ evidenceKeyFile: sandboxEvidenceKeyFile(stateDir) });
-    return { environment: sandboxEnvironment(embedded.description), source: 'the embedded sandbox', embedded, ...processOf(embedded.description) };
+    return startEmbedded(topologyFile, 'sandbox', stateDir);
   }
   const file = /[/\\]|\.ts$/.test(name) ? name : path.join(environments, `${name}.ts`);
+  const topology = await sandboxTopologyFile(file);
+  if (topology !== undefined) return startEmbedded(topology.file, topology.name, stateDir);
   // loadEnvironment validates: its result is parsed (durations in ms) and must not be parsed again.
   return { environment: await loadEnvironment(file), source: file };
 }
+
+async function startEmbedded(topologyFile: string | undefined, name: string, stateDir: string | undefined): Promise<ResolvedEnvironment> {
+  // Validated whole before a port is bound: a bad topology file is bad input, nothing started.
+  const topology = topologyFile === undefined ? undefined : (await loadTopology(topologyFile)).topology;
+  const embedded = await startSandbox({ ...(topology === undefined ? {} : { topology }), evidenceKeyFile: sandboxEvidenceKeyFile(stateDir) });
+  const source = topologyFile === undefined ? 'the embedded sandbox' : `the embedded sandbox of ${topologyFile}`;
+  return { environment: { ...sandboxEnvironment(embedded.description), name }, source, embedded, ...processOf(embedded.description) };
+}
+
+/**
+ * The topology an environment file of the form `{ name, kind: 'sandbox', topology }` names
+ * (resolved against the file), or undefined for an ordinary environment file.
+ */
+async function sandboxTopologyFile(file: string): Promise<{ readonly file: string; readonly name: string } | undefined> {
+  const module = await importModule(file);
+  const exported: unknown = 'environment' in module ? module.environment : undefined;
+  if (typeof exported !== 'object' || exported === null || !('topology' in exported)) return undefined;
+  const parsed = sandboxFromTopologySchema.safeParse(exported);
+  if (!parsed.success) {
+    throw new InvalidInputError(file, parsed.error.issues.map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`));
+  }
+  return { file: path.resolve(path.dirname(file), parsed.data.topology), name: parsed.data.name };
+}
+
+/** An environment that is an embedded sandbox started from the user's own topology file. */
+const sandboxFromTopologySchema = z.strictObject({
+  name: z.string().min(1, 'expected a non-empty string'),
+  kind: z.literal('sandbox', { error: 'expected "sandbox": only the embedded sandbox starts from a topology file' }),
+  topology: z.string().min(1, 'expected the path of a topology file, relative to this environment file'),
+});
 
 function processOf(description: SandboxDescription): Pick<ResolvedEnvironment, 'sandboxProcess'> {
   return description.process === undefined ? {} : { sandboxProcess: description.process };

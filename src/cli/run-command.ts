@@ -1,3 +1,4 @@
+import { sandboxTopologyOf } from './drill-topology.ts';
 import path from 'node:path';
 import type { LoadedDrill } from '../drill/load-drill.ts';
 import { loadDrill } from '../drill/load-drill.ts';
@@ -8,6 +9,8 @@ import { homeRegion } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { newRunId } from '../runner/run-id.ts';
 import { renderConsoleSummary } from '../reporters/console-summary.ts';
+import { createRedactor } from '../evidence/redact-secrets.ts';
+import { requestCredentialValues } from '../drill/service-request.ts';
 import { writeRunDirectory, type WriteRunDirectoryOptions } from '../reporters/write-run-directory.ts';
 import { AwsClients } from '../aws/aws-clients.ts';
 import { environmentSigner, NO_SIGNING_KEY } from '../evidence/environment-signer.ts';
@@ -64,7 +67,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   await checkRunFolder('--state-dir', stateDir, 'the run journals');
   await checkRunFolder('--out', options.out, 'the reports');
 
-  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.stateDir, options.environments);
+  const resolved = await resolveEnvironment(options.env, options.sandboxUrl, options.stateDir, options.environments, sandboxTopologyOf(drills));
   if (resolved.environment.kind === 'aws') {
     const clients = AwsClients.forEnvironment(resolved.environment);
     try {
@@ -94,6 +97,9 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       const drillStarted = Date.now();
       const elapsed = (): string => `+${((Date.now() - drillStarted) / 1000).toFixed(1).padStart(5)}s`;
       let phase = 'preflight';
+      // Request credentials, redacted from every line and file whatever their variables are called.
+      const secrets = requestCredentialValues(resolved.environment.services);
+      const redact = createRedactor(process.env, secrets);
       const heartbeat = startHeartbeat(io.out, () => `  ${elapsed()} still running   ${phase}`);
       let run;
       try {
@@ -114,7 +120,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           log: (line) => {
             heartbeat.touch();
             phase = PHASE_LINE.exec(line)?.[1] ?? phase;
-            io.out(`  ${elapsed()} ${line}`);
+            io.out(redact(`  ${elapsed()} ${line}`));
           },
         });
       } catch (error) {
@@ -126,10 +132,11 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       }
       const signature = await writeSignedRunDirectory(dir, run.record, run.samples, resolved.environment, {
         historyRoot: options.out,
+        secrets,
         ...(options.reporters === undefined ? {} : { reporters: options.reporters }),
       });
       records.push(run.record);
-      io.out(renderConsoleSummary(run.record));
+      io.out(renderConsoleSummary(run.record, secrets));
       io.out(`  reports: ${path.relative(process.cwd(), dir) || dir}/{index.html,junit.xml,run.json}`);
       if (signature.status === 'signed') io.out(`  signed by ${signature.keyId}; check with: drdrill verify ${path.relative(process.cwd(), dir) || dir}`);
       else io.err(`  UNSIGNED EVIDENCE: ${signature.reason}. The reports were written, but nothing vouches for them.`);
@@ -156,7 +163,7 @@ async function writeSignedRunDirectory(
   record: RunRecord,
   samples: Parameters<typeof writeRunDirectory>[2],
   environment: Environment,
-  options: Pick<WriteRunDirectoryOptions, 'historyRoot' | 'reporters'>,
+  options: Pick<WriteRunDirectoryOptions, 'historyRoot' | 'reporters' | 'secrets'>,
 ): Promise<EvidenceSignature> {
   const clients = AwsClients.forEnvironment(environment);
   try {

@@ -13,7 +13,7 @@ const MAX_K6_INSTANCES = 64;
 export const loadSchema = z.strictObject({
   /** Requests per second, offered at a constant rate whatever the API does (open model). */
   rate: z.number().positive('expected a rate above 0 requests per second').max(MAX_RATE),
-  /** Path appended to the service URL's path. */
+  /** Path appended to the service URL's path (with an optional `?query`); wins over the service's `request.path`. */
   path: z.string().startsWith('/', 'expected a path starting with "/"').optional(),
   timeout: boundedDuration({ min: 1, why: 'every request would time out at once' }).default(2000),
   /** Reuse connections: shows clients that stick to a dead region. Off by default. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { boundedDuration } from './bounded-duration.ts';
 import { AWS_REGION_PATTERN, REGION_ROLES, roleAt, type RegionRole } from './region-ref.ts';
+import { serviceRequestSchema } from './service-request.ts';
 import { vantagePointsSchema } from './vantage-point.ts';
 
 const nonEmpty = z.string().min(1, 'expected a non-empty string');
@@ -85,6 +86,8 @@ export const serviceEnvironmentSchema = z.strictObject({
   fisTemplates: perRegion(nonEmpty).optional(),
   /** Route 53 ARC routing control ARN steering each region of this service (routing-control). */
   routingControls: perRegion(nonEmpty).optional(),
+  /** What the load engines send: method, headers (Host, credentials from env), body, path (see service-request.ts). */
+  request: serviceRequestSchema.optional(),
 });
 
 /**

@@ -24,9 +24,9 @@ export const regionRefSchema = z
 /** A role, a 1-based position or an AWS region name (see `regionRefSchema`). */
 export type RegionRef = RegionRole | number | string;
 
-/** The role name of the region at `index` (0-based) of a chain, or `region N` past the named roles. */
+/** The role name of the region at `index` (0-based) of a chain: `0` → `primary`, `2` → `tertiary`, `10` → `region-11`. */
 export function roleAt(index: number): string {
-  return REGION_ROLES[index] ?? `region ${index + 1}`;
+  return REGION_ROLES[index] ?? `region-${index + 1}`;
 }
 
 /** The AWS region a reference names in `regions` (a service's chain, in order), or undefined. */

@@ -5,7 +5,12 @@ export const REDACTED = '[REDACTED]';
 const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|SESSION|AUTH|COOKIE|SIGNATURE|DSN/i;
 
 /** Object keys (in run.json and friends) whose values are never written. */
-const SECRET_KEY = /secret|token|password|passwd|passphrase|credential|authorization|cookie|privatekey|apikey|sessionkey/i;
+const SECRET_KEY = /secret|token|password|passwd|passphrase|credential|authorization|cookie|privatekey|api[-_]?key|sessionkey/i;
+
+/** Whether a key (or an HTTP header name) names a secret, so its value is never written. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
 
 /**
  * Values shorter than this are not treated as secrets: redacting `1`, `true` or `sandbox`

@@ -7,6 +7,7 @@ import { LagHistogram } from './lag-histogram.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from './load-engine.ts';
 import { checkLoadPlan, loadTargetsOf, type ResolvedTarget } from './load-plan-check.ts';
 import { COHORT_BEHAVIOUR, type ClientCohort } from './client-cohort.ts';
+import { resolveRequestHeaders } from './load-request.ts';
 import { createResolverLookup, type ResolverLookupOptions } from './resolver-lookup.ts';
 import type { MutableSample, Sample } from './sample.ts';
 
@@ -17,6 +18,8 @@ export interface BuiltinEngineOptions {
    * rather than as a plain `ETIMEDOUT`.
    */
   readonly dnsTimeoutMs?: number;
+  /** Where request headers' `fromEnv` variables are read, once, when the load starts. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 const ENGINE_NAME = 'builtin';
@@ -55,6 +58,11 @@ const COMPACT_AFTER = 4096;
  * - With `plan.clients` each target is loaded by every cohort at once, each sending its share of
  *   the rate on its own schedule, with its own agent and DNS cache (see COHORT_BEHAVIOUR), its
  *   samples tagged with its name. Per request nothing changes: the cohort is fixed per run.
+ * - Each target's `request` sets the method, extra headers and body of its every request. A `Host`
+ *   header replaces the URL's host in the Host header and, over HTTPS, in the TLS server name (Node's
+ *   agent takes it from the Host header), as a client of a custom domain reached through another
+ *   name sends it. `fromEnv` values are read
+ *   from `options.env` once, when the run starts; an unset one rejects the run before any request.
  * - If `onSample` throws, the run stops as on abort and the returned promise rejects with that error.
  *
  * @throws LoadPlanError (as a rejection) for a plan out of range.
@@ -197,6 +205,8 @@ class LoadRun {
   readonly #onSample: (sample: Sample) => void;
   readonly #signal: AbortSignal;
   readonly #requestOptions: RequestOptions;
+  /** The request content, encoded once; undefined sends none. */
+  readonly #body: Buffer | undefined;
   readonly #agent: HttpAgent;
   /** Host as an IP literal (no lookup will happen), for the sample's address. */
   readonly #literalAddress: string | undefined;
@@ -248,14 +258,18 @@ class LoadRun {
     // Never the global agent: since Node 19 it keeps connections alive, which would hide failover.
     this.#agent = https ? new HttpsAgent({ keepAlive, maxSockets }) : new HttpAgent({ keepAlive, maxSockets });
     this.#literalAddress = isIP(hostname) === 0 ? undefined : hostname;
+    const extra = resolveRequestHeaders(target.request, options.env ?? process.env);
+    this.#body = target.request.body === undefined ? undefined : Buffer.from(target.request.body, 'utf8');
+    const headers: Record<string, string> = { host: url.host, 'user-agent': USER_AGENT, accept: '*/*', ...extra };
+    if (this.#body !== undefined) headers['content-length'] = String(this.#body.byteLength);
     const requestOptions: RequestOptions = {
       protocol: url.protocol,
       host: hostname,
       port: url.port === '' ? (https ? 443 : 80) : Number(url.port),
-      method: 'GET',
+      method: target.request.method ?? 'GET',
       path: `${url.pathname}${url.search}`,
       agent: this.#agent,
-      headers: { host: url.host, 'user-agent': USER_AGENT, accept: '*/*' },
+      headers,
     };
     if (plan.resolver !== undefined && this.#literalAddress === undefined) {
       requestOptions.lookup = createResolverLookup({
@@ -325,7 +339,7 @@ class LoadRun {
     request.on('response', onRequestResponse);
     request.on('error', onRequestError);
     this.#window.push(request);
-    request.end();
+    request.end(this.#body);
   }
 
   /** Times out every in-flight request whose deadline has passed (they are in deadline order). */

@@ -59,7 +59,7 @@ export class K6RunError extends Error {
  * and turns the NDJSON it streams on stdout into samples while the drill runs, so guardrails and
  * progress see them live.
  *
- * - Inputs go through `-e`: targets (url, rate, ramp), duration, timeout, region header,
+ * - Inputs go through `-e`: targets (url, rate, ramp, request), duration, timeout, region header,
  *   keep-alive, thresholds, tags. k6 runs with `--quiet --no-usage-report --address=` (no phoning
  *   home, no REST API port to collide on).
  * - With `plan.runDir` the raw NDJSON is kept there compressed (`k6-output.ndjson.gz`, written as it
@@ -105,6 +105,9 @@ export function k6ScriptEnv(plan: LoadPlan, targets: readonly ResolvedTarget[], 
         url: target.url.href,
         rate: target.rate,
         ...(target.ramp === undefined ? {} : { ramp: clipRamp(target.ramp, plan.durationMs) }),
+        // Credentials travel as `{ fromEnv }` names only (the plan check refuses literal ones): k6
+        // reads them from its own environment, so no token is on its command line or in a manifest.
+        ...(Object.keys(target.request).length === 0 ? {} : { request: target.request }),
       })),
     ),
     DRDRILL_DURATION_MS: String(Math.ceil(plan.durationMs)),
@@ -176,6 +179,11 @@ class K6Run implements K6Instance {
       defaultTarget: plan.target,
     });
     this.#notes.push(`k6 ${binary.version} at ${binary.path}`);
+    const hostOverHttps = targets.filter((target) => target.url.protocol === 'https:' && Object.keys(target.request.headers ?? {}).some((name) => name.toLowerCase() === 'host'));
+    if (hostOverHttps.length > 0) {
+      // Go's HTTP client names the server from the URL; a custom domain's certificate may not match.
+      this.#notes.push(`k6 sends the URL's host as the TLS server name, not the Host header, for ${hostOverHttps.map((target) => target.name).join(', ')}; the built-in engine sends the Host`);
+    }
     if (plan.resolver !== undefined) {
       this.#notes.push(`k6 resolves names with the system resolver, not ${plan.resolver}; load through an edge URL or point the system resolver there to see DNS failover`);
     }

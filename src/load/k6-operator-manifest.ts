@@ -18,6 +18,12 @@ export interface K6OperatorManifestOptions {
   readonly scriptEnv: Readonly<Record<string, string>>;
   /** PersistentVolumeClaim (ReadWriteMany) the runners write their NDJSON to. */
   readonly resultsClaim: string;
+  /**
+   * Environment variables the script reads request credentials from (`fromEnv` headers), each set
+   * on every runner from the key of the same name in this Kubernetes Secret, so no value is in the
+   * manifest. Absent or no variables: no Secret is referenced.
+   */
+  readonly credentials?: { readonly secret: string; readonly variables: readonly string[] };
 }
 
 interface KubernetesObject {
@@ -54,6 +60,7 @@ export function k6OperatorObjects(options: K6OperatorManifestOptions): readonly 
         env: [
           { name: RUNNER_NAME_VARIABLE, valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
           ...Object.entries(options.scriptEnv).map(([name, value]) => ({ name, value })),
+          ...(options.credentials?.variables ?? []).map((name) => ({ name, valueFrom: { secretKeyRef: { name: options.credentials?.secret, key: name } } })),
         ],
         volumes: [{ name: 'results', persistentVolumeClaim: { claimName: options.resultsClaim } }],
         volumeMounts: [{ name: 'results', mountPath: RUNNER_RESULTS_DIR }],
@@ -65,7 +72,12 @@ export function k6OperatorObjects(options: K6OperatorManifestOptions): readonly 
 
 /** The objects as one multi-document YAML file, for `kubectl apply -f`. */
 export function k6OperatorManifest(options: K6OperatorManifestOptions): string {
-  return k6OperatorObjects(options)
+  const yaml = k6OperatorObjects(options)
     .map((object) => stringify(object, { lineWidth: 0 }))
     .join('---\n');
+  const { credentials } = options;
+  if (credentials === undefined || credentials.variables.length === 0) return yaml;
+  // Said where the manifest is read: the runners fail at init until the Secret exists.
+  const create = `kubectl create secret generic ${credentials.secret}${options.namespace === undefined ? '' : ` -n ${options.namespace}`} ${credentials.variables.map((name) => `--from-literal=${name}=…`).join(' ')}`;
+  return `# The runners read request credentials from Secret ${credentials.secret}; create it first:\n#   ${create}\n${yaml}`;
 }

@@ -1,4 +1,5 @@
 import type { ClientCohort } from './client-cohort.ts';
+import type { LoadRequest } from './load-request.ts';
 import type { Sample } from './sample.ts';
 
 /** What to load, resolved from the drill and the environment. */
@@ -19,6 +20,8 @@ export interface LoadPlan {
   readonly regionHeader: string;
   /** Logical target name written into every sample. */
   readonly target: string;
+  /** Method, headers and body of every request to `url` (default a plain GET). */
+  readonly request?: LoadRequest;
   /** Keep connections alive across requests (shows clients that stick to a dead region). Default false. */
   readonly keepAlive?: boolean;
   /**
@@ -72,6 +75,8 @@ export interface LoadTarget {
   readonly rate?: number;
   readonly ramp?: readonly RampStage[];
   readonly regionHeader?: string;
+  /** Method, headers and body of this target's requests (default a plain GET; not the plan's `request`). */
+  readonly request?: LoadRequest;
 }
 
 /** A load engine offers load for a plan and emits one sample per request. */

@@ -1,6 +1,7 @@
 import { parseDnsServer } from '../net/dns-server-address.ts';
 import { COHORT_BEHAVIOUR, COHORT_MODELS } from './client-cohort.ts';
 import type { LoadPlan, RampStage } from './load-engine.ts';
+import { isHeaderName, loadRequestProblems, type LoadRequest } from './load-request.ts';
 
 /** A LoadPlan field out of range; the message names the field, the value and what was expected. */
 export class LoadPlanError extends Error {
@@ -40,6 +41,7 @@ export function checkLoadPlan(plan: LoadPlan): URL {
       }
       if (target.ramp !== undefined) checkRamp(`targets[${i}].ramp`, target.ramp);
       if (target.regionHeader !== undefined) checkHeader(`targets[${i}].regionHeader`, target.regionHeader);
+      if (target.request !== undefined) checkRequest(`targets[${i}].request`, target.request);
     });
   }
   if (plan.dnsTtl !== undefined && plan.dnsTtl !== 'honour' && plan.dnsTtl !== 'ignore') {
@@ -62,6 +64,7 @@ export function checkLoadPlan(plan: LoadPlan): URL {
     }
   }
   checkHeader('regionHeader', plan.regionHeader);
+  if (plan.request !== undefined) checkRequest('request', plan.request);
   if (plan.clients !== undefined) checkClients(plan);
   return url;
 }
@@ -100,6 +103,8 @@ export interface ResolvedTarget {
   readonly rate: number;
   readonly ramp?: readonly RampStage[];
   readonly regionHeader: string;
+  /** What each request sends besides the URL; `{}` is a plain GET. */
+  readonly request: LoadRequest;
 }
 
 /**
@@ -107,7 +112,7 @@ export interface ResolvedTarget {
  * filled in, or the plan's own url and target when it has no list.
  */
 export function loadTargetsOf(plan: LoadPlan): ResolvedTarget[] {
-  const list = plan.targets ?? [{ name: plan.target, url: plan.url }];
+  const list = plan.targets ?? [{ name: plan.target, url: plan.url, ...(plan.request === undefined ? {} : { request: plan.request }) }];
   return list.map((target) => {
     const ramp = target.ramp ?? (target.rate === undefined ? plan.ramp : undefined);
     return {
@@ -116,6 +121,7 @@ export function loadTargetsOf(plan: LoadPlan): ResolvedTarget[] {
       rate: target.rate ?? plan.rate,
       ...(ramp === undefined ? {} : { ramp }),
       regionHeader: target.regionHeader ?? plan.regionHeader,
+      request: target.request ?? {},
     };
   });
 }
@@ -131,6 +137,11 @@ function checkUrl(field: string, value: string): URL {
   return url;
 }
 
+function checkRequest(field: string, request: LoadRequest): void {
+  const [problem] = loadRequestProblems(request);
+  if (problem !== undefined) throw new LoadPlanError([field, ...problem.path].join('.'), problem.value, problem.expected);
+}
+
 function checkRamp(field: string, ramp: readonly RampStage[]): void {
   if (!Array.isArray(ramp) || ramp.length === 0) throw new LoadPlanError(field, ramp, 'a non-empty list of { target, durationMs } stages');
   ramp.forEach((stage, i) => {
@@ -144,7 +155,7 @@ function checkRamp(field: string, ramp: readonly RampStage[]): void {
 }
 
 function checkHeader(field: string, value: unknown): void {
-  if (typeof value !== 'string' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) {
+  if (typeof value !== 'string' || !isHeaderName(value)) {
     throw new LoadPlanError(field, value, 'an HTTP header name such as x-region');
   }
 }

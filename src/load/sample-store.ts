@@ -120,6 +120,11 @@ export class SampleStore {
     return this.#targets.lookup(this.#target[i] ?? NONE);
   }
 
+  /** Target (service) names in first-seen order. */
+  get targets(): readonly string[] {
+    return this.#targets.values;
+  }
+
   /** Cohort names in first-seen order. */
   get cohorts(): readonly string[] {
     return this.#cohorts.values;

@@ -3,19 +3,22 @@ import type { VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
 import { createRedactor } from '../evidence/redact-secrets.ts';
 import type { RunRecord } from '../runner/run-record.ts';
+import { serviceRows } from './service-rows.ts';
 
 const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed: '✗', errored: '!' };
 
 /**
  * A short plain-text summary for the terminal (no colour codes, so it reads the same in a CI
  * log): drill and outcome, one line per verdict (`✓` passed, `✗` failed, `!` errored) with
- * observed vs expected, totals, the headline figures as run.json stores them, and the reason when the run was aborted or a rollback failed.
+ * observed vs expected, totals (and per service, when several were loaded), the headline figures as run.json stores them, and the reason when the run was aborted or a rollback failed.
  * Text from the record is flattened to one line per field and stripped of control
  * characters, so a captured response body cannot move the cursor or recolour the terminal.
  *
+ * `secrets` are values redacted besides the secret-named environment variables' (request credentials).
+ *
  * @example process.stdout.write(renderConsoleSummary(record))
  */
-export function renderConsoleSummary(record: RunRecord): string {
+export function renderConsoleSummary(record: RunRecord, secrets: readonly string[] = []): string {
   const { environment, totals } = record;
   const runRate = figureNamed(record.figures, 'errorRate.run');
   const errorRate = runRate === undefined ? '' : ` (${formatFigure(runRate)})`;
@@ -26,6 +29,7 @@ export function renderConsoleSummary(record: RunRecord): string {
     `  run ${clean(record.runId)}, ${formatDuration(record.endedAt - record.startedAt)}, ` +
       `${totals.requests} requests, ${totals.errors} errors${errorRate}`,
   ];
+  for (const row of serviceRows(record)) lines.push(`  service ${clean(row.service)}: ${row.requests} requests, ${row.errors} errors (${row.errorRate})`);
   for (const verdict of record.verdicts) {
     lines.push(
       `  ${SYMBOL[verdict.status]} ${clean(verdict.name)}: observed ${clean(verdict.observed)}; expected ${clean(verdict.expected)}`,
@@ -45,7 +49,7 @@ export function renderConsoleSummary(record: RunRecord): string {
     lines.push(`  ${label}: ${first}`, ...rest.map((line) => `    ${line}`));
   }
   // Terminal output lands in CI logs, which are kept and shared: redact like every file.
-  return createRedactor()(`${lines.join('\n')}\n`);
+  return createRedactor(process.env, secrets)(`${lines.join('\n')}\n`);
 }
 
 /** One line, no C0/C1 controls (ESC sequences included). */

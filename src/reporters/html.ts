@@ -5,6 +5,7 @@ import { formatDuration } from '../drill/duration.ts';
 import type { RunOutcome, RunRecord } from '../runner/run-record.ts';
 import { isoTime } from './format-time.ts';
 import { escapeHtml } from './html-escape.ts';
+import { serviceRows } from './service-rows.ts';
 import { injectorNames } from './injector-names.ts';
 import { renderEvidenceSection } from './html-evidence.ts';
 import { renderTimelineFigure } from './html-timeline.ts';
@@ -48,6 +49,7 @@ export function renderHtml(record: RunRecord): string {
 ${header(record)}
 ${reasonBox(record)}
 ${totals(record)}
+${serviceTable(record)}
 <section id="figures">
 <h2>Headline figures</h2>
 ${figureTable(record)}
@@ -130,6 +132,25 @@ function totals(record: RunRecord): string {
     if (figure !== undefined) cards.push([figure.label, formatFigure(figure)]);
   }
   return `<section class="totals">${cards.map(([label, value]) => `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div></div>`).join('')}</section>`;
+}
+
+/** Requests, errors and error rate of each loaded service, as run.json holds them; nothing for a one-service run. */
+function serviceTable(record: RunRecord): string {
+  const services = serviceRows(record);
+  if (services.length === 0) return '';
+  const rows = services.map(
+    (row) =>
+      `<tr data-service="${escapeHtml(row.service)}"><td class="mono">${escapeHtml(row.service)}</td><td class="num">${row.requests.toLocaleString('en-US')}</td><td class="num">${row.errors.toLocaleString('en-US')}</td><td class="num">${escapeHtml(row.errorRate)}</td></tr>`,
+  );
+  return `<section id="services">
+<h2>Per service</h2>
+<table class="services">
+<thead><tr><th>Service</th><th>Requests</th><th>Errors</th><th>Error rate</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+</section>`;
 }
 
 /** The figures that get a card at the top; every figure is in the table below them. */
@@ -256,6 +277,7 @@ h2 { font-size: 17px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 1
 table { width: 100%; border-collapse: collapse; font-size: 13px; }
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
 th { background: var(--panel); font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.status-failed td:first-child { box-shadow: inset 3px 0 var(--fail); }
 tr.status-errored td:first-child { box-shadow: inset 3px 0 var(--err); }
 .name { font-weight: 600; }

@@ -4,6 +4,7 @@ import type { VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import { isoTime } from './format-time.ts';
+import { serviceRows } from './service-rows.ts';
 
 const STATUS: Readonly<Record<VerdictStatus, string>> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
 const OUTCOME: Readonly<Record<RunRecord['outcome'], string>> = {
@@ -16,7 +17,7 @@ const OUTCOME: Readonly<Record<RunRecord['outcome'], string>> = {
 /**
  * A GitHub-flavoured Markdown summary of one run for CI step summaries
  * (`cat summary.md >> $GITHUB_STEP_SUMMARY`): outcome, key numbers (requests, error rate,
- * DNS convergence, RTO, failback), every headline figure as run.json stores it, and one table
+ * DNS convergence, RTO, failback), requests and error rate per service when several were loaded, every headline figure as run.json stores it, and one table
  * row per verdict with observed vs expected.
  * Record text is escaped so a `|`, backtick or HTML in a verdict cannot break the table.
  */
@@ -36,6 +37,12 @@ export function renderMarkdownSummary(record: RunRecord): string {
     `| ${record.totals.requests} | ${record.totals.errors} (${figure('errorRate.run')}) | ${figure('dns.convergence')} | ${figure('rto')} | ${figure('failback')} |`,
     '',
   ];
+  const services = serviceRows(record);
+  if (services.length > 0) {
+    lines.push('| Service | Requests | Errors | Error rate |', '| --- | ---: | ---: | ---: |');
+    for (const row of services) lines.push(`| \`${code(row.service)}\` | ${row.requests} | ${row.errors} | ${row.errorRate} |`);
+    lines.push('');
+  }
   const figures = record.figures ?? [];
   if (figures.length > 0) {
     lines.push('| Figure | Value | Model predicts | Definition |', '| --- | ---: | --- | --- |');

@@ -32,6 +32,16 @@ const figure = z.object({
   source: z.string().optional(),
 });
 
+const seriesPoint = z.object({
+  t: epochMs,
+  requests: z.number().int().nonnegative(),
+  errors: z.number().int().nonnegative(),
+  p95: z.number().nullable(),
+  byRegion: z.record(z.string(), z.number()),
+});
+
+const requestTotals = z.object({ requests: z.number().int().nonnegative(), errors: z.number().int().nonnegative() });
+
 const snapshot = z.object({
   at: epochMs,
   items: z.array(z.object({ target: z.string(), field: z.string(), value: z.string() })),
@@ -151,17 +161,10 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   regionsByAddress: z.record(z.string(), z.string()),
   series: z.object({
     bucketMs: z.number().positive(),
-    points: z.array(
-      z.object({
-        t: epochMs,
-        requests: z.number().int().nonnegative(),
-        errors: z.number().int().nonnegative(),
-        p95: z.number().nullable(),
-        byRegion: z.record(z.string(), z.number()),
-      }),
-    ),
+    points: z.array(seriesPoint),
+    byService: z.record(z.string(), z.array(seriesPoint)).optional(),
   }),
-  totals: z.object({ requests: z.number().int().nonnegative(), errors: z.number().int().nonnegative() }),
+  totals: requestTotals.extend({ byService: z.record(z.string(), requestTotals).optional() }),
   verdicts: z.array(verdict),
   figures: z.array(figure).optional(),
   hostname: z.string().optional(),

@@ -1,6 +1,6 @@
 import type { SampleStore } from '../load/sample-store.ts';
 import { isErrorSample } from '../load/sample.ts';
-import type { SeriesPoint } from '../runner/run-record.ts';
+import type { RunSeries, SeriesPoint } from '../runner/run-record.ts';
 
 /** A run that asks for more buckets than this is almost certainly a unit mix-up (s vs ms). */
 const MAX_BUCKETS = 1_000_000;
@@ -19,9 +19,11 @@ export class SeriesRangeError extends RangeError {
  * because a drill's buckets are small enough to sort. It is rounded to microseconds only to
  * hide float32 storage noise in run.json.
  *
+ * `only` keeps the samples it accepts (by index), e.g. one service's.
+ *
  * @example buildSeries(samples, run.startedAt, run.endedAt) // one point per second of the run
  */
-export function buildSeries(samples: SampleStore, from: number, to: number, bucketMs = 1000): SeriesPoint[] {
+export function buildSeries(samples: SampleStore, from: number, to: number, bucketMs = 1000, only?: (i: number) => boolean): SeriesPoint[] {
   if (!Number.isFinite(bucketMs) || bucketMs <= 0) {
     throw new SeriesRangeError(`bucketMs must be a positive number of milliseconds, got ${bucketMs}`);
   }
@@ -43,7 +45,7 @@ export function buildSeries(samples: SampleStore, from: number, to: number, buck
   const byRegion: Record<string, number>[] = Array.from({ length: bucketCount }, () => ({}));
   for (let i = 0; i < samples.length; i++) {
     const start = samples.startAt(i);
-    if (!(start >= from && start < to)) continue;
+    if (!(start >= from && start < to) || (only !== undefined && !only(i))) continue;
     const bucket = Math.floor((start - from) / bucketMs);
     bucketOf[i] = bucket;
     requests[bucket] = (requests[bucket] ?? 0) + 1;
@@ -85,4 +87,17 @@ function percentile95(bucket: Float64Array): number {
   // Integer arithmetic: 0.95 * n in floating point can land just above an integer and shift the rank.
   const value = bucket[Math.ceil((95 * bucket.length) / 100) - 1] ?? Number.NaN;
   return Math.round(value * 1000) / 1000;
+}
+
+/**
+ * A run's series for run.json: every request in one series, and, when the samples name more than
+ * one target (service), the same buckets for each service alone, so reports can chart each one.
+ */
+export function buildRunSeries(samples: SampleStore, from: number, to: number, bucketMs = 1000): RunSeries {
+  const points = buildSeries(samples, from, to, bucketMs);
+  const services = samples.targets;
+  if (services.length < 2) return { bucketMs, points };
+  const byService: Record<string, SeriesPoint[]> = {};
+  for (const service of services) byService[service] = buildSeries(samples, from, to, bucketMs, (i) => samples.targetAt(i) === service);
+  return { bucketMs, points, byService };
 }

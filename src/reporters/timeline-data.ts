@@ -1,7 +1,7 @@
 import { formatDuration } from '../drill/duration.ts';
 import { answerRegions } from '../assertions/answer-regions.ts';
 import { probeKeys } from '../assertions/probe-key.ts';
-import type { RunRecord } from '../runner/run-record.ts';
+import type { RunRecord, SeriesPoint } from '../runner/run-record.ts';
 import type { FaultEvent, PhaseName } from '../runner/timeline.ts';
 import { isoTime } from './format-time.ts';
 import { NO_REGION_COLOUR, regionPalette } from './region-palette.ts';
@@ -44,17 +44,8 @@ export interface Lane {
   readonly segments: readonly LaneSegment[];
 }
 
-/**
- * Everything the browser needs to draw a run's timeline, precomputed so the page's script
- * only draws (and the numbers are testable without a browser). Times are seconds since
- * `startedAt`, the axis people read ("+12 s"), matching the verdicts' evidence windows.
- */
-export interface TimelineData {
-  readonly startedAt: string;
-  readonly end: number;
-  readonly bucketS: number;
-  /** Bucket starts. */
-  readonly x: readonly number[];
+/** Requests, errors, latency and share per region of one set of buckets (the run's, or one service's). */
+export interface Traffic {
   readonly requestsPerS: readonly number[];
   readonly errorsPerS: readonly number[];
   /** Errors as % of requests; null for an empty bucket. */
@@ -62,6 +53,26 @@ export interface TimelineData {
   readonly p95: readonly (number | null)[];
   /** Share of each bucket's requests per region (%), in palette order, then `no region`. */
   readonly regions: readonly { readonly name: string; readonly colour: string; readonly share: readonly (number | null)[] }[];
+}
+
+/** One loaded service's traffic, on the run's buckets. */
+export interface ServiceTraffic extends Traffic {
+  readonly service: string;
+}
+
+/**
+ * Everything the browser needs to draw a run's timeline, precomputed so the page's script
+ * only draws (and the numbers are testable without a browser). Times are seconds since
+ * `startedAt`, the axis people read ("+12 s"), matching the verdicts' evidence windows.
+ */
+export interface TimelineData extends Traffic {
+  readonly startedAt: string;
+  readonly end: number;
+  readonly bucketS: number;
+  /** Bucket starts. */
+  readonly x: readonly number[];
+  /** Each service's traffic when the run loaded several (from run.json's `series.byService`), else empty. */
+  readonly services: readonly ServiceTraffic[];
   readonly phases: readonly { readonly phase: PhaseName; readonly from: number; readonly to: number; readonly colour: string }[];
   readonly markers: readonly { readonly at: number; readonly kind: FaultEvent['kind']; readonly label: string; readonly detail: string; readonly colour: string }[];
   readonly lanes: readonly Lane[];
@@ -76,19 +87,6 @@ export function buildTimelineData(record: RunRecord): TimelineData {
   const bucketS = record.series.bucketMs / 1000;
   const points = record.series.points;
   const palette = regionPalette(record);
-
-  const regionNames = [...palette.keys()].filter((region) => points.some((point) => (point.byRegion[region] ?? 0) > 0));
-  const regions = regionNames.map((name) => ({
-    name,
-    colour: palette.get(name) ?? NO_REGION_COLOUR,
-    share: points.map((point) => (point.requests === 0 ? null : round2(((point.byRegion[name] ?? 0) / point.requests) * 100))),
-  }));
-  const unattributed = points.map((point) => {
-    if (point.requests === 0) return null;
-    const known = regionNames.reduce((sum, region) => sum + (point.byRegion[region] ?? 0), 0);
-    return round2(((point.requests - known) / point.requests) * 100);
-  });
-  if (unattributed.some((share) => share !== null && share > 0)) regions.push({ name: 'no region', colour: NO_REGION_COLOUR, share: unattributed });
 
   const phases = record.phases.map((mark, index) => ({
     phase: mark.phase,
@@ -111,15 +109,34 @@ export function buildTimelineData(record: RunRecord): TimelineData {
     end,
     bucketS,
     x: points.map((point) => s(point.t)),
+    ...trafficOf(points, palette, bucketS),
+    services: Object.entries(record.series.byService ?? {}).map(([service, servicePoints]) => ({ service, ...trafficOf(servicePoints, palette, bucketS) })),
+    phases,
+    markers,
+    lanes: [...dnsLanes(record, palette, s, end), ...healthLanes(record, s, end)],
+    colours: SERIES_COLOURS,
+  };
+}
+
+function trafficOf(points: readonly SeriesPoint[], palette: ReadonlyMap<string, string>, bucketS: number): Traffic {
+  const regionNames = [...palette.keys()].filter((region) => points.some((point) => (point.byRegion[region] ?? 0) > 0));
+  const regions = regionNames.map((name) => ({
+    name,
+    colour: palette.get(name) ?? NO_REGION_COLOUR,
+    share: points.map((point) => (point.requests === 0 ? null : round2(((point.byRegion[name] ?? 0) / point.requests) * 100))),
+  }));
+  const unattributed = points.map((point) => {
+    if (point.requests === 0) return null;
+    const known = regionNames.reduce((sum, region) => sum + (point.byRegion[region] ?? 0), 0);
+    return round2(((point.requests - known) / point.requests) * 100);
+  });
+  if (unattributed.some((share) => share !== null && share > 0)) regions.push({ name: 'no region', colour: NO_REGION_COLOUR, share: unattributed });
+  return {
     requestsPerS: points.map((point) => round2(point.requests / bucketS)),
     errorsPerS: points.map((point) => round2(point.errors / bucketS)),
     errorRate: points.map((point) => (point.requests === 0 ? null : round2((point.errors / point.requests) * 100))),
     p95: points.map((point) => point.p95),
     regions,
-    phases,
-    markers,
-    lanes: [...dnsLanes(record, palette, s, end), ...healthLanes(record, s, end)],
-    colours: SERIES_COLOURS,
   };
 }
 

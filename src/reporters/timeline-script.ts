@@ -2,7 +2,8 @@
  * The browser half of the timeline: reads the `TimelineData` JSON block and draws four uPlot
  * charts on one synced time axis: traffic (requests/s, errors/s, error rate), p95 latency,
  * share served per region (stacked), and swim lanes for DNS answers per resolver and
- * health-check status. Every chart gets the phase bands behind and the fault markers on top.
+ * health-check status. A run that loaded several services gets a traffic and a share chart per
+ * service instead of the two for the whole run. Every chart gets the phase bands behind and the fault markers on top.
  * Plain ES2017 with no imports: it is inlined after uPlot into a file that must open offline.
  * It sets `data-rendered` on the figure (number of charts drawn) so tests and people can tell a
  * drawn chart from a failed one.
@@ -102,8 +103,8 @@ export const TIMELINE_SCRIPT = String.raw`
   var stepped = uPlot.paths && uPlot.paths.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined;
   var c = data.colours;
 
-  if (data.x.length > 0) {
-    chart('Traffic', {
+  function trafficChart(title, t, labels) {
+    chart(title, {
       height: 230,
       scales: { pct: { range: [0, 100] } },
       series: [
@@ -113,9 +114,35 @@ export const TIMELINE_SCRIPT = String.raw`
         { label: 'error rate %', stroke: c.errorRate, width: 1.5, dash: [6, 4], scale: 'pct', paths: stepped, points: { show: false } },
       ],
       axes: [xAxis(false), yAxis('per second'), { side: 1, scale: 'pct', label: 'error rate %', labelSize: 24, grid: { show: false }, size: GUTTER_RIGHT }],
-    }, [data.x, data.requestsPerS, data.errorsPerS, data.errorRate], [overlay({ phaseLabels: true, markerLabels: true })]);
+    }, [data.x, t.requestsPerS, t.errorsPerS, t.errorRate], [overlay({ phaseLabels: labels, markerLabels: labels })]);
+  }
 
-    chart('p95 latency', {
+  // Stacked shares: cumulative tops drawn largest first, so each region shows as its own band.
+  function shareChart(title, t) {
+    var cumulative = [], acc = data.x.map(function () { return 0; });
+    t.regions.forEach(function (r) {
+      acc = acc.map(function (v, i) { return r.share[i] == null ? null : (v || 0) + r.share[i]; });
+      cumulative.push(acc.slice());
+    });
+    var regionSeries = [{ label: 'time', value: function (u, v) { return fmtS(v); } }];
+    var regionData = [data.x];
+    for (var i = t.regions.length - 1; i >= 0; i--) {
+      (function (r) {
+        regionSeries.push({ label: r.name + ' %', stroke: r.colour, fill: r.colour, width: 0, paths: stepped, points: { show: false },
+          value: function (u, v, si, idx) { return idx == null || r.share[idx] == null ? '' : r.share[idx].toFixed(1); } });
+      })(t.regions[i]);
+      regionData.push(cumulative[i]);
+    }
+    chart(title, {
+      height: 130,
+      scales: { y: { range: [0, 100] } },
+      series: regionSeries,
+      axes: [xAxis(false), yAxis('% of requests'), rightPad()],
+    }, regionData, [overlay({})]);
+  }
+
+  function latencyChart(title) {
+    chart(title, {
       height: 150,
       series: [
         { label: 'time', value: function (u, v) { return fmtS(v); } },
@@ -123,28 +150,20 @@ export const TIMELINE_SCRIPT = String.raw`
       ],
       axes: [xAxis(false), yAxis('p95 latency ms'), rightPad()],
     }, [data.x, data.p95], [overlay({})]);
+  }
 
-    // Stacked shares: cumulative tops drawn largest first, so each region shows as its own band.
-    var cumulative = [], acc = data.x.map(function () { return 0; });
-    data.regions.forEach(function (r) {
-      acc = acc.map(function (v, i) { return r.share[i] == null ? null : (v || 0) + r.share[i]; });
-      cumulative.push(acc.slice());
+  if (data.x.length > 0 && data.services.length > 0) {
+    // Several services: each one's traffic and share on its own pair of charts, since a service
+    // that failed over and one that stayed would blur into one misleading average.
+    data.services.forEach(function (t, i) {
+      trafficChart('Traffic · service ' + t.service, t, i === 0);
+      shareChart('Share served by region · service ' + t.service, t);
     });
-    var regionSeries = [{ label: 'time', value: function (u, v) { return fmtS(v); } }];
-    var regionData = [data.x];
-    for (var i = data.regions.length - 1; i >= 0; i--) {
-      (function (r) {
-        regionSeries.push({ label: r.name + ' %', stroke: r.colour, fill: r.colour, width: 0, paths: stepped, points: { show: false },
-          value: function (u, v, si, idx) { return idx == null || r.share[idx] == null ? '' : r.share[idx].toFixed(1); } });
-      })(data.regions[i]);
-      regionData.push(cumulative[i]);
-    }
-    chart('Share served by region', {
-      height: 130,
-      scales: { y: { range: [0, 100] } },
-      series: regionSeries,
-      axes: [xAxis(false), yAxis('% of requests'), rightPad()],
-    }, regionData, [overlay({})]);
+    latencyChart('p95 latency · all services');
+  } else if (data.x.length > 0) {
+    trafficChart('Traffic', data, true);
+    latencyChart('p95 latency');
+    shareChart('Share served by region', data);
   }
 
   if (data.lanes.length > 0) {

@@ -41,6 +41,8 @@ export interface WriteRunDirectoryOptions {
   readonly historyRoot?: string;
   /** Where secret values to redact are read from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** Values to redact whatever their variable is called (request credentials). @default [] */
+  readonly secrets?: readonly string[];
   /** Signs the bundle's attestation. Absent: the bundle is written unsigned, for `unsignedReason`. */
   readonly signer?: EvidenceSigner;
   /** Why there is no signer, recorded in run.json and shown in the report. @default 'no signer was configured' */
@@ -125,7 +127,7 @@ export async function writeRunDirectory(
 ): Promise<WrittenRunDirectory> {
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
-  const redact = createRedactor(options.env ?? process.env);
+  const redact = createRedactor(options.env ?? process.env, options.secrets);
   const { signer } = options;
   const intended = signer === undefined ? unsigned(options.unsignedReason ?? 'no signer was configured') : await intendedSignature(signer);
   const failures: WriteFailure[] = [];

@@ -2,6 +2,7 @@ import type { Drill } from '../drill/drill-schema.ts';
 import type { Environment } from '../drill/environment.ts';
 import { TargetNotFoundError } from '../injectors/injector.ts';
 import { injectorFor } from '../injectors/injector-registry.ts';
+import { unsetServiceRequestVariables } from '../drill/service-request.ts';
 import { changedResources, duplicateTargetProblems } from './duplicate-targets.ts';
 import { faultName } from '../drill/fault-name.ts';
 import { observedServices } from '../drill/observed-services.ts';
@@ -10,7 +11,8 @@ import { stopAlarmRegionProblem } from '../drill/stop-alarm.ts';
 
 /**
  * Every reference a drill makes into its environment — its service, the services it loads, each
- * fault's services, templates and per-region resources — and every pair of faults on one target,
+ * fault's services, templates and per-region resources — every environment variable the loaded
+ * services' requests read, and every pair of faults on one target,
  * checked without a single AWS call. The runner calls this before it reads anything live, so a
  * drill that names something the environment lacks is bad input with nothing touched.
  *
@@ -24,6 +26,8 @@ export function drillReferenceProblems(drill: Drill, environment: Environment): 
   for (const [index, name] of (drill.load.services ?? []).entries()) {
     if (environment.services[name] === undefined) problems.push(`load.services[${index}]: ${unknownService(name)}`);
   }
+  // A token the load cannot read would turn the whole run into 401s: refused now, not found later.
+  problems.push(...unsetServiceRequestVariables(environment.name, environment.services, [drill.service, ...(drill.load.services ?? [])]));
   problems.push(...regionRefProblems(drill, environment));
   const resolved: { index: number; resources: ReadonlySet<string> }[] = [];
   for (const [index, fault] of drill.faults.entries()) {

@@ -78,6 +78,7 @@ async function serviceContext(service: ServiceEnvironment, environment: Environm
   }
   return {
     regions: service.regions,
+    routing: service.routing,
     recordName: service.recordName,
     healthCheckIds: service.healthChecks,
     ...(healthCheck === undefined ? {} : { healthCheck }),

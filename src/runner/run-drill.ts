@@ -15,12 +15,13 @@ import { collectGitRevision } from '../evidence/git-revision.ts';
 import { collectOperatorIdentity } from '../evidence/operator-identity.ts';
 import { TargetNotFoundError, type InjectorDeps, type PlannedChange } from '../injectors/injector.ts';
 import type { LoadEngine, LoadPlan, LoadSummary } from '../load/load-engine.ts';
-import { isErrorSample } from '../load/sample.ts';
+import { serviceLoadTarget, type ServiceLoadTarget } from '../load/service-load-target.ts';
 import { SampleStore } from '../load/sample-store.ts';
 import { startDnsProber } from '../observers/dns-prober.ts';
 import { checkRegionsIdentifiable, startIdentification } from './region-identification.ts';
 import { faultName } from '../drill/fault-name.ts';
-import { buildSeries } from '../reporters/series.ts';
+import { runTotals } from '../reporters/run-totals.ts';
+import { buildRunSeries } from '../reporters/series.ts';
 import { abortableSleep } from './abortable-sleep.ts';
 import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { FaultController, type RollbackFailure } from './fault-controller.ts';
@@ -424,8 +425,6 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   }
   outcome ??= verdicts.every((verdict) => verdict.status === 'passed') ? 'passed' : 'failed';
 
-  let errors = 0;
-  for (let i = 0; i < timeline.samples.length; i++) if (isErrorSample({ status: timeline.samples.statusAt(i) })) errors++;
   const record: RunRecord = {
     schemaVersion: 1,
     runId,
@@ -455,8 +454,8 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     health: timeline.health,
     regionsByAddress: timeline.regionsByAddress,
     ...(timeline.addressMappings === undefined || timeline.addressMappings.length === 0 ? {} : { addressMappings: timeline.addressMappings }),
-    series: { bucketMs: 1000, points: buildSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000) },
-    totals: { requests: timeline.samples.length, errors },
+    series: buildRunSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000),
+    totals: runTotals(timeline.samples),
     // Each figure is stored once, in `figures`: the verdicts keep their words, not a second copy.
     verdicts: verdicts.map(({ figures: _lifted, ...verdict }) => verdict),
     figures: measureHeadlineFigures(timeline, verdicts, context),
@@ -473,16 +472,14 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
 
 /** The load a drill offers in an environment: rate, duration and bounds from its phases, each service's URL. */
 export function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | undefined): LoadPlan {
-  const urlOf = (serviceName: string): { url: string; regionHeader: string } => {
+  const urlOf = (serviceName: string): ServiceLoadTarget => {
     const service = environment.services[serviceName];
     if (service === undefined) {
       throw new InvalidInputError('drill', [
         `load.services: "${serviceName}" is not defined in environment "${environment.name}" (it defines: ${Object.keys(environment.services).join(', ')})`,
       ]);
     }
-    const url = new URL(service.url);
-    if (drill.load.path !== undefined) url.pathname = `${url.pathname.replace(/\/$/, '')}${drill.load.path}`;
-    return { url: url.href, regionHeader: service.regionHeader };
+    return serviceLoadTarget(service, drill.load.path);
   };
   const main = urlOf(drill.service);
   const ramp = drill.load.ramp?.map((stage) => ({ target: stage.target, durationMs: stage.duration }));
@@ -501,6 +498,7 @@ export function buildLoadPlan(drill: Drill, environment: Environment, runDir: st
     ...(environment.loadResolver === undefined ? {} : { resolver: environment.loadResolver }),
     regionHeader: main.regionHeader,
     target: drill.service,
+    ...(main.request === undefined ? {} : { request: main.request }),
     keepAlive: drill.load.keepAlive,
     dnsTtl: drill.load.dnsTtl,
     ...(ramp === undefined ? {} : { ramp }),

@@ -27,6 +27,27 @@ export interface SeriesPoint {
   readonly byRegion: Readonly<Record<string, number>>;
 }
 
+/** The run's traffic in buckets: all of it, and per service when the drill loaded several. */
+export interface RunSeries {
+  readonly bucketMs: number;
+  readonly points: readonly SeriesPoint[];
+  /** The same buckets for each loaded service's requests alone; absent when one service was loaded. */
+  readonly byService?: Readonly<Record<string, readonly SeriesPoint[]>>;
+}
+
+/** Requests and errors of one loaded service (its error rate is the `<service>:errorRate.run` figure). */
+export interface ServiceTotals {
+  readonly requests: number;
+  readonly errors: number;
+}
+
+export interface RunTotals {
+  readonly requests: number;
+  readonly errors: number;
+  /** Per loaded service (samples' `target`), when the drill loaded several. */
+  readonly byService?: Readonly<Record<string, ServiceTotals>>;
+}
+
 /** One AWS control-plane call made during a run (recorded by `recordCalls`), for the audit trail. */
 export interface ControlPlaneCallRecord {
   /** SDK client name without the `Client` suffix, e.g. `Lambda`, `Route53`. */
@@ -121,8 +142,8 @@ export interface RunRecord {
   readonly regionsByAddress: Readonly<Record<string, string>>;
   /** The identifier's address → region map changes (regional endpoint names resolved during the run). */
   readonly addressMappings?: readonly AddressMapping[];
-  readonly series: { readonly bucketMs: number; readonly points: readonly SeriesPoint[] };
-  readonly totals: { readonly requests: number; readonly errors: number };
+  readonly series: RunSeries;
+  readonly totals: RunTotals;
   /** Verdicts as evaluated; their figures live in `figures`, not here. */
   readonly verdicts: readonly Verdict[];
   /**

@@ -11,9 +11,9 @@ import type { DeploymentResources } from './topology/sandbox-resources.ts';
  */
 export function sandboxEnvironment(description: SandboxDescription): Environment {
   const { topology, resources } = description;
-  const first = topology.services[0];
-  if (first === undefined) throw new Error('the sandbox topology defines no service');
+  if (topology.services.length === 0) throw new Error('the sandbox topology defines no service');
   const dnsServer = `${description.dns.host}:${description.dns.port}`;
+  const vantagePoints = vantagePointsOf(topology);
   const services: Environment['services'] = {};
   const experimentTemplates: NonNullable<Environment['experimentTemplates']> = {};
   for (const service of topology.services) {
@@ -36,7 +36,7 @@ export function sandboxEnvironment(description: SandboxDescription): Environment
       regionHeader: 'x-drdrill-region',
       hostedZoneId: topology.hostedZone.id,
       recordName: service.recordName,
-      routing: 'failover',
+      routing: service.routing,
       regions,
       functions: perRegion((d) => d.functionName) ?? {},
       healthChecks: perRegion((d) => d.healthCheckId) ?? {},
@@ -61,6 +61,7 @@ export function sandboxEnvironment(description: SandboxDescription): Environment
     timeScale: topology.timeScale,
     endpoint: description.controlPlaneUrl,
     regions: environmentRegions(topology),
+    ...(vantagePoints === undefined ? {} : { vantagePoints }),
     dnsResolvers: [dnsServer],
     loadResolver: dnsServer,
     arc: { region: resources.arcRegion, clusterEndpoints: [description.arcClusterEndpoint] },
@@ -94,9 +95,15 @@ function regionAddress(description: SandboxDescription, region: string): string 
   return found.address;
 }
 
-/** A service's regions in chain order, as the topology gives them. */
+/** A service's regions in chain order, as the sandbox resolved them. */
 function serviceRegions(service: SandboxDescription['topology']['services'][number]): string[] {
-  return [service.primaryRegion, service.secondaryRegion];
+  return [...service.regions];
+}
+
+/** The topology's resolver clients that are vantage points, as the environment lists them. */
+function vantagePointsOf(topology: SandboxDescription['topology']): Environment['vantagePoints'] {
+  const points = (topology.resolverClients ?? []).flatMap((client) => (client.vantagePoint === undefined ? [] : [{ name: client.vantagePoint, sourceAddress: client.address }]));
+  return points.length === 0 ? undefined : points;
 }
 
 /** Every region some service runs in, in the order of the topology's region list. */

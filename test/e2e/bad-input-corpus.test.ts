@@ -169,6 +169,14 @@ const ENVIRONMENT_CASES: readonly Case[] = [
   { title: 'switch margin past the timer range', path: ['deadMansSwitch'], value: { margin: '1000h' }, says: /deadMansSwitch\.margin: expected a duration of at most 24 h/ },
   { title: 'both a KMS and a PEM evidence key', path: ['evidence'], value: { signingKey: 'alias/drdrill-evidence', signingKeyFile: 'evidence.pem' }, says: /evidence: expected signingKey \(KMS\) or signingKeyFile \(PEM\), not both/ },
   { title: 'an empty evidence signing key', path: ['evidence'], value: { signingKey: '' }, says: /evidence\.signingKey: expected a non-empty string/ },
+  { title: 'a request method no API takes', path: ['services', 'api', 'request'], value: { method: 'FETCH' }, says: /services\.api\.request\.method: expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got "FETCH"/ },
+  { title: 'a request body with GET', path: ['services', 'api', 'request'], value: { body: '{}' }, says: /services\.api\.request\.body: expected no body with method GET/ },
+  {
+    title: 'a credential header written as a literal',
+    path: ['services', 'api', 'request'],
+    value: { headers: { authorization: 'Bearer committed-token-0123' } },
+    says: /services\.api\.request\.headers\.authorization: expected \{ fromEnv: "VARIABLE" \}.*got a literal value/,
+  },
 ];
 
 /**

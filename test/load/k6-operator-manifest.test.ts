@@ -4,6 +4,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { expect } from 'chai';
 import { parse, parseAllDocuments } from 'yaml';
 import { k6OperatorCommand } from '../../src/cli/k6-operator-command.ts';
+import { k6OperatorManifest } from '../../src/load/k6-operator-manifest.ts';
+import { requestVariables } from '../../src/load/load-request.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { captureIo } from '../e2e/e2e-kit.ts';
@@ -90,6 +92,29 @@ describe('drdrill k6-operator', function () {
   it('has every runner write NDJSON to its own file on the results claim', () => {
     expect(manifest.testRun.spec.args).to.deep.equal(['--no-usage-report', '--out', 'json=/results/$(DRDRILL_RUNNER).ndjson']);
     expect(manifest.testRun.spec.runner).to.deep.include({ volumeMounts: [{ name: 'results', mountPath: '/results' }] });
+  });
+
+  it('sets each request credential variable on the runners from a Secret, never as a value, and says how to create it', () => {
+    const targets = [{ name: 'api', url: 'https://api.example.com/', rate: 5, request: { headers: { authorization: { fromEnv: 'API_TOKEN' } } } }];
+    const text = k6OperatorManifest({
+      name: 'with-token',
+      namespace: 'load',
+      parallelism: 2,
+      scriptFile: 'drill-load.ts',
+      scriptText: '',
+      scriptEnv: { DRDRILL_TARGETS: JSON.stringify(targets) },
+      resultsClaim: 'with-token-results',
+      credentials: { secret: 'with-token-load-credentials', variables: ['API_TOKEN'] },
+    });
+    expect(text.split('\n').slice(0, 2)).to.deep.equal([
+      '# The runners read request credentials from Secret with-token-load-credentials; create it first:',
+      '#   kubectl create secret generic with-token-load-credentials -n load --from-literal=API_TOKEN=…',
+    ]);
+    const testRun = parseAllDocuments(text)[1]?.toJS() as Manifest['testRun'];
+    expect(testRun.spec.runner.env).to.deep.include({ name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'with-token-load-credentials', key: 'API_TOKEN' } } });
+    expect(testRun.spec.runner.env.find((v) => v.name === 'API_TOKEN')).not.to.have.property('value');
+    // What the command asks the Secret for: every fromEnv of every target, once.
+    expect(requestVariables([{ headers: { a: { fromEnv: 'B_TOKEN' }, b: 'plain' } }, undefined, { headers: { c: { fromEnv: 'A_KEY' }, d: { fromEnv: 'B_TOKEN' } } }])).to.deep.equal(['A_KEY', 'B_TOKEN']);
   });
 
   it('the validator refuses what the API server would: a misspelt field, a parallelism that is not an integer, no script', function () {

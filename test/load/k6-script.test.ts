@@ -29,12 +29,12 @@ function loadScript(env: Record<string, string>, response: Record<string, unknow
   const source = readFileSync(DEFAULT_K6_SCRIPT, 'utf8');
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
   const added: Added[] = [];
-  const requests: { url: string; params: Record<string, unknown> }[] = [];
+  const requests: { method: string; url: string; body: string | null; params: Record<string, unknown> }[] = [];
   const modules: Record<string, unknown> = {
     'k6/http': {
       default: {
-        get: (url: string, params: Record<string, unknown>) => {
-          requests.push({ url, params });
+        request: (method: string, url: string, body: string | null, params: Record<string, unknown>) => {
+          requests.push({ method, url, body, params });
           return { status: 200, headers: { 'X-Drdrill-Region': 'us-east-1' }, remote_ip: '127.0.0.2', error_code: 0, ...response };
         },
       },
@@ -90,13 +90,40 @@ describe('k6/drill-load.ts (evaluated with stand-in k6 modules)', () => {
     const env = { DRDRILL_TARGETS: TARGETS, DRDRILL_TIMEOUT_MS: '1500', DRDRILL_TARGET: 'api', DRDRILL_URL: 'http://api.drdrill.test:8080/' };
     const ok = loadScript(env);
     ok.script.default();
-    expect(ok.requests).to.deep.equal([{ url: 'http://api.drdrill.test:8080/', params: { timeout: 1500, tags: { name: 'api' } } }]);
+    expect(ok.requests).to.deep.equal([{ method: 'GET', url: 'http://api.drdrill.test:8080/', body: null, params: { timeout: 1500, tags: { name: 'api' }, headers: {} } }]);
     expect(ok.added).to.have.length(1);
     expect(ok.added[0]?.tags).to.deep.equal({ target: 'api', status: '200', region: 'us-east-1', address: '127.0.0.2' });
 
     const failed = loadScript(env, { status: 0, headers: {}, remote_ip: '', error_code: 1212 });
     failed.script.default();
     expect(failed.added[0]?.tags).to.deep.equal({ target: 'api', status: '0', error_code: '1212' });
+  });
+
+  it("sends each target's method, headers and body, reading a fromEnv header from k6's environment", () => {
+    const targets = JSON.stringify([
+      { name: 'api', url: 'http://127.0.0.5:8080/', rate: 5 },
+      {
+        name: 'orders',
+        url: 'http://127.0.0.6:8080/orders',
+        rate: 5,
+        request: { method: 'POST', headers: { host: 'orders.example.com', authorization: { fromEnv: 'ORDERS_TOKEN' } }, body: '{"probe":true}' },
+      },
+    ]);
+    const env = { DRDRILL_TARGETS: targets, DRDRILL_TIMEOUT_MS: '1000', ORDERS_TOKEN: 'Bearer k6-sees-this' };
+    const orders = loadScript({ ...env, DRDRILL_TARGET: 'orders', DRDRILL_URL: 'http://127.0.0.6:8080/orders' });
+    orders.script.default();
+    expect(orders.requests).to.deep.equal([
+      {
+        method: 'POST',
+        url: 'http://127.0.0.6:8080/orders',
+        body: '{"probe":true}',
+        params: { timeout: 1000, tags: { name: 'orders' }, headers: { Host: 'orders.example.com', authorization: 'Bearer k6-sees-this' } },
+      },
+    ]);
+    const api = loadScript({ ...env, DRDRILL_TARGET: 'api', DRDRILL_URL: 'http://127.0.0.5:8080/' });
+    api.script.default();
+    expect(api.requests[0]).to.deep.include({ method: 'GET', body: null });
+    expect(() => loadScript({ DRDRILL_TARGETS: targets })).to.throw(/target orders: header authorization reads environment variable ORDERS_TOKEN, which is not set/);
   });
 
   it('writes the summary to DRDRILL_SUMMARY and nothing to stdout, which carries the NDJSON', () => {

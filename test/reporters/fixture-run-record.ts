@@ -3,7 +3,8 @@ import { measureHeadlineFigures } from '../../src/assertions/headline-figures.ts
 import type { Verdict } from '../../src/assertions/verdict.ts';
 import { SampleStore } from '../../src/load/sample-store.ts';
 import { isErrorSample } from '../../src/load/sample.ts';
-import { buildSeries } from '../../src/reporters/series.ts';
+import { runTotals } from '../../src/reporters/run-totals.ts';
+import { buildRunSeries, buildSeries } from '../../src/reporters/series.ts';
 import type { RunRecord } from '../../src/runner/run-record.ts';
 import type { DnsObservation, FaultEvent, HealthObservation, PhaseMark, Timeline } from '../../src/runner/timeline.ts';
 
@@ -194,4 +195,43 @@ export function buildFixtureTimeline(samples = buildFixtureSamples()): Timeline 
     samples,
     regionsByAddress: { [PRIMARY_ADDRESS]: 'us-east-1', [SECONDARY_ADDRESS]: 'us-west-2' },
   };
+}
+
+/** Requests of `orders` in the two-service run: 10 req/s, every 25th a 503, all served by the primary. */
+export const ORDERS_EVERY_NTH_ERROR = 25;
+
+/**
+ * The synthetic run loading two services: `api` fails over as in the one-service run (every
+ * request of it, target `api`), `orders` stays on us-east-1 throughout at half the rate.
+ */
+export function buildTwoServiceSamples(): SampleStore {
+  const samples = new SampleStore(64);
+  for (const sample of buildFixtureSamples()) samples.push({ ...sample, target: 'api' });
+  for (let i = 0; i < FIXTURE_DURATION_MS / 100; i++) {
+    const status = i % ORDERS_EVERY_NTH_ERROR === 0 ? 503 : 200;
+    samples.push({ start: at(i * 100 + 25), latencyMs: 30, status, region: 'us-east-1', address: PRIMARY_ADDRESS, target: 'orders' });
+  }
+  return samples;
+}
+
+/** The two-service run as the runner's assertion context describes it: both services observed, api the drill's own. */
+export const TWO_SERVICE_CONTEXT = {
+  ...FIXTURE_CONTEXT,
+  defaultService: 'api',
+  services: {
+    api: { regions: ['us-east-1', 'us-west-2'], recordName: 'api.drdrill.test', healthCheckIds: {} },
+    orders: { regions: ['us-east-1', 'us-west-2'], recordName: 'orders.drdrill.test', healthCheckIds: {} },
+  },
+} as const;
+
+/** The two-service run's record: series, totals and figures built the way the runner builds them. */
+export function buildTwoServiceRunRecord(samples = buildTwoServiceSamples()): RunRecord {
+  return buildFixtureRunRecord(
+    {
+      series: buildRunSeries(samples, FIXTURE_START, at(FIXTURE_DURATION_MS), 1000),
+      totals: runTotals(samples),
+      figures: measureHeadlineFigures(buildFixtureTimeline(samples), [], TWO_SERVICE_CONTEXT),
+    },
+    samples,
+  );
 }

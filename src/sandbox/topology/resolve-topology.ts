@@ -1,3 +1,4 @@
+import { roleAt } from '../../drill/region-ref.ts';
 import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { TIMED_REVERT_RUNBOOK } from '../../aws/timed-revert-runbook.ts';
@@ -309,13 +310,6 @@ function resolveService(service: SandboxService, where: string, scope: TopologyS
 const ROUTINGS: readonly string[] = ['failover', 'latency', 'weighted'] satisfies readonly ServiceRouting[];
 const HEALTH_CHECK_TYPES: readonly string[] = ['HTTP', 'HTTPS', 'TCP', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'CLOUDWATCH_METRIC'] satisfies readonly DeploymentHealthCheckType[];
 
-/** Words for a region's place in a service's order (after the tenth: `region-11`, …). */
-const ROLES = ['primary', 'secondary', 'tertiary', 'quaternary', 'quinary', 'senary', 'septenary', 'octonary', 'nonary', 'denary'];
-
-/** `0` → `primary`, `2` → `tertiary`, `10` → `region-11`. */
-export function roleOf(position: number): string {
-  return ROLES[position] ?? `region-${position + 1}`;
-}
 
 /** The fields of a deployment's own health check, each checked and defaulted as Route 53 would. */
 type HealthCheckFields = Pick<ResolvedDeployment, 'requestInterval' | 'failureThreshold' | 'healthCheckType' | 'checkerRegions' | 'insufficientDataHealthStatus'>;
@@ -360,7 +354,7 @@ function resolveDeployment(service: SandboxService, d: SandboxDeployment, positi
   return {
     ...d,
     service: service.name,
-    role: roleOf(position),
+    role: roleAt(position),
     address: scope.addressOf.get(d.region) ?? '',
     functionName: d.functionName ?? `${service.name}-handler`,
     healthCheckId,

@@ -78,7 +78,7 @@ export const topologySchema: z.ZodType<SandboxTopology> = z.strictObject({
       originTimeoutSeconds: seconds.optional(),
     })
     .optional(),
-  resolverClients: z.array(z.strictObject({ address: loopback, region: text })).optional(),
+  resolverClients: z.array(z.strictObject({ address: loopback, region: text, vantagePoint: z.string().regex(/^[A-Za-z0-9][\w.:-]*$/, 'expected a name of letters, digits, ".", "_", ":" or "-", such as "clients-eu-west-1"').optional() })).optional(),
   checkerRegions: z.array(text).optional(),
   integrationTimeoutSeconds: seconds.optional(),
   failureFlagCacheSeconds: seconds.optional(),

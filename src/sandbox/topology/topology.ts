@@ -196,6 +196,11 @@ export interface SandboxEdge {
 export interface ResolverClient {
   readonly address: string;
   readonly region: string;
+  /**
+   * Makes this client a vantage point of drills on this sandbox: the DNS prober also asks from
+   * `address`, and verdicts can name it as a resolver set (`resolvers: 'clients-eu-west-1'`).
+   */
+  readonly vantagePoint?: string;
 }
 
 export interface SandboxAlarm {
