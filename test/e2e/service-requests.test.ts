@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { GetHealthCheckStatusCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { runCli } from '../../src/cli/cli.ts';
 import { readRunRecord } from '../../src/reporters/write-run-directory.ts';
 import type { RunRecord } from '../../src/runner/run-record.ts';
@@ -79,16 +80,30 @@ describe('a drill loading two services with their own requests, through the CLI'
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  /** The previous run's fault was rolled back, but its health check takes a few intervals to pass again. */
+  /**
+   * The previous run's fault was rolled back, but its health check takes a few intervals to pass
+   * again: wait until the sandbox says every check is healthy and every checker's latest result,
+   * as GetHealthCheckStatus reports it (what the drill's poller reads first), is a success.
+   */
   async function untilHealthy(): Promise<void> {
-    await waitUntil(
-      () => {
-        const latest = new Map<string, boolean>();
-        for (const event of sandbox.events()) if (event.type === 'health-check-status') latest.set(event.healthCheckId, event.healthy);
-        return [...latest.values()].every(Boolean);
-      },
-      { interval: 50, timeout: 30_000 },
-    );
+    const route53 = new Route53Client({ endpoint: sandbox.description.controlPlaneUrl, region: 'us-east-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
+    try {
+      await waitUntil(
+        async () => {
+          const latest = new Map<string, boolean>();
+          for (const event of sandbox.events()) if (event.type === 'health-check-status') latest.set(event.healthCheckId, event.healthy);
+          if (![...latest.values()].every(Boolean)) return false;
+          for (const healthCheckId of latest.keys()) {
+            const { HealthCheckObservations = [] } = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
+            if (!HealthCheckObservations.every((observation) => observation.StatusReport?.Status?.startsWith('Success') === true)) return false;
+          }
+          return true;
+        },
+        { interval: 100, timeout: 30_000 },
+      );
+    } finally {
+      route53.destroy();
+    }
   }
 
   async function run(load: string, env: Record<string, string | undefined>): Promise<{ code: number; text: string; out: string; state: string }> {
