@@ -27,7 +27,9 @@ export class ObserverSet {
   readonly #clients: AwsClients;
   readonly #stopping = new AbortController();
   #load: Promise<LoadSummary | undefined> = Promise.resolve(undefined);
+  /** Observers, and the alarm guard: each may have a call in flight that stopping must wait for. */
   readonly #watchers: { stop(): Promise<void> }[] = [];
+  /** Guards that judge the samples; stopped first, before the load stops. */
   readonly #guards: { stop(): void }[] = [];
 
   constructor(clients: AwsClients) {
@@ -43,7 +45,7 @@ export class ObserverSet {
     const signal = this.#stopping.signal;
     const plan = buildLoadPlan(drill, environment, options.runDir);
     this.#load = options.engine.run(plan, (sample) => timeline.samples.push(sample), signal).catch((error: unknown) => {
-      log(`load engine stopped: ${error instanceof Error ? error.message : String(error)}`);
+      log(`load engine stopped: ${describeReason(error)}`);
       return undefined;
     });
     const identifying = startIdentification(environment, observed, (mapping) => timeline.addressMappings?.push(mapping), signal);
