@@ -1,18 +1,11 @@
-import { isIPv4 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { Packet, PacketOpt } from 'dns-packet';
+import type { ClientSubnet } from '../../net/client-subnet.ts';
 
-/** An EDNS Client Subnet option (RFC 7871 §6) as a query carries it. */
-export interface ClientSubnet {
-  /** 1: IPv4, 2: IPv6 (IANA address family numbers). */
-  readonly family: number;
-  readonly sourcePrefixLength: number;
-  /** The address, with the bits past the source prefix zeroed. */
-  readonly address: string;
-}
+export type { ClientSubnet };
 
 // RFC 7871 §6: the option's code in the OPT record.
 const CLIENT_SUBNET_CODE = 8;
-const IPV4_FAMILY = 1;
 
 /** The query's OPT record (EDNS, RFC 6891 §6.1.1), if it has one. */
 export function optRecordOf(query: Packet): Extract<NonNullable<Packet['additionals']>[number], { type: 'OPT' }> | undefined {
@@ -25,21 +18,18 @@ export function clientSubnetOf(query: Packet): ClientSubnet | undefined {
   const option = optRecordOf(query)?.options?.find((o) => o.code === CLIENT_SUBNET_CODE);
   if (option === undefined || !('ip' in option) || option.ip === undefined) return undefined;
   const { family, sourcePrefixLength, ip } = option;
-  if (family === undefined || sourcePrefixLength === undefined) return undefined;
+  if ((family !== 1 && family !== 2) || sourcePrefixLength === undefined) return undefined;
   return { family, sourcePrefixLength, address: ip };
 }
 
-/** True when `address` is inside the subnet (IPv4 only: every sandbox client is on 127.0.0.0/8). */
+/** True when `address` is inside the subnet (same address family, first `sourcePrefixLength` bits equal). */
 export function subnetContains(subnet: ClientSubnet, address: string): boolean {
-  if (subnet.family !== IPV4_FAMILY || !isIPv4(address) || !isIPv4(subnet.address)) return false;
-  const bits = Math.min(32, Math.max(0, subnet.sourcePrefixLength));
-  if (bits === 0) return true;
-  const mask = bits === 32 ? 0xffffffff : (~(0xffffffff >>> bits)) >>> 0;
-  return ((ipv4Number(address) & mask) >>> 0) === ((ipv4Number(subnet.address) & mask) >>> 0);
-}
-
-function ipv4Number(address: string): number {
-  return address.split('.').reduce((n, octet) => ((n << 8) | Number(octet)) >>> 0, 0);
+  if (!ipaddr.isValid(address) || !ipaddr.isValid(subnet.address)) return false;
+  const ip = ipaddr.parse(address);
+  const network = ipaddr.parse(subnet.address);
+  if (ip.kind() === 'ipv4' && network.kind() === 'ipv4') return (ip as ipaddr.IPv4).match(network as ipaddr.IPv4, subnet.sourcePrefixLength);
+  if (ip.kind() === 'ipv6' && network.kind() === 'ipv6') return (ip as ipaddr.IPv6).match(network as ipaddr.IPv6, subnet.sourcePrefixLength);
+  return false;
 }
 
 /**

@@ -310,7 +310,6 @@ function resolveService(service: SandboxService, where: string, scope: TopologyS
 const ROUTINGS: readonly string[] = ['failover', 'latency', 'weighted'] satisfies readonly ServiceRouting[];
 const HEALTH_CHECK_TYPES: readonly string[] = ['HTTP', 'HTTPS', 'TCP', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'CLOUDWATCH_METRIC'] satisfies readonly DeploymentHealthCheckType[];
 
-
 /** The fields of a deployment's own health check, each checked and defaulted as Route 53 would. */
 type HealthCheckFields = Pick<ResolvedDeployment, 'requestInterval' | 'failureThreshold' | 'healthCheckType' | 'checkerRegions' | 'insufficientDataHealthStatus'>;
 
