@@ -93,7 +93,11 @@ describe('a drill loading two services with their own requests, through the CLI'
           const latest = new Map<string, boolean>();
           for (const event of sandbox.events()) if (event.type === 'health-check-status') latest.set(event.healthCheckId, event.healthy);
           if (![...latest.values()].every(Boolean)) return false;
-          for (const healthCheckId of latest.keys()) {
+          // Every check the sandbox runs, not only those that changed: a check whose checkers saw
+          // failures but never flipped has no status event, and the drill's poller would read the
+          // failures as its first state.
+          const checks = sandbox.description.resources.services.flatMap((service) => service.deployments.map((deployment) => deployment.healthCheckId));
+          for (const healthCheckId of checks) {
             const { HealthCheckObservations = [] } = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
             if (!HealthCheckObservations.every((observation) => observation.StatusReport?.Status?.startsWith('Success') === true)) return false;
           }
