@@ -1,3 +1,4 @@
+import type { RoutingShape } from '../drill/environment.ts';
 import type { ClientCohort } from '../load/client-cohort.ts';
 
 /**
@@ -47,11 +48,16 @@ export interface ServiceContext {
   /** Its regions in chain order. */
   readonly regions: readonly string[];
   /** How its record spreads traffic: only a failover chain has a "secondary" to move to. */
-  readonly routing?: 'failover' | 'latency' | 'weighted';
+  readonly routing?: RoutingShape;
   readonly recordName: string;
   /** Its health check per region (AWS region name → id). */
   readonly healthCheckIds: Readonly<Record<string, string>>;
   /** Its primary health check's rules, in real time (see `AssertionContext.healthCheck`). */
   readonly healthCheck?: { readonly requestIntervalMs: number; readonly failureThreshold: number };
   readonly recordTtlSeconds?: number;
+}
+
+/** The judged service's region chain: `regions`, or the two regions a context without it names. */
+export function chainOf(context: Pick<AssertionContext, 'regions' | 'primaryRegion' | 'secondaryRegion'>): readonly string[] {
+  return context.regions ?? [context.primaryRegion, context.secondaryRegion];
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { regionRefSchema, resolveRegionRef, regionRefProblem, type RegionRef } from '../drill/region-ref.ts';
 import { SampleStore } from '../load/sample-store.ts';
 import type { FaultEvent, Timeline } from '../runner/timeline.ts';
-import type { AssertionContext, ServiceContext } from './assertion-context.ts';
+import { chainOf, type AssertionContext, type ServiceContext } from './assertion-context.ts';
 import type { Figure } from './figure.ts';
 
 /**
@@ -56,7 +56,7 @@ export function scopeAssertion(timeline: Timeline, spec: ScopeSpec, context: Ass
   const several = Object.keys(context.services ?? {}).length > 1;
   let scopedTimeline = serviceName === undefined || service === undefined || (spec.service === undefined && !several) ? timeline : timelineOfService(timeline, serviceName, service);
   if (spec.region !== undefined) {
-    const regions = scopedContext.regions ?? [scopedContext.primaryRegion, scopedContext.secondaryRegion];
+    const regions = chainOf(scopedContext);
     const region = resolveRegionRef(spec.region, regions);
     if (region === undefined) return { problem: regionRefProblem(spec.region, regions, `service "${serviceName ?? ''}"`) ?? 'unknown region' };
     scopedContext = placeRegion(scopedContext, regions, region, slot, service);

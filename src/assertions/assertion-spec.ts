@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Timeline } from '../runner/timeline.ts';
-import type { AssertionContext } from './assertion-context.ts';
+import { chainOf, type AssertionContext } from './assertion-context.ts';
 import { ofFault, ofResolvers, ofService, scopeAssertion, type Scoped } from './assertion-scope.ts';
 import { resolveRegionRef } from '../drill/region-ref.ts';
 import { customAssertionOptions, evaluateCustomAssertion, evaluateCustomAssertionSync } from './custom-assertion.ts';
@@ -176,9 +176,9 @@ function judgedRegion(spec: AssertionSpec, context: AssertionContext): string | 
     case 'steady-state':
       return context.primaryRegion;
     case 'region-share':
-      return resolveRegionRef(spec.region, context.regions ?? [context.primaryRegion, context.secondaryRegion]);
+      return resolveRegionRef(spec.region, chainOf(context));
     case 'error-budget':
-      return spec.region === undefined ? undefined : resolveRegionRef(spec.region, context.regions ?? [context.primaryRegion, context.secondaryRegion]);
+      return spec.region === undefined ? undefined : resolveRegionRef(spec.region, chainOf(context));
     case 'custom':
       return undefined;
   }

@@ -4,7 +4,7 @@ import { scopeOptions } from './assertion-scope.ts';
 import { durationSchema, formatDuration } from '../drill/duration.ts';
 import { isErrorSample } from '../load/sample.ts';
 import { PHASES, phaseWindow, type Timeline } from '../runner/timeline.ts';
-import type { AssertionContext } from './assertion-context.ts';
+import { chainOf, type AssertionContext } from './assertion-context.ts';
 import { formatRate, plural } from './verdict-format.ts';
 import { cohortOption, timelineOfCohort } from './cohort-filter.ts';
 import type { Verdict } from './verdict.ts';
@@ -53,7 +53,7 @@ export function regionShareName(options: Pick<RegionShareOptions, 'region' | 'mi
  * answered, so "who served instead" is on the record.
  */
 export function evaluateRegionShare(whole: Timeline, options: RegionShareOptions, context: AssertionContext): Verdict {
-  const region = resolveRegionRef(options.region, context.regions ?? [context.primaryRegion, context.secondaryRegion]) ?? String(options.region);
+  const region = resolveRegionRef(options.region, chainOf(context)) ?? String(options.region);
   const base = {
     assertion: 'region-share',
     name: options.name ?? regionShareName(options),

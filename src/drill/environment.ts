@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { boundedDuration } from './bounded-duration.ts';
-import { AWS_REGION_PATTERN, REGION_ROLES, roleAt, type RegionRole } from './region-ref.ts';
+import { AWS_REGION_PATTERN, describeChain, resolveRegionRef, roleAt } from './region-ref.ts';
 import { serviceRequestSchema } from './service-request.ts';
 import { vantagePointsSchema } from './vantage-point.ts';
 
@@ -249,11 +249,9 @@ function normalizeService(service: ParsedService, environmentRegions: readonly s
 function keyByRegion<T>(values: Readonly<Record<string, T>>, regions: readonly string[], path: readonly string[], ctx: z.RefinementCtx): Record<string, T> {
   const byRegion: Record<string, T> = {};
   for (const [key, value] of Object.entries(values)) {
-    const role = REGION_ROLES.indexOf(key as RegionRole);
-    const region = role === -1 ? (regions.includes(key) ? key : undefined) : regions[role];
+    const region = resolveRegionRef(key, regions);
     if (region === undefined) {
-      const has = regions.map((r, index) => `${roleAt(index)} ${r}`).join(', ');
-      ctx.addIssue({ code: 'custom', path: [...path, key], message: `"${key}" names no region of this service (it has ${has})` });
+      ctx.addIssue({ code: 'custom', path: [...path, key], message: `"${key}" names no region of this service (it has ${describeChain(regions)})` });
       continue;
     }
     if (region in byRegion) {

@@ -44,8 +44,17 @@ export function resolveRegionRef(ref: RegionRef, regions: readonly string[]): st
  */
 export function regionRefProblem(ref: RegionRef, regions: readonly string[], where: string): string | undefined {
   if (resolveRegionRef(ref, regions) !== undefined) return undefined;
-  const has = regions.map((region, index) => `${roleAt(index)} ${region}`).join(', ');
-  return `${JSON.stringify(ref)} is not a region of ${where} (it has ${regions.length}: ${has})`;
+  return `${JSON.stringify(ref)} is not a region of ${where} (it has ${regions.length}: ${describeChain(regions)})`;
+}
+
+/** A chain as people read it: `primary us-east-1, secondary us-west-2`. */
+export function describeChain(regions: readonly string[], separator = ', '): string {
+  return regions.map((region, index) => `${roleAt(index)} ${region}`).join(separator);
+}
+
+/** Whether `value` is one of the role names. */
+export function isRegionRole(value: string): value is RegionRole {
+  return (REGION_ROLES as readonly string[]).includes(value);
 }
 
 /** A region reference as people read it: `secondary (eu-west-1)`. */

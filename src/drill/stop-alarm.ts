@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { durationSchema } from './duration.ts';
 import type { Environment } from './environment.ts';
-import { AWS_REGION_PATTERN, REGION_ROLES, type RegionRole } from './region-ref.ts';
+import { AWS_REGION_PATTERN, isRegionRole as isRole, resolveRegionRef, type RegionRole } from './region-ref.ts';
 
 /** CloudWatch's own limit on alarm names. */
 const MAX_ALARM_NAME = 255;
 
 const EXPECTED_REGION = 'expected a role ("primary", "secondary", "tertiary", …) or an AWS region such as "us-east-1"';
 
-const isRole = (region: string): region is RegionRole => (REGION_ROLES as readonly string[]).includes(region);
 
 /**
  * One CloudWatch alarm a drill stops on. `region` is normally a role (`primary`, `secondary`),
@@ -66,14 +65,14 @@ export interface ResolvedStopAlarm {
 
 /** Why a stop alarm's role names no region of the environment, or undefined when it does (or is literal). */
 export function stopAlarmRegionProblem(alarm: StopAlarm, environment: Pick<Environment, 'regions' | 'name'>): string | undefined {
-  if (!isRole(alarm.region) || environment.regions[REGION_ROLES.indexOf(alarm.region)] !== undefined) return undefined;
+  if (!isRole(alarm.region) || resolveRegionRef(alarm.region, environment.regions) !== undefined) return undefined;
   return `"${alarm.region}" is not a region of environment "${environment.name}" (it has ${environment.regions.length}: ${environment.regions.join(', ')})`;
 }
 
 /** Roles are read against the environment's regions; check `stopAlarmRegionProblem` first. */
 export function resolveStopAlarm(alarm: StopAlarm, environment: Pick<Environment, 'regions'>): ResolvedStopAlarm {
   if (!isRole(alarm.region)) return { name: alarm.name, region: alarm.region };
-  const region = environment.regions[REGION_ROLES.indexOf(alarm.region)];
+  const region = resolveRegionRef(alarm.region, environment.regions);
   if (region === undefined) throw new Error(`stop alarm "${alarm.name}": the environment has no ${alarm.region} region`);
   return { name: alarm.name, region, logicalRegion: alarm.region };
 }

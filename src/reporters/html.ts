@@ -1,4 +1,4 @@
-import { roleAt } from '../drill/region-ref.ts';
+import { describeChain } from '../drill/region-ref.ts';
 import { describeFigure, figureNamed, formatFigure } from '../assertions/figure.ts';
 import type { Verdict, VerdictStatus } from '../assertions/verdict.ts';
 import { formatDuration } from '../drill/duration.ts';
@@ -86,7 +86,7 @@ function header(record: RunRecord): string {
   const rows: [string, string][] = [
     ['Environment', `${environment.name} (${environment.kind})`],
     ['Account', environment.accountId],
-    ['Regions', environment.regions.map((region, index) => `${roleAt(index)} ${region}`).join(' · ')],
+    ['Regions', describeChain(environment.regions, ' · ')],
     ['Engine', record.engine],
     ['Run id', record.runId],
     ['Started', isoTime(record.startedAt)],

@@ -101,14 +101,3 @@ export function clientCohortsOf(drill: Drill, environment: Environment): ClientC
     return { name: cohortName(cohort), model: cohort.cohort, share: cohort.share, ...(dnsCacheMs === undefined ? {} : { dnsCacheMs }) };
   });
 }
-
-/** The region of every address the environment pins (`addresses`) for the observed services. */
-export function pinnedRegionsByAddress(environment: Environment, services: readonly string[]): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const name of services) {
-    for (const [region, addresses] of Object.entries(environment.services[name]?.addresses ?? {})) {
-      for (const address of addresses) result[address] = region;
-    }
-  }
-  return result;
-}

@@ -73,3 +73,8 @@ export function startIdentification(
 function identificationResolver(environment: Environment): string {
   return environment.loadResolver ?? environment.dnsResolvers[0] ?? '127.0.0.1:53';
 }
+
+/** The region of every address the environment pins (`addresses`) for the observed services. */
+export function pinnedRegionsByAddress(environment: Environment, services: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(regionIdentities(environment, services)).flatMap(([region, identity]) => (identity.addresses ?? []).map((address) => [address, region])));
+}

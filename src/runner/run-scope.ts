@@ -7,7 +7,7 @@ import type { InjectorDeps } from '../injectors/injector.ts';
 import { SampleStore } from '../load/sample-store.ts';
 import { describeReason } from '../util/describe-reason.ts';
 import { drillReferenceProblems } from './drill-references.ts';
-import { pinnedRegionsByAddress } from './observed-context.ts';
+import { pinnedRegionsByAddress } from './region-identification.ts';
 import type { ControlPlaneCallRecord } from './run-record.ts';
 import { newRunId } from './run-id.ts';
 import { RunStop } from './run-stop.ts';

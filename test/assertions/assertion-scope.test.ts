@@ -71,6 +71,9 @@ describe('assertion scope: service, region and fault', () => {
   it('without the fault window, the first hop reads as flapping away when the second hop goes in', async () => {
     const [unscoped] = await evaluateAssertions(cascade(), [parse({ assertion: 'dns-convergence', to: 'secondary', within: '2s' })], CONTEXT_OF_TWO);
     expect(unscoped?.status).to.equal('failed');
+    // It reached the secondary, then left it for the next hop: a flap, read as never settling.
+    expect(unscoped?.observed).to.include('last answered eu-west-2');
+    expect(unscoped?.observed).to.include('flapped 1×');
   });
 
   it('judges only the named service’s requests and answers', async () => {

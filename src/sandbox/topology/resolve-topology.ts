@@ -1,3 +1,4 @@
+import { ROUTING_SHAPES } from '../../drill/environment.ts';
 import { roleAt } from '../../drill/region-ref.ts';
 import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
@@ -307,7 +308,7 @@ function resolveService(service: SandboxService, where: string, scope: TopologyS
   };
 }
 
-const ROUTINGS: readonly string[] = ['failover', 'latency', 'weighted'] satisfies readonly ServiceRouting[];
+const ROUTINGS: readonly string[] = ROUTING_SHAPES;
 const HEALTH_CHECK_TYPES: readonly string[] = ['HTTP', 'HTTPS', 'TCP', 'HTTP_STR_MATCH', 'HTTPS_STR_MATCH', 'CLOUDWATCH_METRIC'] satisfies readonly DeploymentHealthCheckType[];
 
 /** The fields of a deployment's own health check, each checked and defaulted as Route 53 would. */

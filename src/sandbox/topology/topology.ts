@@ -1,3 +1,4 @@
+import type { RoutingShape } from '../../drill/environment.ts';
 /**
  * What the sandbox simulates, as data. The default mirrors the reference architectures:
  * API Gateway + Lambda in us-east-1 (primary) and us-west-2 (secondary) behind Route 53
@@ -70,7 +71,7 @@ export const INSUFFICIENT_DATA_HEALTH_STATUSES: readonly InsufficientDataHealthS
  * - `latency`: one latency record per region, answered for the resolver's region;
  * - `weighted`: one weighted record per region (active-active).
  */
-export type ServiceRouting = 'failover' | 'latency' | 'weighted';
+export type ServiceRouting = RoutingShape;
 
 /** How a region's record names the region: its address, an alias, or a CNAME. */
 export type RegionRecordStyle = 'records' | 'alias' | 'cname';
