@@ -136,6 +136,33 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
       detail: z.string().optional(),
     }),
   ),
+  steps: z
+    .array(
+      z.object({
+        kind: z.enum(['started', 'ended']),
+        at: epochMs,
+        step: z.string(),
+        type: z.string(),
+        status: z.enum(['passed', 'failed', 'aborted']).optional(),
+        observed: z.string().optional(),
+      }),
+    )
+    .optional(),
+  approvals: z
+    .array(
+      z.object({
+        at: epochMs,
+        askedAt: epochMs,
+        step: z.string(),
+        question: z.string(),
+        approved: z.boolean(),
+        operator: z.string(),
+        via: z.enum(['terminal', 'flag', 'console']),
+        comment: z.string().optional(),
+      }),
+    )
+    .optional(),
+  notes: z.array(z.object({ at: epochMs, operator: z.string(), text: z.string(), step: z.string().optional() })).optional(),
   dns: z.array(
     z.object({
       at: epochMs,

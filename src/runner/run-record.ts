@@ -2,7 +2,7 @@ import type { Figure } from '../assertions/figure.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
 import type { LoadSummary } from '../load/load-engine.ts';
-import type { AddressMapping, DnsObservation, FaultEvent, HealthObservation, PhaseMark } from './timeline.ts';
+import type { AddressMapping, ApprovalEvent, DnsObservation, FaultEvent, HealthObservation, NoteEvent, PhaseMark, StepEvent } from './timeline.ts';
 
 /** How a run ended; maps one to one onto the CLI exit codes in DESIGN.md. */
 export type RunOutcome = 'passed' | 'failed' | 'aborted' | 'rollback-failed';
@@ -137,6 +137,12 @@ export interface RunRecord {
   readonly abortedAt?: number;
   readonly phases: readonly PhaseMark[];
   readonly faults: readonly FaultEvent[];
+  /** Steps started and ended; absent in records written before drills ran as steps. */
+  readonly steps?: readonly StepEvent[];
+  /** Who approved what, and when (absent in older records). */
+  readonly approvals?: readonly ApprovalEvent[];
+  /** Notes written during the run (absent in older records). */
+  readonly notes?: readonly NoteEvent[];
   readonly dns: readonly DnsObservation[];
   readonly health: readonly HealthObservation[];
   readonly regionsByAddress: Readonly<Record<string, string>>;

@@ -76,6 +76,9 @@ export function openRunScope(options: RunScopeOptions): RunScope {
     samples: new SampleStore(),
     regionsByAddress: pinnedRegionsByAddress(environment, observed),
     addressMappings: [],
+    steps: [],
+    approvals: [],
+    notes: [],
   };
   return {
     drill,

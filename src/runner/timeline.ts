@@ -94,6 +94,47 @@ export interface HealthObservation {
   readonly reportingCheckers?: number;
 }
 
+/** A step of the drill started or ended (a `phases` drill runs as steps too). */
+export interface StepEvent {
+  readonly kind: 'started' | 'ended';
+  /** Epoch milliseconds. */
+  readonly at: number;
+  /** The step's name in the drill (`steps[].name`, or `<kind>-<position>`). */
+  readonly step: string;
+  /** The step kind: `inject`, `until`, `hold`, `approve`, `revert`, `note`. */
+  readonly type: string;
+  /** On `ended`: how it went. `failed` is an until that did not come true within its budget. */
+  readonly status?: 'passed' | 'failed' | 'aborted';
+  /** On `ended`: what was observed last (an until's condition), in words. */
+  readonly observed?: string;
+}
+
+/** How an approve step was answered; `flag`: in advance, with `--approve`. */
+export type ApprovalChannel = 'terminal' | 'flag' | 'console';
+
+/** A person answered an approve step (or `--approve` did, in advance). */
+export interface ApprovalEvent {
+  /** Epoch ms when the answer came. */
+  readonly at: number;
+  /** Epoch ms when the question was asked. */
+  readonly askedAt: number;
+  readonly step: string;
+  readonly question: string;
+  readonly approved: boolean;
+  readonly operator: string;
+  readonly via: ApprovalChannel;
+  readonly comment?: string;
+}
+
+/** Something a person wrote down during the run (console or terminal); `action:` notes are action items. */
+export interface NoteEvent {
+  readonly at: number;
+  readonly operator: string;
+  readonly text: string;
+  /** The step that was current when the note was written. */
+  readonly step?: string;
+}
+
 /** Everything observed during one drill run; assertions read only this. */
 export interface Timeline {
   readonly startedAt: number;
@@ -102,6 +143,10 @@ export interface Timeline {
   readonly faults: FaultEvent[];
   readonly dns: DnsObservation[];
   readonly health: HealthObservation[];
+  /** Steps started and ended, approvals and notes, in order. */
+  readonly steps: StepEvent[];
+  readonly approvals: ApprovalEvent[];
+  readonly notes: NoteEvent[];
   readonly samples: SampleStore;
   /**
    * Region name for each address the drill knows about (from the environment), so that DNS

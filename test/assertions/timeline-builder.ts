@@ -142,6 +142,9 @@ export class TimelineBuilder {
       faults: [...this.#faults],
       dns: [...this.#dns],
       health: [...this.#health],
+      steps: [],
+      approvals: [],
+      notes: [],
       samples: store,
       regionsByAddress,
     };

@@ -127,6 +127,9 @@ async function drillOnce(params: RunParams): Promise<RunResult> {
     faults: [],
     dns: [],
     health: [],
+    steps: [],
+    approvals: [],
+    notes: [],
     samples: new SampleStore(16),
     regionsByAddress: Object.fromEntries(topology.regions.map((r) => [r.address, r.name])),
   };

@@ -92,6 +92,9 @@ describe('vantage points on the sandbox (latency record, clients told apart by s
       ],
       dns: observations,
       health: [],
+      steps: [],
+      approvals: [],
+      notes: [],
       samples: new SampleStore(16),
       regionsByAddress: {},
     };

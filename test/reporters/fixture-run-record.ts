@@ -192,6 +192,9 @@ export function buildFixtureTimeline(samples = buildFixtureSamples()): Timeline 
     faults: [...FAULTS],
     dns: dnsObservations(),
     health: healthObservations(),
+    steps: [],
+    approvals: [],
+    notes: [],
     samples,
     regionsByAddress: { [PRIMARY_ADDRESS]: 'us-east-1', [SECONDARY_ADDRESS]: 'us-west-2' },
   };
