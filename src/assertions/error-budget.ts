@@ -9,6 +9,7 @@ import { formatRate } from './verdict-format.ts';
 import type { Verdict, VerdictStatus } from './verdict.ts';
 import { cohortOption, ofCohort, timelineOfCohort } from './cohort-filter.ts';
 import type { Figure } from './figure.ts';
+import { describeStepSpan, stepSpanOption, stepSpanWindow, type StepSpan } from './step-span.ts';
 
 const latencyLimits = z.strictObject(
   Object.fromEntries(PERCENTILE_KEYS.map((key) => [key, durationSchema.optional()])) as Record<PercentileKey, z.ZodOptional<typeof durationSchema>>,
@@ -31,6 +32,8 @@ export const errorBudgetOptions = z.strictObject({
   maxLatency: latencyLimits.optional(),
   /** Judge only this client cohort's requests (a `load.clients` name). */
   cohort: cohortOption,
+  /** Instead of `phase`: the requests from the start of one step to the end of another (see `stepSpanOption`). */
+  steps: stepSpanOption,
   ...scopeOptions,
 });
 
@@ -38,10 +41,12 @@ export type ErrorBudgetOptions = z.output<typeof errorBudgetOptions>;
 type SinglePhase = PhaseName | 'all';
 
 /** Generated display name, e.g. `Error rate ≤ 1.00% and outages ≤ 5 s in phase fault`. */
-export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'maxErrorRate' | 'maxOutage'> & { readonly cohort?: string }): string {
+export function errorBudgetName(options: Pick<ErrorBudgetOptions, 'phase' | 'maxErrorRate' | 'maxOutage'> & { readonly cohort?: string; readonly steps?: StepSpan | undefined }): string {
   const outage = options.maxOutage === undefined ? '' : ` and outages ≤ ${formatDuration(options.maxOutage)}`;
   const scope =
-    options.phase === 'all'
+    options.steps !== undefined
+      ? `in steps ${describeStepSpan(options.steps)}`
+      : options.phase === 'all'
       ? 'over the whole run'
       : Array.isArray(options.phase)
         ? `in each of phases ${options.phase.join(', ')}`
@@ -77,12 +82,13 @@ export function evaluateErrorBudget(whole: Timeline, options: ErrorBudgetOptions
 
   const timeline = timelineOfCohort(whole, options.cohort);
   if ('problem' in timeline) return { ...base, status: 'errored', observed: timeline.problem };
-  if (!Array.isArray(options.phase)) {
-    const { figure, ...result } = judgePhase(timeline, options, options.phase);
+  if (options.steps !== undefined || !Array.isArray(options.phase)) {
+    const stretch = options.steps === undefined ? phaseStretch(timeline, options.phase as SinglePhase) : stepsStretch(timeline, options.steps);
+    const { figure, ...result } = judgeStretch(timeline, options, stretch);
     return { ...base, ...result, ...(figure === undefined ? {} : { figures: [ofCohort(figure, options.cohort)] }) };
   }
 
-  const parts = options.phase.map((phase) => ({ phase, result: judgePhase(timeline, options, phase) }));
+  const parts = options.phase.map((phase) => ({ phase, result: judgeStretch(timeline, options, phaseStretch(timeline, phase)) }));
   const details: Record<string, string | number | null> = {};
   for (const { phase, result } of parts) for (const [key, value] of Object.entries(result.details ?? {})) details[`${phase} ${key}`] = value;
   const windows = parts.flatMap(({ result }) => (result.window === undefined ? [] : [result.window]));
@@ -111,29 +117,50 @@ interface PhaseResult {
   readonly figure?: Figure;
 }
 
+/** Where an error budget counts: the run, a phase, or a span of steps. */
+interface Stretch {
+  /** The figure's suffix: `run`, `recovery`, `steps:hold-3`. */
+  readonly key: string;
+  /** `whole run`, `phase recovery`, `steps hold-3`. */
+  readonly label: string;
+  /** The window, or why there is none. */
+  readonly window: { from: number; to: number } | string;
+  /** Every request of the run, whenever it failed. */
+  readonly everything: boolean;
+}
+
+function phaseStretch(timeline: Timeline, phase: SinglePhase): Stretch {
+  if (phase === 'all') return { key: 'run', label: 'whole run', window: { from: timeline.startedAt, to: timeline.endedAt }, everything: true };
+  return { key: phase, label: `phase ${phase}`, window: phaseWindow(timeline, phase) ?? `phase ${phase} never started`, everything: false };
+}
+
+function stepsStretch(timeline: Timeline, span: StepSpan): Stretch {
+  const described = describeStepSpan(span);
+  return { key: `steps:${described.replace(' → ', '..')}`, label: `steps ${described}`, window: stepSpanWindow(timeline, span), everything: false };
+}
+
 /** The error rate of one named window, e.g. `errorRate.recovery`, `errorRate.run`. */
-function errorRateFigure(phase: SinglePhase, rate: number, window: { from: number; to: number }): Figure {
+function errorRateFigure(stretch: Stretch, rate: number, window: { from: number; to: number }): Figure {
   return {
-    name: `errorRate.${phase === 'all' ? 'run' : phase}`,
-    label: phase === 'all' ? 'Error rate (whole run)' : `Error rate (phase ${phase})`,
+    name: `errorRate.${stretch.key}`,
+    label: stretch.everything ? 'Error rate (whole run)' : `Error rate (${stretch.label})`,
     value: rate,
     unit: 'percent',
-    definition:
-      phase === 'all'
-        ? 'failed ÷ all requests of the run (failed: no response, or HTTP 4xx/5xx)'
-        : `failed ÷ all requests of phase ${phase} (by start time; a failure in flight at a boundary counts where it failed)`,
+    definition: stretch.everything
+      ? 'failed ÷ all requests of the run (failed: no response, or HTTP 4xx/5xx)'
+      : `failed ÷ all requests of ${stretch.label} (by start time; a failure in flight at a boundary counts where it failed)`,
     window,
   };
 }
 
-function judgePhase(timeline: Timeline, options: ErrorBudgetOptions, phase: SinglePhase): PhaseResult {
-  const window = sampleWindow(timeline, phase);
-  if (window === undefined) {
-    return { status: 'errored', observed: `phase ${phase} never started, so no requests can be judged` };
+function judgeStretch(timeline: Timeline, options: ErrorBudgetOptions, stretch: Stretch): PhaseResult {
+  const window = stretch.window;
+  if (typeof window === 'string') {
+    return { status: 'errored', observed: `${window}, so no requests can be judged` };
   }
-  const indices = samplesByStart(timeline.samples, window, phase === 'all');
+  const indices = samplesByStart(timeline.samples, window, stretch.everything);
   if (indices.length === 0) {
-    const where = phase === 'all' ? 'during the run' : `in phase ${phase}`;
+    const where = stretch.everything ? 'during the run' : `in ${stretch.label}`;
     return { status: 'errored', observed: `no requests were sampled ${where}`, window };
   }
 
@@ -173,7 +200,7 @@ function judgePhase(timeline: Timeline, options: ErrorBudgetOptions, phase: Sing
     observed,
     window,
     details,
-    figure: errorRateFigure(phase, rate, window),
+    figure: errorRateFigure(stretch, rate, window),
   };
 }
 
@@ -193,10 +220,6 @@ function latencyBreaches(latency: LatencyPercentiles | undefined, limits: ErrorB
   });
 }
 
-function sampleWindow(timeline: Timeline, phase: SinglePhase): { from: number; to: number } | undefined {
-  return phase === 'all' ? { from: timeline.startedAt, to: timeline.endedAt } : phaseWindow(timeline, phase);
-}
-
 /**
  * Indices of the samples that belong to [from, to) (every sample when `everything`), sorted by
  * start time. A request belongs to the phase it started in, except a failed one still in flight
@@ -206,12 +229,12 @@ function sampleWindow(timeline: Timeline, phase: SinglePhase): { from: number; t
  * completion order, so a slow failure started early sits after quick successes started later;
  * outages must be read in start order.
  */
-function samplesByStart(samples: SampleStore, window: { from: number; to: number }, everything: boolean): Uint32Array {
-  const picked = new Uint32Array(samples.length);
+function samplesByStart(samples: SampleStore, window: { from: number; to: number }, everything: boolean, firstIndex = 0): Uint32Array {
+  const picked = new Uint32Array(samples.length - firstIndex);
   let count = 0;
   let sorted = true;
   let previous = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < samples.length; i++) {
+  for (let i = firstIndex; i < samples.length; i++) {
     const start = samples.startAt(i);
     if (!everything) {
       const failed = isErrorSample({ status: samples.statusAt(i) });
@@ -226,6 +249,25 @@ function samplesByStart(samples: SampleStore, window: { from: number; to: number
   // Ties keep store order so the result does not depend on the sort's stability.
   if (!sorted) indices.sort((a, b) => samples.startAt(a) - samples.startAt(b) || a - b);
   return indices;
+}
+
+/** How many requests of a window failed, counted as error-budget counts them. */
+export interface ErrorRateReading {
+  readonly requests: number;
+  readonly errors: number;
+  /** Percent; undefined when no request belongs to the window. */
+  readonly rate: number | undefined;
+}
+
+/**
+ * The error rate of [from, to) exactly as `error-budget` judges a phase (a failure belongs where
+ * it failed). `firstIndex` skips samples known to lie before the window, for a live reader.
+ */
+export function errorRateIn(samples: SampleStore, window: { from: number; to: number }, firstIndex = 0): ErrorRateReading {
+  const indices = samplesByStart(samples, window, false, firstIndex);
+  if (indices.length === 0) return { requests: 0, errors: 0, rate: undefined };
+  const { errors } = measure(samples, indices);
+  return { requests: indices.length, errors, rate: (errors / indices.length) * 100 };
 }
 
 interface ErrorStats {

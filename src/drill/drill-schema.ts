@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { assertionSchema } from '../assertions/assertion-spec.ts';
 import { faultSchema } from '../injectors/injector-registry.ts';
+import { checkSteps } from '../steps/step-references.ts';
+import { stepSchema } from '../steps/step-registry.ts';
 import { boundedDuration } from './bounded-duration.ts';
 import { cohortName, loadClientsSchema, type LoadClients } from './load-clients.ts';
 import { alarmPollIntervalSchema, stopAlarmSchema } from './stop-alarm.ts';
@@ -79,7 +81,13 @@ export const drillSchema = z.strictObject({
    */
   sandbox: z.strictObject({ topology: z.string().min(1, 'expected the path of a topology file, e.g. "../topologies/cascade-four-regions.ts"') }).optional(),
   load: loadSchema,
-  phases: phasesSchema,
+  /** Fixed lengths: baseline → fault → recovery → revert → settle. A drill gives these, or `steps`. */
+  phases: phasesSchema.optional(),
+  /**
+   * What the drill does, in order: inject, until (a condition comes true within a budget), hold,
+   * approve, revert, note. A drill gives these, or `phases`.
+   */
+  steps: z.array(stepSchema).min(1, 'expected at least one step').optional(),
   probes: z
     .strictObject({
       /** How often each resolver is asked; the resolution of every DNS time figure. */
@@ -105,7 +113,7 @@ export const drillSchema = z.strictObject({
           grace: boundedDuration({ min: 0 }).default(2000),
         })
         .optional(),
-      /** Longest a fault may stay in, whatever else happens; default: verifyTimeout + recovery + 1 minute. */
+      /** Longest a fault may stay in, whatever else happens; default: the steps' budgets while a fault is in (verifyTimeout + recovery for phases) + 1 minute. */
       maxFaultDuration: boundedDuration({ min: 1000, why: 'a shorter cap ends every fault before it can be observed' }).optional(),
       /**
        * CloudWatch alarms that stop the drill: one already in ALARM before injection refuses the run
@@ -128,7 +136,10 @@ export const drillSchema = z.strictObject({
     .prefault({}),
   faults: z.array(faultSchema).min(1, 'expected at least one fault'),
   assertions: z.array(assertionSchema).min(1, 'expected at least one assertion'),
-}).superRefine(checkCohortNames);
+}).superRefine((drill, ctx) => {
+  checkCohortNames(drill, ctx);
+  checkSteps(drill, ctx);
+});
 
 /** An assertion's `cohort` must name one of `load.clients`, or it would judge no request at all. */
 function checkCohortNames(drill: { load: { clients?: LoadClients }; assertions: readonly object[] }, ctx: z.RefinementCtx): void {

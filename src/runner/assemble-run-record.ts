@@ -19,6 +19,8 @@ export interface RunResults {
   readonly ending: RunEnding | undefined;
   readonly rollback: RollbackResult;
   readonly loadSummary: LoadSummary | undefined;
+  /** The verdicts of the drill's until steps, listed before its assertions'. */
+  readonly stepVerdicts?: readonly Verdict[];
   /** The load engine's name, and why it was chosen (`--load auto` says). */
   readonly engine: { readonly name: string; readonly note?: string };
 }
@@ -30,7 +32,7 @@ export interface RunResults {
 export async function assembleRunRecord(scope: RunScope, results: RunResults): Promise<RunRecord> {
   const { drill, environment, timeline } = scope;
   const { findings, ending, rollback, loadSummary } = results;
-  const verdicts = await judge(scope, findings, ending);
+  const verdicts = [...(results.stepVerdicts ?? []), ...(await judge(scope, findings, ending))];
   const { outcome, reason } = outcomeOf(verdicts, ending, rollback);
   const gitRevision = collectGitRevision();
   const abortedAt = scope.stop.abortedAt;

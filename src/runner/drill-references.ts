@@ -8,6 +8,7 @@ import { faultName } from '../drill/fault-name.ts';
 import { observedServices } from '../drill/observed-services.ts';
 import { regionRefProblem, type RegionRef } from '../drill/region-ref.ts';
 import { stopAlarmRegionProblem } from '../drill/stop-alarm.ts';
+import { conditionOf } from '../steps/conditions/condition-registry.ts';
 
 /**
  * Every reference a drill makes into its environment — its service, the services it loads, each
@@ -47,7 +48,8 @@ export function drillReferenceProblems(drill: Drill, environment: Environment): 
 /**
  * Every region a drill names, by role, position or AWS name, against the chain of the service it
  * is about; every service an assertion filters on against the services the drill observes; every
- * fault an assertion times from against the drill's fault names.
+ * fault an assertion times from against the drill's fault names; every region and service an
+ * until step waits on.
  */
 function regionRefProblems(drill: Drill, environment: Environment): string[] {
   const problems: string[] = [];
@@ -79,6 +81,14 @@ function regionRefProblems(drill: Drill, environment: Environment): string[] {
     if ('fault' in assertion && assertion.fault !== undefined && !names.includes(assertion.fault)) {
       problems.push(`assertions[${index}].fault: "${assertion.fault}" is not the name of a fault of this drill (its faults: ${names.join(', ')})`);
     }
+  }
+  for (const [index, step] of (drill.steps ?? []).entries()) {
+    if (step.step !== 'until') continue;
+    const { condition, options } = conditionOf(step);
+    const { region, service = drill.service } = condition.references(options);
+    const field = `steps[${index}].${condition.key}`;
+    if (!observed.includes(service)) problems.push(`${field}.service: "${service}" is not a service the drill loads (it loads: ${observed.join(', ')}; add it to load.services)`);
+    else if (region !== undefined) check(`${field}.region`, region, service);
   }
   for (const [index, alarm] of (drill.guardrails.stopOnAlarms ?? []).entries()) {
     const problem = stopAlarmRegionProblem(alarm, environment);

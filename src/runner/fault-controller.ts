@@ -60,6 +60,7 @@ export interface FaultControllerOptions {
 export class FaultController {
   readonly #options: FaultControllerOptions;
   readonly #active: ActiveFault[] = [];
+  readonly #failures: RollbackFailure[] = [];
 
   constructor(options: FaultControllerOptions) {
     this.#options = options;
@@ -100,9 +101,10 @@ export class FaultController {
     });
   }
 
-  /** Waits until every active fault is observable. */
-  async verifyAll(signal: AbortSignal): Promise<void> {
+  /** Waits until the active faults (those named, else every one) are observable. */
+  async verify(signal: AbortSignal, names?: readonly string[]): Promise<void> {
     for (const fault of this.#active) {
+      if (names !== undefined && (fault.name === undefined || !names.includes(fault.name))) continue;
       await injectorFor(fault.injector).verify(fault.handle, this.#options.deps, signal);
       this.#options.onEvent({
         kind: 'verified',
@@ -119,9 +121,23 @@ export class FaultController {
     return this.#active.length;
   }
 
+  /** The names of the faults still in, oldest first. */
+  get activeNames(): readonly string[] {
+    return this.#active.flatMap((fault) => (fault.name === undefined ? [] : [fault.name]));
+  }
+
+  /**
+   * Every fault that could not be undone so far (by `revert` or `rollbackAll`): each stays in
+   * until a person or the dead-man's switch undoes it.
+   */
+  get failures(): readonly RollbackFailure[] {
+    return this.#failures;
+  }
+
   /**
    * Undoes every active fault, newest first, retrying each with backoff. Never throws: a fault
-   * that cannot be undone is returned with the commands a person can run instead.
+   * that cannot be undone is returned with the commands a person can run instead, together with
+   * those an earlier `revert` could not undo.
    *
    * Each fault's retries stay inside its budget: until `revertAfterMs` after it went in (when
    * the dead-man's switch takes over), or at least `minRollbackMs`. Calls blocked when the budget
@@ -130,12 +146,18 @@ export class FaultController {
    * the next one starts.
    */
   async rollbackAll(): Promise<RollbackFailure[]> {
-    const failures: RollbackFailure[] = [];
-    for (let fault = this.#active.pop(); fault !== undefined; fault = this.#active.pop()) {
-      const failure = await this.#rollBack(fault);
-      if (failure !== undefined) failures.push(failure);
-    }
-    return failures;
+    for (let fault = this.#active.pop(); fault !== undefined; fault = this.#active.pop()) await this.#rollBack(fault);
+    return [...this.#failures];
+  }
+
+  /**
+   * Undoes one named fault (a drill's `revert` step), with the same retries and budget as
+   * `rollbackAll`. Returns its failure, if it stayed in; a name not active is nothing to undo.
+   */
+  async revert(name: string): Promise<RollbackFailure | undefined> {
+    const index = this.#active.findIndex((fault) => fault.name === name);
+    const [fault] = index === -1 ? [] : this.#active.splice(index, 1);
+    return fault === undefined ? undefined : this.#rollBack(fault);
   }
 
   async #rollBack(fault: ActiveFault): Promise<RollbackFailure | undefined> {
@@ -175,13 +197,15 @@ export class FaultController {
     }
     await journal.rollbackFailed(fault.seq, lastError);
     onEvent({ kind: 'rollback-failed', at: Date.now(), ...(fault.name === undefined ? {} : { fault: fault.name }), injector: fault.injector, target: fault.target, requestIds: [], detail: lastError });
-    return {
+    const failure = {
       injector: fault.injector,
       target: fault.target,
       error: lastError,
       manualUndo: injector.manualUndo(fault.handle, deps.clients.awsCli),
       armed: fault.armed,
     };
+    this.#failures.push(failure);
+    return failure;
   }
 
   /** When retrying a fault's rollback stops: its switch's deadline, or the least time a rollback gets. */

@@ -3,10 +3,20 @@ import type { Environment } from '../drill/environment.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import type { LoadPlan } from '../load/load-engine.ts';
 import { serviceLoadTarget, type ServiceLoadTarget } from '../load/service-load-target.ts';
+import { drillSteps, stepBudgets } from '../steps/drill-steps.ts';
+import { EXTENSION_ALLOWANCE_MS } from './live-steps.ts';
 import { clientCohortsOf } from './observed-context.ts';
 
-/** Margin on top of the planned phases before the load engine stops by itself regardless. */
+/** Margin on top of the planned steps before the load engine stops by itself regardless. */
 const LOAD_SLACK_MS = 10_000;
+
+/**
+ * How long the load may run: every step's budget, what the steps may be extended by while they
+ * run, and a margin. The run stops it sooner; this is the bound if it does not.
+ */
+export function loadDurationMs(drill: Drill): number {
+  return stepBudgets(drillSteps(drill)).totalMs + EXTENSION_ALLOWANCE_MS + LOAD_SLACK_MS;
+}
 
 /** The load a drill offers in an environment: rate, duration and bounds from its phases, each service's URL. */
 export function buildLoadPlan(drill: Drill, environment: Environment, runDir: string | undefined): LoadPlan {
@@ -22,8 +32,7 @@ export function buildLoadPlan(drill: Drill, environment: Environment, runDir: st
   const main = urlOf(drill.service);
   const ramp = drill.load.ramp?.map((stage) => ({ target: stage.target, durationMs: stage.duration }));
   const peakRate = Math.max(drill.load.rate, ...(ramp ?? []).map((stage) => stage.target));
-  const phasesMs = drill.phases.baseline + drill.phases.verifyTimeout + drill.phases.recovery + drill.phases.settle;
-  const durationMs = phasesMs + LOAD_SLACK_MS;
+  const durationMs = loadDurationMs(drill);
   const extraServices = (drill.load.services ?? []).filter((name) => name !== drill.service);
   const clients = clientCohortsOf(drill, environment);
   return {

@@ -1,4 +1,3 @@
-import { hostname, userInfo } from 'node:os';
 import type { AssertionContext } from '../assertions/assertion-context.ts';
 import type { Environment } from '../drill/environment.ts';
 import { homeRegion } from '../drill/environment.ts';
@@ -12,7 +11,10 @@ import { DeadMansSwitch } from './dead-mans-switch.ts';
 import { FaultController } from './fault-controller.ts';
 import { Journal } from './journal.ts';
 import { maxFaultDuration } from './max-fault-duration.ts';
+import { drillSteps, stepBudgets } from '../steps/drill-steps.ts';
+import { EXTENSION_ALLOWANCE_MS } from './live-steps.ts';
 import { observedContext } from './observed-context.ts';
+import { operatorName } from './operator-name.ts';
 import type { ProcessIdentity } from './process-identity.ts';
 import { checkRegionsIdentifiable } from './region-identification.ts';
 import { RunDeclinedError } from './run-declined-error.ts';
@@ -77,6 +79,11 @@ export async function preflight(scope: RunScope, options: PreflightOptions, find
   return { ...(await openJournalAndLock(scope, options, planned, findings.operator)), context: findings.context };
 }
 
+function lockTtlMs(drill: RunScope['drill'], maxFaultMs: number, marginMs: number): number {
+  const budgets = stepBudgets(drillSteps(drill));
+  return budgets.totalMs - budgets.faultMs + maxFaultMs + marginMs + EXTENSION_ALLOWANCE_MS + LOCK_SLACK_MS;
+}
+
 async function identifyOperator(scope: RunScope): Promise<RunEvidence['operator']> {
   const { environment, clients } = scope;
   if (environment.kind !== 'aws') return collectOperatorIdentity(clients.sts(homeRegion(environment)));
@@ -136,10 +143,10 @@ async function openJournalAndLock(
   const locks = await lockTheTargets(journal, planned, {
     runId,
     drill: drill.name,
-    owner: operator !== undefined && 'arn' in operator ? operator.arn : `${userInfo().username}@${hostname()}`,
-    // Held until the last revert anyone could make: the run's phases, the longest the fault may
-    // stay, and the dead-man's switch after it, with room for a slow rollback.
-    ttlMs: drill.phases.baseline + maxFaultMs + deadMansSwitch.settings.marginMs + drill.phases.settle + LOCK_SLACK_MS,
+    owner: operatorName(operator),
+    // Held until the last revert anyone could make: the steps without a fault in, the longest the
+    // faults may stay, the dead-man's switch after that, extensions, and room for a slow rollback.
+    ttlMs: lockTtlMs(drill, maxFaultMs, deadMansSwitch.settings.marginMs),
     deps,
   });
   if (!deadMansSwitch.settings.enabled) {

@@ -26,6 +26,7 @@ export const NOTHING_TO_ROLL_BACK: RollbackResult = { failures: [] };
 export async function rollBackRun(scope: RunScope, prepared: PreparedRun, closing: string | undefined): Promise<RollbackResult> {
   const { controller, journal, locks } = prepared;
   if (controller.activeCount > 0) scope.mark('failback');
+  // Those an earlier revert step could not undo are among them: they stay in too.
   const failures = await controller.rollbackAll();
   let after: StateSnapshot | undefined;
   // Read every target again, live: the evidence that rollback restored what was there.
@@ -42,6 +43,24 @@ export async function rollBackRun(scope: RunScope, prepared: PreparedRun, closin
     await journal.abandon();
   }
   return { failures, ...(after === undefined ? {} : { after }) };
+}
+
+/**
+ * A drill's `revert` step: the named fault (or every active one, newest first) undone now, while
+ * load and observers go on. Reverting the last fault in starts the failback phase, and once it
+ * is out, the settle phase. The journal stays open and the locks held: `rollBackRun` still ends
+ * the run. Returns the faults that stayed in (the run then stops and exits 4).
+ */
+export async function revertFaults(scope: RunScope, prepared: PreparedRun, which: string | 'all'): Promise<readonly RollbackFailure[]> {
+  const { controller } = prepared;
+  if (controller.activeCount === 0) return [];
+  if (which === 'all' || (controller.activeCount === 1 && controller.activeNames.includes(which))) scope.mark('failback');
+  const before = controller.failures.length;
+  if (which === 'all') await controller.rollbackAll();
+  else await controller.revert(which);
+  const failures = controller.failures.slice(before);
+  if (failures.length === 0 && controller.activeCount === 0) scope.mark('settle');
+  return failures;
 }
 
 /** What the run's reason says about rollbacks that failed: each target, its error, and how to undo it by hand. */

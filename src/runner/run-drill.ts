@@ -4,7 +4,6 @@ import type { PlannedChange } from '../injectors/injector.ts';
 import type { LoadEngine, LoadSummary } from '../load/load-engine.ts';
 import type { SampleStore } from '../load/sample-store.ts';
 import { assembleRunRecord } from './assemble-run-record.ts';
-import { runPhases, settlePhase } from './drill-phases.ts';
 import type { RollbackFailure } from './fault-controller.ts';
 import { ObserverSet } from './observer-set.ts';
 import { unreadContext } from './observed-context.ts';
@@ -12,6 +11,11 @@ import { preflight, type PreflightFindings, type PreparedRun } from './preflight
 import type { ProcessIdentity } from './process-identity.ts';
 import { NOTHING_TO_ROLL_BACK, rollBackRun, type RollbackResult } from './roll-back-run.ts';
 import { endingOf, isRefusal, stoppedBy, type RunEnding } from './run-ending.ts';
+import type { Approver, LiveRun } from './live-run.ts';
+import { LiveSteps } from './live-steps.ts';
+import { operatorName } from './operator-name.ts';
+import { runSteps } from './run-steps.ts';
+import { drillSteps } from '../steps/drill-steps.ts';
 import type { RunRecord } from './run-record.ts';
 import { openRunScope, type RunScope } from './run-scope.ts';
 
@@ -51,6 +55,13 @@ export interface RunDrillOptions {
    * throw InvalidInputError when confirmation is required but cannot be asked (no TTY, no --yes).
    */
   readonly confirm?: (changes: readonly PlannedChange[], environment: Environment) => Promise<boolean>;
+  /**
+   * Answers the drill's approve steps (the CLI's: `--approve`, the terminal, the console). A drill
+   * with an approve step it cannot answer is refused before anything changes (InvalidInputError).
+   */
+  readonly approver?: Approver;
+  /** Handed the running drill once its observers run: what the step waits for, notes, extensions. */
+  readonly onLive?: (live: LiveRun) => void;
 }
 
 export interface DrillRun {
@@ -60,26 +71,29 @@ export interface DrillRun {
 }
 
 /**
- * Runs one drill: preflight → observers → baseline → fault → recovery → rollback → settle → the
- * record, with load and DNS probes running throughout and every observation landing on one
- * Timeline. Rollback runs whatever happens once preflight has opened the journal: success,
- * failed verdicts, exceptions, aborts.
+ * Runs one drill: preflight → observers → the steps (a `phases` drill as the steps it stands for)
+ * → rollback → the record, with load and DNS probes running throughout and every observation
+ * landing on one Timeline. Rollback runs whatever happens once preflight has opened the journal:
+ * success, failed verdicts, an until that never came true, exceptions, aborts.
  *
- * Throws InvalidInputError (nothing was changed) when a target does not exist, RunDeclinedError
- * or LockHeldError when the run was refused; every other outcome is a RunRecord.
+ * Throws InvalidInputError (nothing was changed) when a target does not exist or an approve step
+ * has nobody to answer it, RunDeclinedError or LockHeldError when the run was refused; every
+ * other outcome is a RunRecord.
  */
 export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   const scope = openRunScope(options);
   // Filled in preflight; the fallback serves a run refused before it got that far.
   const findings: PreflightFindings = { context: unreadContext(options.drill, options.environment) };
   const observers = new ObserverSet(scope.clients);
+  const live = new LiveSteps(scope, drillSteps(options.drill));
   let prepared: PreparedRun | undefined;
   let ending: RunEnding | undefined;
   let rollback: RollbackResult = NOTHING_TO_ROLL_BACK;
   try {
     prepared = await preflight(scope, options, findings);
     await observers.start(scope, { engine: options.engine, runDir: options.runDir, context: prepared.context });
-    await runPhases(scope, prepared);
+    options.onLive?.(live);
+    await runSteps(scope, prepared, { live, approver: options.approver, operator: operatorName(findings.operator) });
   } catch (error) {
     if (isRefusal(error)) {
       await endObservation(scope, observers, 'the drill was refused');
@@ -93,10 +107,6 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
   }
 
   ending ??= stoppedBy(scope.stop.signal);
-  if (rollback.failures.length === 0 && ending === undefined) {
-    await settlePhase(scope);
-    ending = stoppedBy(scope.stop.signal);
-  }
   const loadSummary = await endObservation(scope, observers, 'the drill is over');
   scope.timeline.endedAt = Date.now();
   for (const note of loadSummary?.notes ?? []) scope.log(`load            ${note}`);
@@ -106,6 +116,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     ending,
     rollback,
     loadSummary,
+    stepVerdicts: live.verdicts,
     engine: { name: options.engine.name, ...(options.engineNote === undefined ? {} : { note: options.engineNote }) },
   });
   return { record, samples: scope.timeline.samples, rollbackFailures: rollback.failures };

@@ -11,7 +11,9 @@ import { pinnedRegionsByAddress } from './region-identification.ts';
 import type { ControlPlaneCallRecord } from './run-record.ts';
 import { newRunId } from './run-id.ts';
 import { RunStop } from './run-stop.ts';
-import type { FaultEvent, PhaseName, Timeline } from './timeline.ts';
+import type { Approver } from './live-run.ts';
+import { unanswerableApprovals } from './unanswerable-approvals.ts';
+import { PHASES, type FaultEvent, type PhaseName, type Timeline } from './timeline.ts';
 
 /** What every part of one run shares: the drill, its clients, its stop signal and the Timeline everything lands on. */
 export interface RunScope {
@@ -29,7 +31,7 @@ export interface RunScope {
   /** The services the drill loads, probes and judges. */
   readonly observed: readonly string[];
   readonly timeline: Timeline;
-  /** Marks the start of a phase on the Timeline and says so. */
+  /** Marks the start of a phase on the Timeline and says so; a phase already reached (or passed) is not marked again. */
   mark(phase: PhaseName): void;
   /** Records an injector's event on the Timeline and says so. */
   onFault(event: FaultEvent): void;
@@ -45,6 +47,8 @@ export interface RunScopeOptions {
   readonly onSignal?: (listener: (why: string) => void) => () => void;
   readonly log?: (line: string) => void;
   readonly runId?: string;
+  /** Who answers approve steps; a drill with one nobody can answer is refused here. */
+  readonly approver?: Approver;
 }
 
 /**
@@ -56,7 +60,7 @@ export function openRunScope(options: RunScopeOptions): RunScope {
   const log = options.log ?? (() => {});
   const stop = new RunStop(options.signal, log);
   const runId = options.runId ?? newRunId(drill.name);
-  const problems = drillReferenceProblems(drill, environment);
+  const problems = [...drillReferenceProblems(drill, environment), ...unanswerableApprovals(drill, options.approver)];
   if (problems.length > 0 || environment.services[drill.service] === undefined) throw new InvalidInputError(options.file, problems);
   const observed = observedServices(drill);
 
@@ -93,6 +97,8 @@ export function openRunScope(options: RunScopeOptions): RunScope {
     observed,
     timeline,
     mark(phase) {
+      // Phases only move forward: a mark for this phase or a later one ends the question.
+      if (timeline.phases.some((mark) => PHASES.indexOf(mark.phase) >= PHASES.indexOf(phase))) return;
       timeline.phases.push({ phase, at: Date.now() });
       log(`phase           ${phase}`);
     },
