@@ -10,8 +10,9 @@
  *    samples in its own process (MB/s, peak RSS), next to a plain line count of the same file.
  *
  * Everything runs on 127.0.0.1. BENCH_QUICK=1 shortens every step. One section alone:
- * `npm run bench -- load|memory|ingest|ingest-worst` (ingest-worst: only the every-line-a-sample
- * file, the parser's hardest case; ingest runs both files).
+ * `npm run bench -- load|memory|ingest|ingest-worst|drill` (ingest-worst: only the every-line-a-sample
+ * file, the parser's hardest case; ingest runs both files; drill: the demo drill's wall time
+ * against its floor, one line, not part of the full run).
  */
 import { execFile, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -24,6 +25,7 @@ import type { LoadPlan } from '../src/load/load-engine.ts';
 import { SampleStore } from '../src/load/sample-store.ts';
 import { generateK6Ndjson, POINTS_PER_REQUEST } from './support/k6-ndjson-generator.ts';
 import { startBenchEndpoint, type BenchEndpoint } from './support/start-endpoint.ts';
+import { benchDemoDrill } from './support/drill-bench.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const STEP_MS = QUICK ? 2000 : 5000;
@@ -318,8 +320,15 @@ async function ingestWorstBench(): Promise<void> {
   }
 }
 
+/** One line: the demo drill's wall time against its floor (target ratio ≤ 1.15). */
+async function drillBench(): Promise<void> {
+  const { wallMs, floorMs } = await benchDemoDrill();
+  line(`demo drill: wall ${fixed(wallMs / 1000, 2)} s, floor ${fixed(floorMs / 1000, 2)} s, ratio ${fixed(wallMs / floorMs, 3)}`);
+}
+
 const only = process.argv[2];
 if (only === undefined || only === 'load') await loadBench();
 if (only === undefined || only === 'memory') memoryBench();
 if (only === undefined || only === 'ingest') await ingestBench();
 if (only === 'ingest-worst') await ingestWorstBench();
+if (only === 'drill') await drillBench();

@@ -46,6 +46,7 @@ options:
   --namespace <ns>      k6-operator: the namespace of the TestRun and its ConfigMap
   --claim <pvc>         k6-operator: volume claim the runners write NDJSON to (default <drill>-results)
   --yes, -y             run: change an AWS account without asking (the plan is still printed)
+  --approve <step>|all  run: answer approve steps in advance (repeat, or comma-separate step names)
   --force               recover: also undo runs whose process still seems alive
   --key <pem>           verify, report: trust this EC P-256 key (public, or private to re-sign) instead of --env's
   --control-plane-port, --dns-port, --http-port <n>   sandbox up: fixed ports (default: any free)
@@ -75,6 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         force: { type: 'boolean', default: false },
         key: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
+        approve: { type: 'string', multiple: true },
         load: { type: 'string', default: 'auto' },
         namespace: { type: 'string' },
         claim: { type: 'string' },
@@ -125,6 +127,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             reporters: config.reporters,
             yes: values.yes,
             load: loadChoice(values.load),
+            ...(values.approve === undefined ? {} : { approve: values.approve }),
             ...(sandboxUrl === undefined ? {} : { sandboxUrl }),
             ...(stateDir === undefined ? {} : { stateDir }),
           },

@@ -1,6 +1,6 @@
 /** What `drdrill help <command>` and `drdrill <command> --help` print, one entry per command. */
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
-  run: `usage: drdrill run <drill.ts...> [--env sandbox|<name>] [--sandbox-url <url>] [--load auto|k6|builtin] [--out <dir>] [--state-dir <dir>] [--yes]
+  run: `usage: drdrill run <drill.ts...> [--env sandbox|<name>] [--sandbox-url <url>] [--load auto|k6|builtin] [--out <dir>] [--state-dir <dir>] [--yes] [--approve <step>|all]
 
 Runs each drill: baseline under load, inject the faults, watch DNS, health checks and every
 request, assert, roll back, and write <out>/<drill>/<run-id>/ (run.json, junit.xml, index.html,
@@ -13,6 +13,9 @@ summary.md, samples.csv.gz, manifest.sha256). Every drill is validated before an
   --out <dir>           reports folder (default: reports, or the config's "reports")
   --state-dir <dir>     journals folder (default: .drdrill, $DRDRILL_STATE_DIR, or the config's "state")
   --yes, -y             change an AWS account without asking (the plan is still printed)
+  --approve <step>|all  approve these approve steps in advance (repeat, or comma-separate names),
+                        recorded as approved by flag with your identity; without it an approve
+                        step asks at the terminal, and a drill nobody can answer is refused
 
 exit: 0 passed · 1 an assertion failed · 2 bad input or no credentials, nothing changed ·
       3 aborted, everything rolled back · 4 a rollback failed, the message says what to undo`,

@@ -29,6 +29,12 @@ import { resolveEnvironment } from './resolve-environment.ts';
 import { checkCredentials } from '../aws/credentials-error.ts';
 import type { Reporter } from '../config/drdrill-config.ts';
 import { trapSignals } from './trap-signals.ts';
+import type { Approver, LiveRun } from '../runner/live-run.ts';
+import { drillSteps } from '../steps/drill-steps.ts';
+import { approvedStepNames, flagApprover } from './flag-approver.ts';
+import { firstAnswer } from './first-answer.ts';
+import { describeProgress } from './progress-line.ts';
+import { terminalApprover } from './terminal-approver.ts';
 
 export interface RunCommandOptions {
   readonly files: readonly string[];
@@ -44,6 +50,12 @@ export interface RunCommandOptions {
   readonly yes?: boolean;
   /** Load engine: k6 when installed (auto), or forced. */
   readonly load?: LoadChoice;
+  /** `--approve`: approve steps answered in advance (`all`, or step names, repeated or comma-separated). */
+  readonly approve?: readonly string[];
+  /** Who else may answer approve steps (the game-day console): the first answer wins. */
+  readonly approvers?: readonly Approver[];
+  /** Handed each running drill once its observers run. */
+  readonly onLive?: (live: LiveRun) => void;
 }
 
 /** The runner's "phase <name>" progress line, so the heartbeat can say where the drill is. */
@@ -63,6 +75,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   }
   const drills: LoadedDrill[] = [];
   for (const file of options.files) drills.push(await loadDrill(file));
+  checkApprovedSteps(options.approve ?? [], drills);
+  const approver = firstAnswer([flagApprover(options.approve ?? []), terminalApprover(), ...(options.approvers ?? [])]);
   const stateDir = options.stateDir ?? defaultStateDir();
   await checkRunFolder('--state-dir', stateDir, 'the run journals');
   await checkRunFolder('--out', options.out, 'the reports');
@@ -100,7 +114,11 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       // Request credentials, redacted from every line and file whatever their variables are called.
       const secrets = requestCredentialValues(resolved.environment.services);
       const redact = createRedactor(process.env, secrets);
-      const heartbeat = startHeartbeat(io.out, () => `  ${elapsed()} still running   ${phase}`);
+      let live: LiveRun | undefined;
+      const heartbeat = startHeartbeat(io.out, () => {
+        const progress = live?.current();
+        return progress === undefined ? `  ${elapsed()} still running   ${phase}` : redact(`  ${elapsed()} ${describeProgress(progress, Date.now())}`);
+      });
       let run;
       try {
         run = await runDrill({
@@ -117,6 +135,11 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           signal: signals.signal,
           onSignal: signals.onSignal,
           ...(resolved.environment.kind === 'aws' ? { confirm: confirmPlan(options.yes ?? false, io) } : {}),
+          approver,
+          onLive: (running) => {
+            live = running;
+            options.onLive?.(running);
+          },
           log: (line) => {
             heartbeat.touch();
             phase = PHASE_LINE.exec(line)?.[1] ?? phase;
@@ -188,6 +211,16 @@ async function chooseEngine(choice: LoadChoice, environment: Environment, drillN
     }
     throw error;
   }
+}
+
+/** `--approve <step>` naming no approve step of the drills is a typo that would leave a step unanswered. */
+function checkApprovedSteps(approve: readonly string[], drills: readonly LoadedDrill[]): void {
+  const names = new Set(drills.flatMap(({ drill }) => drillSteps(drill).filter((step) => step.step === 'approve').map((step) => step.name)));
+  const unknown = approvedStepNames(approve).filter((name) => !names.has(name));
+  if (unknown.length === 0) return;
+  throw new InvalidInputError('--approve', [
+    `--approve: ${unknown.map((name) => JSON.stringify(name)).join(', ')} is not an approve step of ${drills.length === 1 ? 'the drill' : 'any of the drills'} (its approve steps: ${[...names].join(', ') || 'none'}; or give --approve all)`,
+  ]);
 }
 
 function worst(a: number, b: number): number {

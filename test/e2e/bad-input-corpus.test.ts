@@ -17,6 +17,22 @@ const VALID_DRILL = {
   assertions: [{ assertion: 'dns-convergence', within: '5s' }],
 };
 
+/** The same drill written as steps. */
+const STEPS_DRILL = {
+  name: 'corpus-steps',
+  service: 'api',
+  load: { rate: 10 },
+  steps: [
+    { step: 'hold', duration: '1s' },
+    { step: 'inject', fault: 'lambda-throttle-1' },
+    { step: 'until', dns: { region: 'secondary' }, within: '5s' },
+    { step: 'approve', name: 'fail-back', question: 'Fail back?', timeout: '1m' },
+    { step: 'revert', fault: 'all' },
+  ],
+  faults: [{ injector: 'lambda-throttle', target: { region: 'primary' } }],
+  assertions: [{ assertion: 'dns-convergence', within: '5s' }],
+};
+
 const VALID_ENVIRONMENT = {
   name: 'staging',
   kind: 'aws',
@@ -143,6 +159,16 @@ const DRILL_CASES: readonly Case[] = [
   },
 ];
 
+/** Steps drills (STEPS_DRILL, one field changed); none of them gets as far as a control-plane call. */
+const STEP_CASES: readonly Case[] = [
+  { title: 'an unknown step kind', path: ['steps', 0, 'step'], value: 'wait', says: /steps\[0\]\.step: .*"inject".*"note"/ },
+  { title: 'a revert of a fault never injected', path: ['steps', 4, 'fault'], value: 'nope', says: /steps\[4\]\.fault: "nope" is not in at this step/ },
+  { title: 'an until without within', path: ['steps', 2, 'within'], value: undefined, says: /steps\[2\]\.within: required/ },
+  { title: 'an until on a region the service lacks', path: ['steps', 2, 'dns', 'region'], value: 'tertiary', says: /steps\[2\]\.dns\.region: "tertiary" is not a region of service "api"/ },
+  { title: 'an approve step nobody can answer (no terminal, no --approve)', path: ['steps', 3, 'question'], value: 'Fail back?', says: /steps\[3\]: approve step "fail-back" has nobody to answer it/ },
+  { title: 'both steps and phases', path: ['phases'], value: { baseline: '1s', recovery: '1s', settle: '1s' }, says: /steps: expected steps or phases, not both/ },
+];
+
 const ENVIRONMENT_CASES: readonly Case[] = [
   { title: 'short account id', path: ['accountId'], value: '1234', says: /accountId: expected a 12-digit AWS account id/ },
   { title: 'unknown kind', path: ['kind'], value: 'gcp', says: /kind: .*"sandbox".*"aws"/ },
@@ -257,10 +283,13 @@ describe('the bad-input corpus', function () {
     expect(DRILL_CASES.length + ENVIRONMENT_CASES.length).to.be.at.least(30);
   });
 
-  DRILL_CASES.forEach((testCase, index) => {
-    it(`exits 2 for a drill with ${testCase.title}, naming the field, with no mutating call`, async () => {
+  const drillCases = [...DRILL_CASES.map((testCase) => ({ testCase, base: VALID_DRILL })), ...STEP_CASES.map((testCase) => ({ testCase, base: STEPS_DRILL }))];
+  drillCases.forEach(({ testCase, base }, index) => {
+    it(`exits 2 for a drill with ${testCase.title}, naming the field, with no mutating call`, async function () {
+      // At a terminal an approve step can be answered: the refusal is for runs nobody can answer.
+      if (base === STEPS_DRILL && process.stdin.isTTY) this.skip();
       const file = path.join(dir, `drill-${index}.drill.ts`);
-      const drill = withChange(VALID_DRILL, testCase.path, testCase.value);
+      const drill = withChange(base, testCase.path, testCase.value);
       await writeFile(file, `import { defineDrill } from ${define};\nexport const drill = defineDrill(${JSON.stringify(drill)} as never);\n`);
       const io = captureIo();
       const code = await runCli(['run', file, '--sandbox-url', sandbox.description.controlPlaneUrl, '--state-dir', dir, '--out', dir], io);

@@ -1,0 +1,34 @@
+"""Runs a command on a pseudo-terminal (so its stdin is a TTY), echoes what it prints, and answers
+the first `[y/N]` prompt with ANSWER after DELAY seconds. Exits with the command's exit code."""
+import os
+import pty
+import select
+import sys
+import time
+
+answer = os.environ.get('ANSWER', 'y').encode() + b'\r'
+delay = float(os.environ.get('DELAY', '0'))
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+seen = b''
+answered = False
+while True:
+    ready, _, _ = select.select([fd], [], [], 0.5)
+    if not ready:
+        continue
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        break
+    if not data:
+        break
+    seen += data
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+    if not answered and b'[y/N]' in seen:
+        time.sleep(delay)
+        os.write(fd, answer)
+        answered = True
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
