@@ -54,11 +54,11 @@ describe('until conditions read over a timeline as it grows', () => {
     expect(errorRateCondition.read(timeline, options, CONTEXT, { since: at(0), now: at(4500) })).to.deep.include({ met: true, observed: '0.00% errors (0 of 10 requests)' });
   });
 
-  it('healthCheck: the check as a whole, already so before the until counts too', () => {
-    const timeline = new TimelineBuilder().health(PRIMARY_CHECK, 0, true).health(PRIMARY_CHECK, 3000, false, 2800).build(5000);
+  it('healthCheck: the check as a whole as last read, already so before the until counts too', () => {
+    const timeline = new TimelineBuilder().health(PRIMARY_CHECK, 0, true).health(PRIMARY_CHECK, 3000, false, 2800).checkerResult(PRIMARY_CHECK, 3200, true).build(5000);
     const context = { ...CONTEXT, healthCheckIds: { primary: PRIMARY_CHECK } };
     const unhealthy = healthCheckConditionSchema.parse({ region: 'primary', healthy: false });
-    expect(healthCheckCondition.read(timeline, unhealthy, context, { since: at(1000), now: at(2000) })).to.deep.include({ met: false });
+    expect(healthCheckCondition.read(timeline, unhealthy, context, { since: at(1000), now: at(2000) })).to.deep.include({ met: false, observed: `${PRIMARY_CHECK} healthy (8 of 8 checkers healthy)` });
     expect(healthCheckCondition.read(timeline, unhealthy, context, { since: at(1000), now: at(3500) }).met).to.equal(true);
     expect(healthCheckCondition.read(timeline, unhealthy, context, { since: at(4000), now: at(4500) }).met).to.equal(true);
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { scopeOptions } from '../../assertions/assertion-scope.ts';
-import { measureDetection } from '../../assertions/health-detection.ts';
 import { regionRefSchema } from '../../drill/region-ref.ts';
+import type { HealthObservation } from '../../runner/timeline.ts';
 import { scopeLive } from './live-scope.ts';
 import type { UntilCondition } from './until-condition.ts';
 
@@ -26,11 +26,12 @@ export const healthCheckCondition: UntilCondition<HealthCheckCondition> = {
     const service = scoped.service === undefined ? undefined : scoped.context.services?.[scoped.service];
     const healthCheckId = service?.healthCheckIds[region] ?? (region === context.primaryRegion ? context.healthCheckIds?.primary : undefined);
     if (healthCheckId === undefined) return { met: false, observed: `${region} has no health check the drill polls` };
-    // time-to-detect's reading: the status as a whole, already so before the until started counting too.
-    const detection = measureDetection(scoped.timeline, { healthCheckId, healthy: options.healthy, from: window.since, until: window.now + 1 });
-    if (detection.at !== null) return { met: true, observed: `${healthCheckId} ${options.healthy ? 'healthy' : 'unhealthy'}` };
-    const latest = scoped.timeline.health.findLast((o) => o.healthCheckId === healthCheckId && o.checkerRegion === undefined);
-    const checkers = latest?.healthyCheckers === undefined ? '' : ` (${latest.healthyCheckers} of ${latest.reportingCheckers ?? '?'} checkers healthy)`;
-    return { met: false, observed: latest === undefined ? `no reading of ${healthCheckId} yet` : `${healthCheckId} ${latest.healthy ? 'healthy' : 'unhealthy'}${checkers}` };
+    // The status as a whole (not one checker's), as time-to-detect reads it: the latest reading now.
+    const latest = scoped.timeline.health
+      .filter((o) => o.healthCheckId === healthCheckId && o.checkerRegion === undefined && o.at <= window.now)
+      .reduce<HealthObservation | undefined>((last, o) => (last === undefined || o.at >= last.at ? o : last), undefined);
+    if (latest === undefined) return { met: false, observed: `no reading of ${healthCheckId} yet` };
+    const checkers = latest.healthyCheckers === undefined ? '' : ` (${latest.healthyCheckers} of ${latest.reportingCheckers ?? '?'} checkers healthy)`;
+    return { met: latest.healthy === options.healthy, observed: `${healthCheckId} ${latest.healthy ? 'healthy' : 'unhealthy'}${checkers}` };
   },
 };
