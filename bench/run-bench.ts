@@ -30,7 +30,8 @@ import { benchDemoDrill } from './support/drill-bench.ts';
 const QUICK = process.env.BENCH_QUICK === '1';
 const STEP_MS = QUICK ? 2000 : 5000;
 const K6_POINTS = Number(process.env.BENCH_K6_POINTS ?? (QUICK ? 1_000_000 : 10_000_000));
-const RATES = [5000, 7500, 10_000, 12_500, 15_000, 20_000];
+/** Steps below 5,000 req/s too, so a mode that holds less is still measured. */
+const RATES = [1000, 2000, 3000, 4000, 5000, 7500, 10_000, 12_500, 15_000, 20_000];
 const MB = 1024 * 1024;
 
 type Mode = 'keep-alive' | 'fresh' | 'fresh+dns';
@@ -169,7 +170,7 @@ async function loadBench(): Promise<void> {
     line(`scheduling lag at 1,000 req/s (${STEP_MS / 1000} s each; target p99 ≤ 5 ms):`);
     for (const mode of ['keep-alive', 'fresh', 'fresh+dns'] as const) printStep(await step(endpoint, mode, 1000, STEP_MS));
 
-    line(`highest rate held (${STEP_MS / 1000} s steps; target ≥ 5,000 req/s):`);
+    line(`highest rate held (${STEP_MS / 1000} s steps from 1,000 req/s; target ≥ half of wrk Connection: close for the fresh modes):`);
     const best = new Map<Mode, StepResult>();
     for (const mode of ['keep-alive', 'fresh', 'fresh+dns'] as const) {
       for (const rate of RATES) {

@@ -12,6 +12,7 @@ import { COMMAND_HELP } from './command-help.ts';
 import { discoverCommand } from './discover-command.ts';
 import { initCommand } from './init-command.ts';
 import { iamPolicyCommand } from './iam-policy-command.ts';
+import { ingestCommand } from './ingest-command.ts';
 import { k6OperatorCommand } from './k6-operator-command.ts';
 import { listCommand } from './list-command.ts';
 import { planCommand } from './plan-command.ts';
@@ -31,6 +32,7 @@ commands:
   list [dir]            list the drills under a folder (default drills/), validating each
   iam-policy <drill.ts> print the least-privilege IAM policy (JSON) the drill needs in --env
   k6-operator <drill.ts> print a k6-operator TestRun (YAML) offering the drill's load from a cluster
+  ingest <run-dir> <ndjson...> merge k6-operator runners' NDJSON into a verified run, judge it again, re-sign
   recover               undo what interrupted runs left behind (safe to repeat)
   sandbox up            run the sandbox standalone (--topology <file.ts>: your own); prints its endpoints as JSON
   init [dir]            scaffold drdrill.config.ts, a sandbox drill, an AWS environment template, CI examples
@@ -48,7 +50,7 @@ options:
   --yes, -y             run: change an AWS account without asking (the plan is still printed)
   --approve <step>|all  run: answer approve steps in advance (repeat, or comma-separate step names)
   --force               recover: also undo runs whose process still seems alive
-  --key <pem>           verify, report: trust this EC P-256 key (public, or private to re-sign) instead of --env's
+  --key <pem>           verify, report, ingest: trust this EC P-256 key (public, or private to re-sign) instead of --env's
   --control-plane-port, --dns-port, --http-port <n>   sandbox up: fixed ports (default: any free)
   --version             print drdrill's version
 
@@ -157,6 +159,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (dir === undefined || rest.length > 1) throw new InvalidInputError(`drdrill ${command}`, [`expected exactly one run directory, e.g. drdrill ${command} reports/<drill>/<run-id>`]);
         const trust = { env, ...(values.key === undefined ? {} : { key: values.key }), ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) };
         return command === 'report' ? await reportCommand(dir, trust, io) : await verifyCommand(dir, trust, io);
+      }
+      case 'ingest': {
+        const [dir, ...files] = rest;
+        if (dir === undefined) throw new InvalidInputError('drdrill ingest', ['expected a run directory and k6 NDJSON files, e.g. drdrill ingest reports/<drill>/<run-id> results/*.ndjson']);
+        const trust = { env, ...(values.key === undefined ? {} : { key: values.key }), ...(sandboxUrl === undefined ? {} : { sandboxUrl }), ...(stateDir === undefined ? {} : { stateDir }) };
+        return await ingestCommand({ ...trust, dir, files }, io);
       }
       case 'list':
         return await listCommand({ dir: rest[0] ?? config.drills }, io);

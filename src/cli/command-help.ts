@@ -79,6 +79,17 @@ Re-renders index.html, junit.xml and summary.md from run.json, only after the bu
 private key file (--key). A bundle that does not verify is refused and nothing is written.
 
 exit: 0 re-rendered · 1 the bundle does not verify (nothing written) · 2 bad input or no key to sign with`,
+  ingest: `usage: drdrill ingest <run-dir> <ndjson...> [--env <name> | --key <pem>]
+
+Merges k6-operator runners' NDJSON (k6 --out json, plain or .gz; see drdrill k6-operator) into a
+finished run, then judges it again: the Timeline is rebuilt from run.json and samples.csv.gz, the
+runners' requests are added, the assertions are evaluated with the context run.json recorded, and
+the bundle is rewritten and re-signed with the key that signed it (--env's evidence key, or a
+private --key). Each file is kept in the bundle and merged once. Only a bundle that verifies is touched.
+
+exit: the run's exit code after merging (0 passed · 1 an assertion failed · 3, 4 as the run ended)
+      · 2 nothing written: bad input, a file already merged or without requests, a bundle that
+      does not verify, no key to re-sign with`,
   verify: `usage: drdrill verify <run-dir> [--env <name> | --key <pem>]
 
 Checks an evidence bundle: the DSSE signature of its in-toto statement against the trusted key

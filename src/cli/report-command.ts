@@ -1,24 +1,20 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { environmentSigner } from '../evidence/environment-signer.ts';
-import type { EvidenceSigner, SignerIdentity } from '../evidence/evidence-signer.ts';
-import { listBundleFiles, ManifestError, manifestText } from '../evidence/manifest.ts';
-import { pemSigner } from '../evidence/pem-signer.ts';
-import { readPemKey } from '../evidence/public-key.ts';
 import { createRedactor, redactDeep } from '../evidence/redact-secrets.ts';
 import { signStatement, writeAttestation } from '../evidence/sign-bundle.ts';
+import type { EvidenceSigner, SignerIdentity } from '../evidence/evidence-signer.ts';
+import { listBundleFiles, manifestText } from '../evidence/manifest.ts';
 import type { Subject } from '../evidence/statement.ts';
-import { verifyBundle, type TrustedKey } from '../evidence/verify-bundle.ts';
 import { writeAtomic } from '../reporters/atomic-write.ts';
 import { readRunRecord, renderedTexts, RUN_FILES, RunRecordReadError } from '../reporters/write-run-directory.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import type { CliIo } from './cli-io.ts';
-import { resolveTrust, type Trust, type TrustOptions } from './trust-options.ts';
-import { bundleProblems } from './verify-command.ts';
+import { BundleRefusal, resignerFor, REWRITE_EXIT, verifiedSubjects } from './bundle-resigner.ts';
+import { resolveTrust, type TrustOptions } from './trust-options.ts';
 
 /** Exit codes of `drdrill report`. */
-export const REPORT_EXIT = { ok: 0, tampered: 1, badInput: 2 } as const;
+export const REPORT_EXIT = REWRITE_EXIT;
 
 /** Files `drdrill report` rewrites; run.json and the samples are evidence and never rewritten. */
 const DERIVED: readonly string[] = [RUN_FILES.junit, RUN_FILES.html, RUN_FILES.summary];
@@ -37,8 +33,8 @@ export async function reportCommand(dir: string, options: TrustOptions, io: CliI
     const record = await readRecord(root);
     const trust = await resolveTrust(options);
     try {
-      const verified = await verifiedSubjects(root, trust.trusted);
-      const { signer, identity } = await resignerFor(options, trust, verified.keyId, root);
+      const verified = await verifiedSubjects(root, trust.trusted, 're-rendered or re-signed');
+      const { signer, identity } = await resignerFor(options, trust, verified.keyId, root, `re-rendering changes ${DERIVED.join(', ')}`);
       await rerenderAndResign(root, record, verified.subjects, signer, identity);
       io.out(`re-rendered ${DERIVED.join(', ')} in ${root} from ${RUN_FILES.record}; re-signed by ${identity.keyId}`);
       return REPORT_EXIT.ok;
@@ -46,20 +42,9 @@ export async function reportCommand(dir: string, options: TrustOptions, io: CliI
       await trust.close();
     }
   } catch (error) {
-    if (!(error instanceof ReportRefusal)) throw error;
+    if (!(error instanceof BundleRefusal)) throw error;
     for (const [index, line] of error.lines.entries()) io.err(index === 0 ? `drdrill report: ${line}` : `  ${line}`);
     return error.exitCode;
-  }
-}
-
-/** Why `report` wrote nothing: the lines to print and the exit code. */
-class ReportRefusal extends Error {
-  override readonly name = 'ReportRefusal';
-  constructor(
-    readonly exitCode: number,
-    readonly lines: readonly string[],
-  ) {
-    super(lines.join('; '));
   }
 }
 
@@ -67,48 +52,9 @@ async function readRecord(root: string): Promise<RunRecord> {
   try {
     return await readRunRecord(root);
   } catch (error) {
-    if (error instanceof RunRecordReadError) throw new ReportRefusal(REPORT_EXIT.badInput, [error.message]);
+    if (error instanceof RunRecordReadError) throw new BundleRefusal(REPORT_EXIT.badInput, [error.message]);
     throw error;
   }
-}
-
-/** The signed subjects and signing key of a bundle that verifies completely; anything less refuses. */
-async function verifiedSubjects(root: string, trusted: TrustedKey): Promise<{ readonly keyId: string; readonly subjects: readonly Subject[] }> {
-  let check;
-  try {
-    check = await verifyBundle(root, trusted);
-  } catch (error) {
-    if (error instanceof ManifestError) throw new ReportRefusal(REPORT_EXIT.badInput, [error.message]);
-    throw error;
-  }
-  if (!check.intact || !check.signature.ok) {
-    throw new ReportRefusal(REPORT_EXIT.tampered, [`${root} does not verify, so nothing was re-rendered or re-signed:`, ...bundleProblems(check)]);
-  }
-  return { keyId: check.signature.keyId, subjects: check.signature.subjects };
-}
-
-/**
- * The signer that signed the bundle: a private `--key` file, else the environment's signer,
- * and only when it is the same key; re-rendered reports must not go out under another name.
- */
-async function resignerFor(options: TrustOptions, trust: Trust, keyId: string, root: string): Promise<{ readonly signer: EvidenceSigner; readonly identity: SignerIdentity }> {
-  const signer =
-    options.key !== undefined
-      ? (await readPemKey(options.key)).privateKey === undefined
-        ? undefined
-        : pemSigner(options.key)
-      : trust.environment === undefined || trust.clients === undefined
-        ? undefined
-        : environmentSigner(trust.environment, trust.clients);
-  const identity = await signer?.identify().catch(() => undefined);
-  if (signer === undefined || identity === undefined || identity.keyId !== keyId) {
-    const why = signer === undefined ? 'no private key' : `${signer.label} is ${identity?.keyId ?? 'unusable'}`;
-    throw new ReportRefusal(REPORT_EXIT.badInput, [
-      `${root} is signed by ${keyId}; re-rendering changes ${DERIVED.join(', ')}, so it must be re-signed by that key, which is not at hand (${why}). ` +
-        'Pass --key <private-key.pem> or the --env that signed it. Nothing was written.',
-    ]);
-  }
-  return { signer, identity };
 }
 
 /** Renders, hashes and signs in memory first, so a signer that fails leaves the bundle as it was. */

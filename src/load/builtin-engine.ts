@@ -8,6 +8,7 @@ import type { LoadEngine, LoadPlan, LoadSummary } from './load-engine.ts';
 import { checkLoadPlan, loadTargetsOf, type ResolvedTarget } from './load-plan-check.ts';
 import { COHORT_BEHAVIOUR, type ClientCohort } from './client-cohort.ts';
 import { resolveRequestHeaders } from './load-request.ts';
+import { FreshHttpExchange, type FreshHttpTemplate } from './fresh-http-exchange.ts';
 import { createResolverLookup, type ResolverLookupOptions } from './resolver-lookup.ts';
 import type { MutableSample, Sample } from './sample.ts';
 
@@ -99,7 +100,15 @@ class LoadRequest extends ClientRequest {
   loadAddress: string | undefined;
   loadStatus = 0;
   loadRegion: string | undefined;
+
+  /** The address connected to, else the one it was resolved to. */
+  get connectedAddress(): string | undefined {
+    return this.socket?.remoteAddress ?? this.loadAddress;
+  }
 }
+
+/** A request in flight, whichever way it was sent (ClientRequest, or straight on a fresh socket). */
+type InFlight = Pick<LoadRequest, 'loadSeq' | 'loadSettled' | 'loadRegion' | 'connectedAddress'> & { destroy(): unknown };
 
 /** Back-pointer from a socket or response to the request it serves, for shared listeners. */
 const OWNER = Symbol('drdrill.loadRequest');
@@ -191,6 +200,29 @@ async function runTargets(
   };
 }
 
+/**
+ * The bytes of every request of a fresh-connection run over plain HTTP, as ClientRequest would send
+ * them without keep-alive (the same headers, then `connection: close`). Undefined when a header
+ * holds a line break: ClientRequest refuses those, and it stays the one to say so.
+ */
+function freshTemplate(options: RequestOptions, headers: Readonly<Record<string, string>>, body: Buffer | undefined, regionHeader: string): FreshHttpTemplate | undefined {
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
+  if (lines.some((line) => /[\r\n]/.test(line.slice(0, -2)))) return undefined;
+  const method = options.method ?? 'GET';
+  const head = Buffer.from(`${method} ${options.path ?? '/'} HTTP/1.1\r\n${lines.join('')}connection: close\r\n\r\n`, 'latin1');
+  return {
+    connect: {
+      host: options.host ?? 'localhost',
+      port: Number(options.port),
+      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+      ...(options.family === undefined ? {} : { family: options.family }),
+    },
+    bytes: body === undefined ? head : Buffer.concat([head, body]),
+    regionHeader,
+    head: method.toUpperCase() === 'HEAD',
+  };
+}
+
 /** How a cohort's lookups cache answers, or undefined to use the plan's `dnsTtl`. */
 function cohortDnsTtl(cohort: ClientCohort | undefined): ResolverLookupOptions['ttl'] | undefined {
   if (cohort === undefined) return undefined;
@@ -205,6 +237,8 @@ class LoadRun {
   readonly #onSample: (sample: Sample) => void;
   readonly #signal: AbortSignal;
   readonly #requestOptions: RequestOptions;
+  /** A connection per request over plain HTTP: sent straight on a socket (see FreshHttpExchange). */
+  readonly #fresh: FreshHttpTemplate | undefined;
   /** The request content, encoded once; undefined sends none. */
   readonly #body: Buffer | undefined;
   readonly #agent: HttpAgent;
@@ -220,7 +254,7 @@ class LoadRun {
   #sent = 0;
   #completed = 0;
   /** In-flight requests by seq - #base; a finished slot is undefined. */
-  #window: (LoadRequest | undefined)[] = [];
+  #window: (InFlight | undefined)[] = [];
   #base = 0;
   /** Lowest seq that may still be in flight. */
   #head = 0;
@@ -281,6 +315,7 @@ class LoadRun {
       requestOptions.family = 4;
     }
     this.#requestOptions = requestOptions;
+    this.#fresh = keepAlive || https ? undefined : freshTemplate(requestOptions, headers, this.#body, this.regionHeader);
   }
 
   get sent(): number {
@@ -331,6 +366,10 @@ class LoadRun {
   #send(due: number): void {
     const seq = this.#sent++;
     this.lags.record(performance.now() - due);
+    if (this.#fresh !== undefined) {
+      this.#window.push(new FreshHttpExchange(this, seq, this.#fresh, this.#literalAddress));
+      return;
+    }
     const request = new LoadRequest(this.#requestOptions);
     request.loadRun = this;
     request.loadSeq = seq;
@@ -375,7 +414,7 @@ class LoadRun {
   }
 
   /** Records the outcome of a request, once; called by the shared listeners and by expiry. */
-  complete(request: LoadRequest, status: number, error: string | undefined): void {
+  complete(request: InFlight, status: number, error: string | undefined): void {
     if (request.loadSettled || this.#done) return;
     request.loadSettled = true;
     this.#window[request.loadSeq - this.#base] = undefined;
@@ -390,7 +429,7 @@ class LoadRun {
     if (this.#cohort !== undefined) sample.cohort = this.#cohort;
     if (error !== undefined) sample.error = error;
     if (request.loadRegion !== undefined) sample.region = request.loadRegion;
-    const address = request.socket?.remoteAddress ?? request.loadAddress;
+    const address = request.connectedAddress;
     if (address !== undefined) sample.address = address;
     try {
       this.#onSample(sample);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RunRecord } from '../runner/run-record.ts';
+import { assertionContextSchema } from './assertion-context-schema.ts';
 import { PHASES } from '../runner/timeline.ts';
 
 const epochMs = z.number().finite();
@@ -116,6 +117,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
           notes: z.array(z.string()).optional(),
         })
         .optional(),
+      ingested: z.array(z.object({ file: z.string(), sha256: z.string(), samples: z.number(), at: epochMs, kept: z.string() })).optional(),
     })
     .optional(),
   startedAt: epochMs,
@@ -183,7 +185,16 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
     .array(z.object({ at: epochMs, region: z.string(), name: z.string(), addresses: z.array(z.string()) }))
     .optional(),
   health: z.array(
-    z.object({ at: epochMs, healthCheckId: z.string(), healthy: z.boolean(), detail: z.string().optional() }),
+    z.object({
+      at: epochMs,
+      healthCheckId: z.string(),
+      healthy: z.boolean(),
+      detail: z.string().optional(),
+      checkerRegion: z.string().optional(),
+      checkedAt: z.number().optional(),
+      healthyCheckers: z.number().optional(),
+      reportingCheckers: z.number().optional(),
+    }),
   ),
   regionsByAddress: z.record(z.string(), z.string()),
   series: z.object({
@@ -194,6 +205,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
   totals: requestTotals.extend({ byService: z.record(z.string(), requestTotals).optional() }),
   verdicts: z.array(verdict),
   figures: z.array(figure).optional(),
+  context: assertionContextSchema.optional(),
   hostname: z.string().optional(),
   evidence: evidence.optional(),
 });

@@ -1,11 +1,9 @@
 import { hostname } from 'node:os';
 import { evaluateAssertions } from '../assertions/assertion-spec.ts';
-import { measureHeadlineFigures } from '../assertions/headline-figures.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import { collectGitRevision } from '../evidence/git-revision.ts';
 import type { LoadSummary } from '../load/load-engine.ts';
-import { runTotals } from '../reporters/run-totals.ts';
-import { buildRunSeries } from '../reporters/series.ts';
+import { judgedFields } from './judged-fields.ts';
 import type { PreflightFindings } from './preflight.ts';
 import { describeRollbackFailures, type RollbackResult } from './roll-back-run.ts';
 import type { RunEnding } from './run-ending.ts';
@@ -27,7 +25,7 @@ export interface RunResults {
 
 /**
  * Judges the finished Timeline and assembles run.json: the verdicts, the outcome they and the
- * rollback give, and every headline figure computed once, here, for every output to read.
+ * rollback give, and (judgedFields) every headline figure computed once, for every output to read.
  */
 export async function assembleRunRecord(scope: RunScope, results: RunResults): Promise<RunRecord> {
   const { drill, environment, timeline } = scope;
@@ -69,11 +67,8 @@ export async function assembleRunRecord(scope: RunScope, results: RunResults): P
     health: timeline.health,
     regionsByAddress: timeline.regionsByAddress,
     ...(timeline.addressMappings === undefined || timeline.addressMappings.length === 0 ? {} : { addressMappings: timeline.addressMappings }),
-    series: buildRunSeries(timeline.samples, timeline.startedAt, timeline.endedAt, 1000),
-    totals: runTotals(timeline.samples),
-    // Each figure is stored once, in `figures`: the verdicts keep their words, not a second copy.
-    verdicts: verdicts.map(({ figures: _lifted, ...verdict }) => verdict),
-    figures: measureHeadlineFigures(timeline, verdicts, findings.context),
+    ...judgedFields(timeline, verdicts, findings.context),
+    context: findings.context,
     hostname: hostname(),
     evidence: {
       ...(gitRevision === undefined ? {} : { gitRevision }),

@@ -1,3 +1,4 @@
+import type { AssertionContext } from '../assertions/assertion-context.ts';
 import type { Figure } from '../assertions/figure.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import type { EvidenceSignature } from '../evidence/evidence-signer.ts';
@@ -14,6 +15,20 @@ export const EXIT_CODES: Readonly<Record<RunOutcome | 'bad-input', number>> = {
   aborted: 3,
   'rollback-failed': 4,
 };
+
+/** One load result file `drdrill ingest` merged into the run. */
+export interface IngestedFile {
+  /** The file's name as given (its path when it was ingested). */
+  readonly file: string;
+  /** SHA-256 of its bytes as read (compressed, when it was): the same file is never merged twice. */
+  readonly sha256: string;
+  /** Samples it held. */
+  readonly samples: number;
+  /** Epoch ms when it was merged. */
+  readonly at: number;
+  /** Its copy in the run directory, part of the signed bundle. */
+  readonly kept: string;
+}
 
 /** Requests bucketed by time, so reports can chart a run without the raw samples. */
 export interface SeriesPoint {
@@ -126,7 +141,12 @@ export interface RunRecord {
   };
   readonly engine: string;
   /** How the load went: why this engine, and what it reported (sent, dropped, lag, k6 outcome). */
-  readonly load?: { readonly note?: string; readonly summary?: LoadSummary };
+  readonly load?: {
+    readonly note?: string;
+    readonly summary?: LoadSummary;
+    /** Load result files merged in after the run (`drdrill ingest`: k6-operator runners' NDJSON), in order. */
+    readonly ingested?: readonly IngestedFile[];
+  };
   readonly startedAt: number;
   readonly endedAt: number;
   readonly outcome: RunOutcome;
@@ -157,6 +177,12 @@ export interface RunRecord {
    * every output prints them from this list. Absent in records written before it existed.
    */
   readonly figures?: readonly Figure[];
+  /**
+   * What the assertions were judged with besides the Timeline (regions, health-check rules, probe
+   * intervals, cohorts), so they can be judged again from the run directory (`drdrill ingest`).
+   * Absent in records written before it existed.
+   */
+  readonly context?: AssertionContext;
   /** The machine the drill ran on (os.hostname()), when the runner recorded it. */
   readonly hostname?: string;
   /** Operator, code revision, control-plane calls and state snapshots, when the runner recorded them. */
