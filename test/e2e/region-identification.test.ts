@@ -51,7 +51,9 @@ describe('regions identified from DNS answers, not from fixed addresses', functi
     const { code, text, record } = await run('drills/sandbox/primary-lambda-throttle.drill.ts', 'demo');
     expect(code, text).to.equal(0);
     expect(record.regionsByAddress).to.deep.equal({});
-    expect(record.verdicts.map((verdict) => verdict.status)).to.deep.equal(['passed', 'passed', 'passed', 'passed', 'passed', 'passed']);
+    // The six assertions and the two until steps (each judged as a verdict of its own).
+    expect(record.verdicts.map((verdict) => verdict.status)).to.deep.equal(Array.from({ length: 8 }, () => 'passed'));
+    expect(record.verdicts.filter((verdict) => verdict.assertion === 'until').map((verdict) => verdict.name.split(':')[0])).to.deep.equal(['step failed-over', 'step failed-back']);
     const answered = record.dns.filter((observation) => observation.addresses.length > 0);
     expect(answered.length).to.be.greaterThan(20);
     expect(answered.every((observation) => (observation.regions ?? []).length === 1 && (observation.unidentified ?? []).length === 0)).to.equal(true);
