@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { access, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../src/cli/cli.ts';
-import { loadDrill } from '../../src/drill/load-drill.ts';
+import { loadDrill, loadEnvironment } from '../../src/drill/load-drill.ts';
+import { drillReferenceProblems } from '../../src/runner/drill-references.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { loadTopology } from '../../src/sandbox/topology/load-topology.ts';
@@ -21,6 +22,10 @@ import { captureIo, tempDir } from './e2e-kit.ts';
  * `drdrill sandbox up`) and runs `drdrill plan <template> --env <that file>`. The plan must succeed,
  * list every change, and the sandbox's call log must hold reads only (its `mutating` flag: anything
  * but Get/List/Describe).
+ *
+ * A template's commented environment for a real account, when it ships one, is
+ * `drills/environments/<template file name without .drill.ts>.example.ts`: it must load, and every
+ * service, region and resource the template names must be in it.
  */
 describe('every AWS template plans against the sandbox', function () {
   this.timeout(120_000);
@@ -30,6 +35,21 @@ describe('every AWS template plans against the sandbox', function () {
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads each template’s example environment, with everything the template names in it', async () => {
+    const files = (await readdir('drills/aws')).filter((name) => name.endsWith('.drill.ts')).sort();
+    let examples = 0;
+    for (const name of files) {
+      const example = path.join('drills/environments', name.replace(/\.drill\.ts$/, '.example.ts'));
+      if (!(await access(example).then(() => true, () => false))) continue;
+      examples++;
+      const { drill } = await loadDrill(path.join('drills/aws', name));
+      const environment = await loadEnvironment(example);
+      expect(environment.kind, example).to.equal('aws');
+      expect(drillReferenceProblems(drill, environment), example).to.deep.equal([]);
+    }
+    expect(examples, 'templates with an example environment').to.be.at.least(1);
   });
 
   it('plans each drills/aws template through an environment pointed at the sandbox, with no mutating call', async () => {
