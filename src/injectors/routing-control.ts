@@ -149,11 +149,18 @@ function controlArns(spec: RoutingControlSpec, deps: Pick<InjectorDeps, 'environ
 
 /**
  * ARC's data plane is five regional endpoints; AWS asks callers to try them in turn, since any
- * one may be unavailable during the very event a routing control is for.
+ * one may be unavailable during the very event a routing control is for. Each endpoint gets one
+ * attempt (see AwsClients.arcCluster) and the next endpoint is the retry, going round again until
+ * the call has had as many attempts as any other call gets, so a cluster listed with one endpoint
+ * is still retried.
  */
-async function onCluster<T>(cluster: Cluster, call: (endpoint: string) => Promise<T>): Promise<T> {
+async function onCluster<T>(cluster: Cluster, deps: Pick<InjectorDeps, 'clients'>, call: (endpoint: string) => Promise<T>): Promise<T> {
+  const endpoints = cluster.clusterEndpoints;
+  const attempts = Math.max(endpoints.length, deps.clients.deadlines.maxAttempts);
   let lastError: unknown;
-  for (const endpoint of cluster.clusterEndpoints) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const endpoint = endpoints[attempt % endpoints.length];
+    if (endpoint === undefined) break;
     try {
       return await call(endpoint);
     } catch (error) {
@@ -169,7 +176,7 @@ async function onCluster<T>(cluster: Cluster, call: (endpoint: string) => Promis
 
 async function readState(deps: InjectorDeps, cluster: Cluster, arn: string): Promise<'On' | 'Off'> {
   try {
-    const output = await onCluster(cluster, (endpoint) =>
+    const output = await onCluster(cluster, deps, (endpoint) =>
       awsCall(deps, { action: 'route53-recovery-cluster:GetRoutingControlState', resource: arn }, () =>
         deps.clients.arcCluster(cluster.arcRegion, endpoint).send(new GetRoutingControlStateCommand({ RoutingControlArn: arn })),
       ),
@@ -184,7 +191,7 @@ async function readState(deps: InjectorDeps, cluster: Cluster, arn: string): Pro
 }
 
 async function writeState(deps: InjectorDeps, cluster: Cluster, arn: string, state: 'On' | 'Off'): Promise<string[]> {
-  const output = await onCluster(cluster, (endpoint) =>
+  const output = await onCluster(cluster, deps, (endpoint) =>
     awsCall(deps, { action: 'route53-recovery-cluster:UpdateRoutingControlState', resource: arn }, () =>
       deps.clients
         .arcCluster(cluster.arcRegion, endpoint)
