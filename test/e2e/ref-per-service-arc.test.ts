@@ -72,6 +72,8 @@ describe('ref-per-service-arc: one service failed over behind a shared API, agai
     // The prober sees the switch on its next probe (100 ms) plus the answer's 1 s TTL at most.
     expect(figureOf(record, 'dns.convergence') - (moved.at - from), 'measured convergence vs the sandbox switch').to.be.within(-150, 1250);
     expect(service1.at(-1)?.addresses, 'service1 ends on us-east-1').to.deep.equal([east]);
+    // The headline RTO's DNS shift is service1's too, not "never" for the services that stayed.
+    expect(figureOf(record, 'rto.shift'), 'the default RTO reads the drill’s own service').to.equal(figureOf(record, 'dns.convergence'));
     for (const name of ['service2.arc.drdrill.test', 'api.arc.drdrill.test']) {
       expect(answersFor(sandbox, name, record.startedAt).some((event) => event.addresses.includes(west)), name).to.equal(false);
     }
