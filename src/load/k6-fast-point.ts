@@ -1,5 +1,6 @@
 import { pointLabels, type LabelRule, type PointLabels, type SampleTags } from './k6-point-labels.ts';
 import { k6MinuteMs, k6TimeInMinute } from './k6-time.ts';
+import { KnownBytes } from './known-bytes.ts';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -11,7 +12,7 @@ const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
-const TYPE_FIRST_PREFIX = Buffer.from('{"type":"Point","data":{"time":"');
+const TYPE_FIRST_PREFIX = '{"type":"Point","data":{"time":"';
 const VALUE_KEY = Buffer.from('","value":');
 const TAGS_KEY = Buffer.from(',"tags":');
 const METADATA_KEY = Buffer.from(',"metadata":');
@@ -33,14 +34,12 @@ const MAX_EXACT_DIGITS = 15;
 
 /** One of the two envelopes k6 has written a Point in: what comes before the time and after the tags. */
 interface Layout {
-  readonly prefix: Buffer;
-  readonly prefixView: DataView;
+  readonly prefix: KnownBytes;
   readonly suffix: Buffer;
 }
 
 function layout(prefix: string, suffix: string): Layout {
-  const bytes = Buffer.from(prefix);
-  return { prefix: bytes, prefixView: viewOf(bytes), suffix: Buffer.from(suffix) };
+  return { prefix: new KnownBytes(Buffer.from(prefix)), suffix: Buffer.from(suffix) };
 }
 
 /**
@@ -64,8 +63,7 @@ export class K6FastPointReader {
   readonly #tagValues = Array.from({ length: TAG_KEYS }, () => new RecentStrings());
   readonly #recentTags = new RecentTags();
   /** The year-to-minute bytes of the last time read, and their epoch ms. */
-  readonly #minute = Buffer.alloc(MINUTE_BYTES);
-  readonly #minuteView = viewOf(this.#minute);
+  readonly #minute = new KnownBytes(new Uint8Array(MINUTE_BYTES));
   #minuteMs = Number.NaN;
   readonly #tags: SampleTags = {};
   #viewBuffer: Buffer | undefined;
@@ -77,7 +75,7 @@ export class K6FastPointReader {
 
   constructor(sampleMetric: string, rule: LabelRule) {
     this.#metricFirst = layout(`{"metric":"${sampleMetric}","type":"Point","data":{"time":"`, '}}');
-    this.#typeFirst = { prefix: TYPE_FIRST_PREFIX, prefixView: viewOf(TYPE_FIRST_PREFIX), suffix: Buffer.from(`},"metric":"${sampleMetric}"}`) };
+    this.#typeFirst = layout(TYPE_FIRST_PREFIX, `},"metric":"${sampleMetric}"}`);
     this.#rule = rule;
   }
 
@@ -102,7 +100,7 @@ export class K6FastPointReader {
   #read(buffer: Buffer, start: number, limit: number, envelope: Layout): number {
     const view = this.#viewOf(buffer);
     const timeAt = start + envelope.prefix.length;
-    if (timeAt + MIN_TIME_BYTES > limit || !sameBytes(view, start, envelope.prefixView, envelope.prefix.length)) return -1;
+    if (timeAt + MIN_TIME_BYTES > limit || !envelope.prefix.isAt(buffer, view, start, limit)) return -1;
     const timeEnd = this.#readTime(buffer, view, timeAt, limit);
     if (timeEnd === -1 || !matches(buffer, timeEnd, limit, VALUE_KEY)) return -1;
     const valueAt = timeEnd + VALUE_KEY.length;
@@ -111,7 +109,7 @@ export class K6FastPointReader {
     const value = numberAt(buffer, valueAt, valueEnd);
     if (!Number.isFinite(value)) return -1;
     let at = valueEnd + TAGS_KEY.length;
-    const known = this.#recentTags.find(view, at, limit);
+    const known = this.#recentTags.find(buffer, view, at, limit);
     let labels: PointLabels;
     if (known !== undefined) {
       labels = known.labels;
@@ -138,12 +136,12 @@ export class K6FastPointReader {
     let end = at + MIN_TIME_BYTES - 1;
     while (end < limit && buffer[end] !== QUOTE) end++;
     if (end >= limit || end - at < MIN_TIME_BYTES || buffer[at + 16] !== COLON) return -1;
-    if (!sameBytes(view, at, this.#minuteView, MINUTE_BYTES)) {
+    if (!this.#minute.isAt(buffer, view, at, limit)) {
       // The separators too, which k6MinuteMs does not look at: no byte of the time may be a backslash.
       if (buffer[at + 4] !== MINUS || buffer[at + 7] !== MINUS || buffer[at + 10] !== 0x54 /* T */ || buffer[at + 13] !== COLON) return -1;
       const minuteMs = k6MinuteMs(buffer, at);
       if (Number.isNaN(minuteMs)) return -1;
-      buffer.copy(this.#minute, 0, at, at + MINUTE_BYTES);
+      this.#minute.set(buffer, at);
       this.#minuteMs = minuteMs;
     }
     const endMs = k6TimeInMinute(buffer, at, end, this.#minuteMs);
@@ -247,25 +245,37 @@ class RecentStrings {
 
 /** A tag set's bytes (`{…}` or `null`) and the labels they give. */
 interface KnownTags {
-  readonly bytes: Buffer;
-  readonly view: DataView;
+  readonly bytes: KnownBytes;
   readonly labels: PointLabels;
+  /** The set the point after this set's last point carried: tried first next time. */
+  next: KnownTags | undefined;
 }
 
 /**
  * Tag sets last read, byte for byte, with the labels they gave. Consecutive points mostly carry
  * one of a few tag sets (a region each, a failure), so a line whose tags equal a recent set's
- * bytes is read by one comparison: parsing those same bytes would give the same labels.
+ * bytes is read by one comparison: parsing those same bytes would give the same labels. Sets
+ * mostly follow each other in a pattern (two regions in turn), so the set that followed the last
+ * one before is compared first.
  */
 class RecentTags {
   static readonly SIZE = 4;
   readonly #known: KnownTags[] = [];
   #next = 0;
+  #last: KnownTags | undefined;
 
-  find(view: DataView, at: number, limit: number): KnownTags | undefined {
+  find(buffer: Buffer, view: DataView, at: number, limit: number): KnownTags | undefined {
+    const predicted = this.#last?.next;
+    if (predicted !== undefined && predicted.bytes.isAt(buffer, view, at, limit)) {
+      this.#last = predicted;
+      return predicted;
+    }
     for (let i = 0; i < this.#known.length; i++) {
       const known = this.#known[i]!;
-      if (at + known.bytes.length <= limit && sameBytes(view, at, known.view, known.bytes.length)) return known;
+      if (known !== predicted && known.bytes.isAt(buffer, view, at, limit)) {
+        this.#follow(known);
+        return known;
+      }
     }
     return undefined;
   }
@@ -273,21 +283,20 @@ class RecentTags {
   remember(buffer: Buffer, at: number, tagsEnd: number, labels: PointLabels): void {
     const slot = this.#next;
     this.#next = (slot + 1) % RecentTags.SIZE;
-    const bytes = Buffer.from(buffer.subarray(at, tagsEnd));
-    this.#known[slot] = { bytes, view: viewOf(bytes), labels };
+    const known: KnownTags = { bytes: new KnownBytes(buffer.subarray(at, tagsEnd)), labels, next: undefined };
+    // A set may still lead to the one this replaces: its bytes still give its labels, so it still reads right.
+    this.#known[slot] = known;
+    this.#follow(known);
+  }
+
+  #follow(known: KnownTags): void {
+    if (this.#last !== undefined) this.#last.next = known;
+    this.#last = known;
   }
 }
 
 function viewOf(bytes: Buffer): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-}
-
-/** Whether `length` bytes at `at` in `view` equal the first `length` of `known`, compared four at a time. */
-function sameBytes(view: DataView, at: number, known: DataView, length: number): boolean {
-  let i = 0;
-  for (; i + 4 <= length; i += 4) if (view.getUint32(at + i) !== known.getUint32(i)) return false;
-  for (; i < length; i++) if (view.getUint8(at + i) !== known.getUint8(i)) return false;
-  return true;
 }
 
 /** The tags a sample is made of, as indexes into the reader's caches. */

@@ -11,14 +11,21 @@ class StringTable {
   readonly #values: string[] = [''];
   readonly #indexes = new Map<string, number>();
 
-  /** The last value interned and its index: consecutive samples mostly repeat a value. */
+  /**
+   * The last two values interned and their indexes: consecutive samples mostly repeat a value, or
+   * take turns between two (the regions of a two-region service).
+   */
   #lastValue: string | undefined;
   #lastIndex = NONE;
+  #previousValue: string | undefined;
+  #previousIndex = NONE;
 
   intern(value: string | undefined): number {
     if (value === undefined) return NONE;
     if (value === this.#lastValue) return this.#lastIndex;
-    const index = this.#lookupOrAdd(value);
+    const index = value === this.#previousValue ? this.#previousIndex : this.#lookupOrAdd(value);
+    this.#previousValue = this.#lastValue;
+    this.#previousIndex = this.#lastIndex;
     this.#lastValue = value;
     this.#lastIndex = index;
     return index;
