@@ -13,8 +13,8 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 const TYPE_FIRST_PREFIX = '{"type":"Point","data":{"time":"';
-const VALUE_KEY = Buffer.from('","value":');
-const TAGS_KEY = Buffer.from(',"tags":');
+const VALUE_KEY = new KnownBytes(Buffer.from('","value":'));
+const TAGS_KEY = new KnownBytes(Buffer.from(',"tags":'));
 const METADATA_KEY = Buffer.from(',"metadata":');
 const NULL = Buffer.from('null');
 const NAME = Buffer.from('name');
@@ -65,6 +65,8 @@ export class K6FastPointReader {
   /** The year-to-minute bytes of the last time read, and their epoch ms. */
   readonly #minute = new KnownBytes(new Uint8Array(MINUTE_BYTES));
   #minuteMs = Number.NaN;
+  /** Length of the last time read. */
+  #timeBytes = 0;
   readonly #tags: SampleTags = {};
   #viewBuffer: Buffer | undefined;
   #view: DataView | undefined;
@@ -102,12 +104,9 @@ export class K6FastPointReader {
     const timeAt = start + envelope.prefix.length;
     if (timeAt + MIN_TIME_BYTES > limit || !envelope.prefix.isAt(buffer, view, start, limit)) return -1;
     const timeEnd = this.#readTime(buffer, view, timeAt, limit);
-    if (timeEnd === -1 || !matches(buffer, timeEnd, limit, VALUE_KEY)) return -1;
-    const valueAt = timeEnd + VALUE_KEY.length;
-    const valueEnd = jsonNumberEnd(buffer, valueAt, limit);
-    if (valueEnd === -1 || !matches(buffer, valueEnd, limit, TAGS_KEY)) return -1;
-    const value = numberAt(buffer, valueAt, valueEnd);
-    if (!Number.isFinite(value)) return -1;
+    if (timeEnd === -1 || !VALUE_KEY.isAt(buffer, view, timeEnd, limit)) return -1;
+    const valueEnd = this.#readValue(buffer, timeEnd + VALUE_KEY.length, limit);
+    if (valueEnd === -1 || !TAGS_KEY.isAt(buffer, view, valueEnd, limit)) return -1;
     let at = valueEnd + TAGS_KEY.length;
     const known = this.#recentTags.find(buffer, view, at, limit);
     let labels: PointLabels;
@@ -126,28 +125,97 @@ export class K6FastPointReader {
       if (at === -1) return -1;
     }
     if (!matches(buffer, at, limit, envelope.suffix)) return -1;
-    this.value = value;
     this.labels = labels;
     return at + envelope.suffix.length;
   }
 
   /** Reads the time at `at` into endMs; returns where it ends (at its closing quote), or -1. */
   #readTime(buffer: Buffer, view: DataView, at: number, limit: number): number {
-    let end = at + MIN_TIME_BYTES - 1;
+    // Mostly as long as the last one. A time has no quote, so if the bytes up to a quote there
+    // read as a time, that quote is the first; if not, the quote is looked for.
+    const guess = at + this.#timeBytes;
+    if (guess < limit && buffer[guess] === QUOTE && this.#readTimeTo(buffer, view, at, guess, limit)) return guess;
+    let end = at + MIN_TIME_BYTES;
     while (end < limit && buffer[end] !== QUOTE) end++;
-    if (end >= limit || end - at < MIN_TIME_BYTES || buffer[at + 16] !== COLON) return -1;
+    return end < limit && this.#readTimeTo(buffer, view, at, end, limit) ? end : -1;
+  }
+
+  /** Reads the time `[at, end)` into endMs; false if it is not RFC 3339. */
+  #readTimeTo(buffer: Buffer, view: DataView, at: number, end: number, limit: number): boolean {
+    if (end - at < MIN_TIME_BYTES || buffer[at + 16] !== COLON) return false;
     if (!this.#minute.isAt(buffer, view, at, limit)) {
       // The separators too, which k6MinuteMs does not look at: no byte of the time may be a backslash.
-      if (buffer[at + 4] !== MINUS || buffer[at + 7] !== MINUS || buffer[at + 10] !== 0x54 /* T */ || buffer[at + 13] !== COLON) return -1;
+      if (buffer[at + 4] !== MINUS || buffer[at + 7] !== MINUS || buffer[at + 10] !== 0x54 /* T */ || buffer[at + 13] !== COLON) return false;
       const minuteMs = k6MinuteMs(buffer, at);
-      if (Number.isNaN(minuteMs)) return -1;
+      if (Number.isNaN(minuteMs)) return false;
       this.#minute.set(buffer, at);
       this.#minuteMs = minuteMs;
     }
     const endMs = k6TimeInMinute(buffer, at, end, this.#minuteMs);
-    if (Number.isNaN(endMs)) return -1;
+    if (Number.isNaN(endMs)) return false;
     this.endMs = endMs;
-    return end;
+    this.#timeBytes = end - at;
+    return true;
+  }
+
+  /**
+   * Reads the JSON number at `start` into value; returns where it ends, or -1 if JSON's grammar
+   * (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) does not allow it (Number() would read
+   * `.5`, `+1` or `0x1f`, where JSON.parse refuses the line) or it is not finite. A plain decimal
+   * of up to 15 digits is computed on the way: its digits as an integer and the power of ten are
+   * both exact doubles, so the one division is correctly rounded, which is what JSON.parse
+   * returns. Anything else (an exponent, more digits) goes to Number(), which reads JSON numbers alike.
+   */
+  #readValue(buffer: Buffer, start: number, limit: number): number {
+    let at = start;
+    const negative = buffer[at] === MINUS;
+    if (negative) at++;
+    let mantissa = 0;
+    let digitCount = 0;
+    let fractionDigits = 0;
+    let code = at < limit ? buffer[at]! : -1;
+    if (code === ZERO) {
+      digitCount = 1;
+      code = ++at < limit ? buffer[at]! : -1;
+    } else if (code > ZERO && code <= NINE) {
+      do {
+        mantissa = mantissa * 10 + (code - ZERO);
+        digitCount++;
+        code = ++at < limit ? buffer[at]! : -1;
+      } while (code >= ZERO && code <= NINE);
+    } else {
+      return -1;
+    }
+    if (code === DOT) {
+      code = ++at < limit ? buffer[at]! : -1;
+      if (code < ZERO || code > NINE) return -1;
+      do {
+        mantissa = mantissa * 10 + (code - ZERO);
+        digitCount++;
+        fractionDigits++;
+        code = ++at < limit ? buffer[at]! : -1;
+      } while (code >= ZERO && code <= NINE);
+    }
+    let exact = digitCount <= MAX_EXACT_DIGITS;
+    if (code === 0x65 /* e */ || code === 0x45 /* E */) {
+      at++;
+      if (buffer[at] === 0x2b /* + */ || buffer[at] === MINUS) at++;
+      const exponentEnd = digitsEnd(buffer, at, limit);
+      if (exponentEnd === at) return -1;
+      at = exponentEnd;
+      exact = false;
+    }
+    if (at >= limit) return -1;
+    let value: number;
+    if (exact) {
+      const magnitude = fractionDigits > 0 ? mantissa / EXACT_POWERS_OF_TEN[fractionDigits]! : mantissa;
+      value = negative ? -magnitude : magnitude;
+    } else {
+      value = Number(buffer.toString('latin1', start, at));
+      if (!Number.isFinite(value)) return -1;
+    }
+    this.value = value;
+    return at;
   }
 
   /** A DataView of the buffer being read (one per buffer), for comparing four bytes at a time. */
@@ -330,62 +398,6 @@ function isDigit(code: number | undefined): boolean {
 function digitsEnd(buffer: Buffer, at: number, limit: number): number {
   while (at < limit && isDigit(buffer[at])) at++;
   return at;
-}
-
-/**
- * Where the JSON number at `at` ends, or -1 if the text there is not one by JSON's grammar
- * (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`): Number() would read `.5`, `+1` or `0x1f`
- * where JSON.parse refuses the line.
- */
-function jsonNumberEnd(buffer: Buffer, at: number, limit: number): number {
-  if (buffer[at] === MINUS) at++;
-  if (buffer[at] === ZERO) at++;
-  else if (isDigit(buffer[at])) at = digitsEnd(buffer, at + 1, limit);
-  else return -1;
-  if (buffer[at] === DOT) {
-    const fractionEnd = digitsEnd(buffer, at + 1, limit);
-    if (fractionEnd === at + 1) return -1;
-    at = fractionEnd;
-  }
-  const e = buffer[at];
-  if (e === 0x65 /* e */ || e === 0x45 /* E */) {
-    at++;
-    if (buffer[at] === 0x2b /* + */ || buffer[at] === MINUS) at++;
-    const exponentEnd = digitsEnd(buffer, at, limit);
-    if (exponentEnd === at) return -1;
-    at = exponentEnd;
-  }
-  return at < limit ? at : -1;
-}
-
-/**
- * The JSON number `[start, end)` (already checked by jsonNumberEnd), as JSON.parse reads it. A
- * plain decimal of up to 15 digits is computed here: its digits as an integer and the power of ten
- * are both exact doubles, so the one division is correctly rounded, which is what JSON.parse
- * returns. Anything else (an exponent, more digits) goes to Number(), which reads JSON numbers alike.
- */
-function numberAt(buffer: Buffer, start: number, end: number): number {
-  let at = start;
-  const negative = buffer[at] === MINUS;
-  if (negative) at++;
-  let mantissa = 0;
-  let digitCount = 0;
-  let fractionDigits = -1;
-  for (; at < end; at++) {
-    const code = buffer[at]!;
-    if (code >= ZERO && code <= NINE) {
-      mantissa = mantissa * 10 + (code - ZERO);
-      digitCount++;
-      if (fractionDigits >= 0) fractionDigits++;
-    } else if (code === DOT) {
-      fractionDigits = 0;
-    } else {
-      return Number(buffer.toString('latin1', start, end));
-    }
-  }
-  if (digitCount > MAX_EXACT_DIGITS) return Number(buffer.toString('latin1', start, end));
-  const magnitude = fractionDigits > 0 ? mantissa / EXACT_POWERS_OF_TEN[fractionDigits]! : mantissa;
-  return negative ? -magnitude : magnitude;
 }
 
 /** Whether the bytes at `at` (before `end`) are `expected`. */

@@ -112,9 +112,15 @@ const VARIANTS: readonly string[] = [
   '',
 ];
 
-/** A worst-case stream (every line a sample) with every variant mixed in at regular places. */
-function corpus(requests: number): string {
-  const lines = [...generateK6Ndjson({ requests, rate: 500, failEvery: 100, onlySamples: true })].join('').split('\n');
+/**
+ * A worst-case stream (every line a sample) with every variant mixed in at regular places.
+ * `trimmed`: times as Go's RFC3339Nano writes them, trailing zeros of the fraction dropped, so
+ * consecutive times differ in length.
+ */
+function corpus(requests: number, trimmed = false): string {
+  let text = [...generateK6Ndjson({ requests, rate: 500, failEvery: 100, onlySamples: true })].join('');
+  if (trimmed) text = text.replace(/(\.\d*?)0+Z"/g, (_, kept: string) => `${kept === '.' ? '' : kept}Z"`);
+  const lines = text.split('\n');
   const mixed: string[] = [];
   lines.forEach((line, i) => {
     mixed.push(line);
@@ -137,6 +143,16 @@ describe('K6NdjsonParser: the byte reader and JSON.parse read alike', () => {
       expect(fast.jsonParses, `chunks of ${size}`).to.be.below(Math.ceil(20_000 / 37) + 1);
     }
     expect(reference.jsonParses).to.be.greaterThan(20_000);
+  });
+
+  it('agrees where consecutive times differ in length (k6 drops trailing zeros of the fraction)', () => {
+    const text = corpus(5000, true);
+    expect(text, 'the corpus has times of several lengths').to.match(/:\d\d\.\d{1,8}Z"/);
+    const reference = read(chunked(text, 65_536), false);
+    const fast = read(chunked(text, 65_536), true);
+    expect(fast.samples).to.deep.equal(reference.samples);
+    expect(fast.stats).to.deep.equal(reference.stats);
+    expect(fast.jsonParses).to.be.below(Math.ceil(5000 / 37) + 1);
   });
 
   it('agrees line by line on each variant, read alone (so no recent tag set or time helps)', () => {
