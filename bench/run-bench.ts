@@ -230,7 +230,7 @@ function memoryBench(): void {
   gc?.();
   const after = process.memoryUsage();
   line(
-    `  columns ${fixed(store.byteLength / MB)} MB (capacity-doubled arrays); process arrayBuffers +${fixed((after.arrayBuffers - before.arrayBuffers) / MB)} MB,` +
+    `  columns ${fixed(store.byteLength / MB)} MB (blocks of 65,536 samples); process arrayBuffers +${fixed((after.arrayBuffers - before.arrayBuffers) / MB)} MB,` +
       ` heap +${fixed((after.heapUsed - before.heapUsed) / MB)} MB for ${store.length} samples (${fixed((store.byteLength / store.length), 1)} bytes each incl. spare capacity)`,
   );
 }
