@@ -13,6 +13,8 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 const TYPE_FIRST_PREFIX = '{"type":"Point","data":{"time":"';
+/** Where the metric's name starts in k6's current envelope, after `{"metric":"`. */
+const METRIC_NAME_AT = 11;
 const VALUE_KEY = new KnownBytes(Buffer.from('","value":'));
 const TAGS_KEY = new KnownBytes(Buffer.from(',"tags":'));
 const METADATA_KEY = Buffer.from(',"metadata":');
@@ -57,6 +59,8 @@ function layout(prefix: string, suffix: string): Layout {
  */
 export class K6FastPointReader {
   readonly #metricFirst: Layout;
+  /** The first byte of the metric's name (its closing quote if it has none). */
+  readonly #metricNameStart: number;
   readonly #typeFirst: Layout;
   readonly #rule: LabelRule;
   /** Recent decoded values per tag, indexed by TagKey. */
@@ -77,6 +81,7 @@ export class K6FastPointReader {
 
   constructor(sampleMetric: string, rule: LabelRule) {
     this.#metricFirst = layout(`{"metric":"${sampleMetric}","type":"Point","data":{"time":"`, '}}');
+    this.#metricNameStart = Buffer.from(`${sampleMetric}"`)[0]!;
     this.#typeFirst = layout(TYPE_FIRST_PREFIX, `},"metric":"${sampleMetric}"}`);
     this.#rule = rule;
   }
@@ -91,6 +96,8 @@ export class K6FastPointReader {
    * and labels; returns where the point's JSON ends (after its last `}`), or -1.
    */
   readMetricFirst(buffer: Buffer, start: number, limit: number): number {
+    // Most lines of a full k6 stream are points of other metrics: one byte of the name tells them apart.
+    if (buffer[start + METRIC_NAME_AT] !== this.#metricNameStart) return -1;
     return this.#read(buffer, start, limit, this.#metricFirst);
   }
 
