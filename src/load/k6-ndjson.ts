@@ -65,8 +65,10 @@ interface PointLine {
  *
  * Speed comes from not parsing what is not needed: k6 writes a dozen points per request (every
  * built-in metric), so each line's metric name is read straight from the bytes and only the lines
- * of interest go through JSON.parse. Memory stays flat: only a partial last line is carried over
- * between chunks. Both key orders k6 has used are understood (`{"metric":…,"type":"Point",…}` and
+ * of interest are read at all. A sample point in k6's own layout is read from the bytes where it
+ * starts (K6FastPointReader), its end found on the way; anything else of interest goes through
+ * JSON.parse, and both readings give the same samples. Memory stays flat: only a partial last line
+ * is carried over between chunks. Both key orders k6 has used are understood (`{"metric":…,"type":"Point",…}` and
  * `{"type":"Point","data":…,"metric":…}`).
  */
 export class K6NdjsonParser {
