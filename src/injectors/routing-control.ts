@@ -108,18 +108,20 @@ export const routingControl: InjectorDefinition<RoutingControlSpec, RoutingContr
   },
 
   revertCalls(handle, deps) {
-    // The journaled cluster, as rollback uses; an execution calls one endpoint and cannot try the
-    // next, so it gets the first, as manualUndo does. Setting the prior state again is a no-op.
-    const endpoint = handle.clusterEndpoints[0] ?? deps.environment.arc?.clusterEndpoints[0];
-    return handle.controls
-      .map((c) => ({
+    // An execution calls one endpoint and cannot try the next, so the switch gets one call per
+    // endpoint of the journaled cluster: the endpoint that is down during the event fails its own
+    // execution, the others set the prior state (again: a no-op once one has).
+    const endpoints = handle.clusterEndpoints.length > 0 ? handle.clusterEndpoints : (deps.environment.arc?.clusterEndpoints ?? []);
+    // Newest control first, as rollback goes; each one's endpoints in the order to try them.
+    return [...handle.controls].reverse().flatMap((c) =>
+      (endpoints.length === 0 ? [undefined] : endpoints).map((endpoint) => ({
         service: 'route53-recovery-cluster',
         api: 'UpdateRoutingControlState',
         region: handle.arcRegion,
         request: { RoutingControlArn: c.routingControlArn, RoutingControlState: c.prior },
         ...(endpoint === undefined ? {} : { endpoint }),
-      }))
-      .reverse();
+      })),
+    );
   },
 
   permissions(spec, deps) {

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { AwsClients } from '../../src/aws/aws-clients.ts';
 import { routingControl, type RoutingControlSpec } from '../../src/injectors/routing-control.ts';
 import type { InjectorDeps } from '../../src/injectors/injector.ts';
+import { invokeAwsApi } from '../../src/sandbox/control-plane/sdk-invoker.ts';
 import { sandboxEnvironment } from '../../src/sandbox/sandbox-environment.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
@@ -66,6 +67,20 @@ describe('the sandbox ARC cluster’s endpoints', function () {
     // Round the endpoints again until the call had the attempts any call gets (3 on the sandbox).
     expect(arcCalls()).to.deep.equal(['us-east-1', 'us-west-2', 'us-east-1'].map((region) => `GetRoutingControlState /arc-cluster/${region}/v1/ 503`));
     expect((sandbox?.events() ?? []).filter((event) => event.type === 'routing-control')).to.deep.equal([]);
+  });
+
+  it('gives the dead-man’s switch one revert per endpoint, so the one that is down fails alone and the others set the control back', async () => {
+    const deps = await start({ ...DEFAULT_TOPOLOGY, arcEndpoints: [{ region: 'us-east-1', available: false }, { region: 'us-west-2' }, { region: 'eu-west-1' }] });
+    const { handle } = await routingControl.inject(SERVICE1_OFF, deps, async () => {});
+    const calls = routingControl.revertCalls(handle, deps);
+    expect(calls.map((call) => call.endpoint?.replace(/^.*\/arc-cluster\//, ''))).to.deep.equal(['us-east-1/v1', 'us-west-2/v1', 'eu-west-1/v1']);
+    // Each call as the switch's own execution makes it: one endpoint, one attempt.
+    const outcomes = await Promise.all(
+      calls.map((call) => invokeAwsApi(sandbox?.description.controlPlaneUrl ?? '', call).then(() => 'Success', (error: unknown) => (error as Error).name)),
+    );
+    expect(outcomes).to.deep.equal(['EndpointTemporarilyUnavailableException', 'Success', 'Success']);
+    const states = (sandbox?.events() ?? []).flatMap((event) => (event.type === 'routing-control' ? [event.state] : []));
+    expect(states.at(-1), 'the control is back On').to.equal('On');
   });
 
   it('refuses a topology naming one endpoint region twice', async () => {
