@@ -62,9 +62,9 @@ export interface RunCommandOptions {
   readonly console?: boolean;
   /**
    * Where the live status line draws and reads keys; default the process's own terminal when stdin
-   * and stderr are both one, and none otherwise (plain progress lines only).
+   * and stderr are both one, and none otherwise (plain progress lines only); false: none at all.
    */
-  readonly terminal?: StatusTerminal;
+  readonly terminal?: StatusTerminal | false;
 }
 
 /** The runner's "phase <name>" progress line, so the heartbeat can say where the drill is. */
@@ -99,7 +99,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     }
   }
   const signals = trapSignals(io);
-  const terminal = options.terminal ?? processTerminal();
+  const terminal = options.terminal === false ? undefined : (options.terminal ?? processTerminal());
   const status = terminal === undefined ? undefined : startStatusLine(io, terminal, { abort: signals.abort, interrupt: () => process.kill(process.pid, 'SIGINT') });
   // Every line from here on prints above the status line, which is redrawn below it.
   io = status?.io ?? io;

@@ -42,6 +42,7 @@ table { border-collapse: collapse; width: 100%; }
 td, th { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); vertical-align: top; font-size: 14px; }
 th { font-size: 12px; color: var(--muted); font-weight: 600; }
 #steps tr[data-state="running"] { background: #ebf8ff; font-weight: 600; }
+#steps td:nth-child(4), #steps td:nth-child(2) { white-space: nowrap; }
 #steps tr[data-state="pending"] { color: #718096; }
 .state { font-size: 12px; font-weight: 700; text-transform: uppercase; }
 [data-state="passed"] .state, .ok { color: var(--ok); } [data-state="failed"] .state, [data-state="aborted"] .state, .bad { color: var(--bad); } [data-state="running"] .state { color: var(--run); }
