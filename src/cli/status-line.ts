@@ -57,15 +57,16 @@ export function startStatusLine(io: CliIo, terminal: StatusTerminal, options: St
   let asking: { request: ApprovalRequest; resolve: (answer: ApprovalAnswer) => void } | undefined;
 
   const text = (): string => {
-    const hint = asking !== undefined ? 'y approve · N decline · n note · x abort' : 'n note · x abort';
     if (note !== undefined) return `note (Enter saves, Esc cancels): ${note}`;
     if (Date.now() - abortArmedAt < ABORT_CONFIRM_MS) return 'press x again to abort the drill and roll back every fault';
-    const question = asking === undefined ? '' : `approve "${asking.request.step}"? `;
-    return `${flash === '' ? '' : `${flash} │ `}${question}${describeStatus(live, Date.now())} │ ${hint}`;
+    // The answer's keys come first: a narrow terminal cuts the line's end, never them.
+    const question = asking === undefined ? '' : `y approve · N decline │ `;
+    return `${question}${flash === '' ? '' : `${flash} │ `}${describeStatus(live, Date.now())} │ n note · x abort`;
   };
   const draw = (): void => {
     const line = escapeControlChars(text());
-    const width = Math.max(20, terminal.columns() - 1);
+    // A terminal that reports no size (0) gets the classic 80 columns.
+    const width = Math.max(20, (terminal.columns() || 80) - 1);
     terminal.write(`${CLEAR_LINE}${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);
     drawn = true;
   };
