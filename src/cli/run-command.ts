@@ -139,7 +139,9 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       const secrets = requestCredentialValues(resolved.environment.services);
       const redact = createRedactor(process.env, secrets);
       let live: LiveRun | undefined;
-      const heartbeat = startHeartbeat(io.out, () => {
+      // The status line says the same in place; below it, a line every few seconds would only scroll.
+      // (When stdout is not the terminal it still needs its heartbeat, to learn that its pipe closed.)
+      const heartbeat = startHeartbeat(status !== undefined && process.stdout.isTTY ? () => undefined : io.out, () => {
         const progress = live?.current();
         return progress === undefined ? `  ${elapsed()} still running   ${phase}` : redact(`  ${elapsed()} ${describeProgress(progress, Date.now())}`);
       });
