@@ -43,6 +43,7 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     response.write(chunk);
   };
   const server = createServer((request, response) => {
+    response.on('error', () => response.destroy());
     handle(request, response).catch(() => {
       // A page's bad request never reaches the run: answer it, and that is all.
       if (!response.headersSent) reply(response, 500, { error: 'the console could not answer this request' });
@@ -73,6 +74,9 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
       streams.add(response);
       response.on('close', () => streams.delete(response));
+      // A page gone mid-write (tab closed, laptop asleep) is an error on its stream: heard here,
+      // it cannot become an uncaught exception, which would stop the run.
+      response.on('error', () => streams.delete(response));
       // Opening (or reopening) the page gets the whole state at once, nothing replayed piecemeal.
       write(response, `retry: 1000\ndata: ${options.snapshot()}\n\n`);
       sent.messages++;

@@ -198,6 +198,19 @@ describe('the game-day console server', () => {
     expect((await firstState(`${base}/events?token=${token}`)).status).to.equal('ended');
   });
 
+  it('keeps going when a page vanishes mid-stream', async () => {
+    const live = fakeLive();
+    console_.attach(live);
+    await firstState(`${base}/events?token=${token}`);
+    // The stream's client is gone; the next changes are sent into nothing, and nothing throws.
+    for (let i = 0; i < 20; i++) {
+      live.timeline.notes.push({ at: Date.now(), operator: 'dana', text: `note ${i}` });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const state = await firstState(`${base}/events?token=${token}`);
+    expect(state.notes).to.have.length(20);
+  });
+
   it('closes its streams and its port when the run ends', async () => {
     const url = console_.url;
     await console_.close();
