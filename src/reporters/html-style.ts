@@ -94,10 +94,12 @@ footer { color: var(--muted); font-size: 12px; padding-top: 24px; padding-bottom
   main, footer { max-width: none; padding: 0; }
   h2, h3, h4 { break-after: avoid; }
   tr, .chart, .card, .rto-card, .rto-row, .reason, .verdict-banner, figure .legend, .details { break-inside: avoid; }
-  /* The summary fills page one; the timeline and everything after it start on pages of their own. */
-  #timeline, #assertions, #evidence { break-before: page; }
-  .timeline-figure .chart { margin-bottom: 2px; }
-  .u-legend .u-value, .u-cursor-x, .u-cursor-y, .u-select { display: none; }
+  /* Sections flow on (no half-empty pages); the auditor's evidence starts on a page of its own. */
+  #evidence { break-before: page; }
+  .timeline-figure .chart { margin-bottom: 4px; }
+  /* uPlot's hover legends and cursor are controls; the figure's own legend names every colour. */
+  .u-legend, .u-cursor-x, .u-cursor-y, .u-select { display: none; }
+  .rto-card .sub { font-size: 7.5pt; }
   /* Controls are for the screen: the polling list (counted per operation above) and hover hints. */
   details.polling > :not(summary) { display: none; }
   details.polling summary { list-style: none; cursor: auto; }
