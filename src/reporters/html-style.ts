@@ -65,7 +65,10 @@ tr.action td { background: #fffbea; }
 .card .label { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 .card .value { font-size: 17px; font-weight: 600; }
 table { width: 100%; border-collapse: collapse; font-size: 13px; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); overflow-wrap: break-word; }
+/* Ids, ARNs and targets may break anywhere; words and numbers keep whole (no "Lambd a", "restore d"). */
+td.mono, td .mono { overflow-wrap: anywhere; }
+table.snapshots td:last-child, table.call-groups td:nth-child(n+3) { white-space: nowrap; }
 th { background: var(--panel); font-weight: 600; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.status-failed td:first-child { box-shadow: inset 3px 0 var(--fail); }
