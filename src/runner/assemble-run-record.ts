@@ -37,7 +37,8 @@ export async function assembleRunRecord(scope: RunScope, results: RunResults): P
   const verdicts = ending === undefined || stoppedAt === undefined ? judged : markNotEvaluated(judged, { at: stoppedAt, startedAt: timeline.startedAt });
   const { outcome, reason } = outcomeOf(verdicts, ending, rollback);
   const gitRevision = collectGitRevision();
-  const abortedAt = scope.stop.abortedAt;
+  // Kept in run.json for every stopped run (a drill that threw too), so a re-judging can tell what was cut off.
+  const abortedAt = stoppedAt;
   const services = environment.services;
   return {
     schemaVersion: 1,
