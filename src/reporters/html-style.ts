@@ -41,7 +41,9 @@ tr.status-not-evaluated td { color: var(--muted); }
 .rto-card .label { font-size: 11px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
 .rto-card .big { font-size: 30px; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.2; }
 .rto-card[data-part="clients"] { border-color: var(--fg); }
-.rto-card.missing .big { color: var(--muted); }
+.rto-card.missing .big, .rto-card.cut-off .big { color: var(--muted); }
+.rto-card.cut-off { border-style: dashed; }
+.rto-card .caveat { font-size: 12px; font-weight: 600; color: var(--muted); }
 .rto-card .sub { font-size: 11px; }
 .rto-arrow { align-self: center; color: var(--muted); font-size: 20px; }
 .restore-summary { margin: 0 0 6px; }

@@ -47,7 +47,7 @@ export function renderRtoSection(record: RunRecord): string {
   const splits = rtoSplits(record).filter((split) => split.parts.some((part) => part.figure !== undefined) || (record.environment.services !== undefined && Object.keys(record.environment.services).length > 1));
   if (splits.length === 0) return '<section id="rto"><h2>Recovery time</h2><p class="empty">This run measured no recovery time (no fault moved traffic).</p></section>';
   const rows = splits.map((split) => {
-    const cards = split.parts.map((part) => rtoCard(part.label, part.figure, part.key));
+    const cards = split.parts.map((part) => rtoCard(part.label, part.figure, part.key, cutOff(record, part.figure)));
     return `<div class="rto-row"${split.service === undefined ? '' : ` data-service="${escapeHtml(split.service)}"`}>
 ${split.service === undefined ? '' : `<h3>service ${escapeHtml(split.service)}</h3>`}
 <div class="rto-cards">${cards.join('<div class="rto-arrow" aria-hidden="true">→</div>')}</div>
@@ -60,12 +60,23 @@ ${rows.join('\n')}
 </section>`;
 }
 
-function rtoCard(label: string, figure: Figure | undefined, key: string): string {
+/**
+ * Why a figure says less than it seems, when it does: a stopped run's figure whose window reached
+ * the stop (a "never" there means "not before the run was stopped", not "never would have"), or
+ * a stopped run's figure that was never measured.
+ */
+function cutOff(record: RunRecord, figure: Figure | undefined): string | undefined {
+  if (record.abortedAt === undefined) return undefined;
+  if (figure?.window !== undefined && figure.window.to < record.abortedAt) return undefined;
+  return `not evaluated: the run stopped ${formatDuration(Math.max(0, record.abortedAt - record.startedAt))} after it started`;
+}
+
+function rtoCard(label: string, figure: Figure | undefined, key: string, caveat: string | undefined): string {
   if (figure === undefined) {
-    return `<div class="rto-card missing" data-part="${key}"><div class="label">${escapeHtml(label)}</div><div class="big">—</div><div class="sub">not measured</div></div>`;
+    return `<div class="rto-card missing" data-part="${key}"><div class="label">${escapeHtml(label)}</div><div class="big">—</div>${caveat === undefined ? '<div class="sub">not measured</div>' : `<div class="caveat">${escapeHtml(caveat)}</div>`}</div>`;
   }
   const resolution = describeFigure(figure).slice(formatFigure(figure).length).trim();
-  return `<div class="rto-card" data-part="${key}" data-figure="${escapeHtml(figure.name)}"><div class="label">${escapeHtml(label)}</div><div class="big">${escapeHtml(formatFigure(figure))}</div><div class="sub">${resolution === '' ? '' : `${escapeHtml(resolution)} · `}${escapeHtml(figure.definition)}</div></div>`;
+  return `<div class="rto-card${caveat === undefined ? '' : ' cut-off'}" data-part="${key}" data-figure="${escapeHtml(figure.name)}"><div class="label">${escapeHtml(label)}</div><div class="big">${escapeHtml(formatFigure(figure))}</div>${caveat === undefined ? '' : `<div class="caveat">${escapeHtml(caveat)}</div>`}<div class="sub">${resolution === '' ? '' : `${escapeHtml(resolution)} · `}${escapeHtml(figure.definition)}</div></div>`;
 }
 
 /** The run at a glance: requests, errors, duration and the other headline figures. */

@@ -198,6 +198,10 @@ describe('the HTML report of a sandbox game day, in Chromium', function () {
     const badges = (await page.$$eval('#assertions .badge', (each) => each.map((badge) => badge.textContent))) as string[];
     expect(badges).to.deep.equal(['✓ passed', '– not evaluated', '– not evaluated']);
     expect(await pageText(page)).not.to.match(/✗ failed/);
+    // Its RTO parts ("never", or not measured at all) mean "not before the run was stopped": each card says so.
+    const caveats = (await page.$$eval('#rto .rto-card', (cards) => cards.map((card) => card.querySelector('.caveat')?.textContent ?? ''))) as string[];
+    expect(caveats).to.have.length(3);
+    for (const caveat of caveats) expect(caveat).to.match(/^not evaluated: the run stopped [\d.]+ s after it started$/);
     const junit = await readFile(path.join(aborted.dir, 'junit.xml'), 'utf8');
     expect(junit.match(/<skipped message="not evaluated: /g)).to.have.length(2);
     expect(junit).to.match(/<testsuite [^>]*failures="0" errors="1" skipped="2"/);
