@@ -215,8 +215,12 @@ describe('renderHtml', () => {
     expect(timelineDataOf(page)).to.include({ end: 0.2 }).and.nested.include({ 'x.length': 0, 'lanes.length': 0 });
   });
 
-  it('prints cleanly: print styles are inline and nothing is hidden behind interaction', () => {
+  it('prints cleanly: print styles are inline, and the only collapsed part is the read-only polling', () => {
     expect(html).to.contain('@media print');
+    expect(html).to.contain('@page { size: A4;');
     expect(html).not.to.match(/<details\b/);
+    const calls = [0, 1, 2].map((i) => ({ service: 'Route53', operation: 'GetHealthCheckStatus', region: 'us-east-1', startedAt: FIXTURE_START + i * 1000, endedAt: FIXTURE_START + i * 1000 + 5 }));
+    const page = renderHtml(buildFixtureRunRecord({ evidence: { calls } }));
+    expect(page.match(/<details\b[^>]*>/g)).to.deep.equal(['<details class="polling">']);
   });
 });
