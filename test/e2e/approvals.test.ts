@@ -44,7 +44,7 @@ describe('approve steps', function () {
       'note-7:passed',
     ]);
     const html = await readFile(path.join(dir, 'index.html'), 'utf8');
-    expect(html).to.include('<h2>Approvals and notes</h2>');
+    expect(html).to.include('<h2>Retro</h2>');
     expect(html).to.match(/<td>fail-back<\/td><td>Fail back to the primary\?<\/td><td>approved<\/td><td>[^<]+<\/td><td>terminal<\/td>/);
     expect(html).to.include('traffic is home');
   });
