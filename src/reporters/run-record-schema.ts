@@ -131,6 +131,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
     z.object({
       kind: z.enum(['inject', 'verified', 'rollback', 'rollback-failed']),
       at: epochMs,
+      startedAt: epochMs.optional(),
       fault: z.string().optional(),
       injector: z.string(),
       target: z.string(),

@@ -525,6 +525,17 @@ export class SandboxState {
     );
   }
 
+  /**
+   * Whether a query from `address` may see the zone: always for a public zone; for a private one,
+   * only from a resolver client in a region the zone has a VPC in (that VPC's Route 53 Resolver).
+   */
+  seesZone(address: string | undefined): boolean {
+    const vpcs = this.zone.vpcs;
+    if (vpcs === undefined) return true;
+    const client = this.topology.resolverClients.find((c) => c.address === address);
+    return client !== undefined && vpcs.some((vpc) => vpc.region === client.region);
+  }
+
   /** The region Route 53 would place a resolver querying from `address` in. */
   clientRegionOf(address: string | undefined): string {
     const client = this.topology.resolverClients.find((c) => c.address === address);

@@ -55,6 +55,29 @@ describe('dns-convergence assertion', () => {
     expect(verdict.window).to.deep.equal({ from: T0 + 10_000, to: T0 + 22_000 });
   });
 
+  it('stops counting answers when the undo was sent, not when it returned: a check that follows it at once moves DNS in between', () => {
+    // The undo is sent at 29.7 s and returns at 30 s; DNS is back on the primary from 29.75 s.
+    const timeline = new TimelineBuilder()
+      .standardPhases()
+      .inject(10_000)
+      .rollback(30_000, 29_700)
+      .probes(RESOLVER_A, 0, 40_000, (at) => (between(at, 12_000, 29_750) ? 'secondary' : 'primary'))
+      .build(40_000);
+
+    const verdict = evaluateDnsConvergence(timeline, options(), CONTEXT);
+
+    expect(verdict.status, verdict.observed).to.equal('passed');
+    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: 2000 });
+    // Without the send time, the same answers read as a relapse before the rollback.
+    const late = new TimelineBuilder()
+      .standardPhases()
+      .inject(10_000)
+      .rollback(30_000)
+      .probes(RESOLVER_A, 0, 40_000, (at) => (between(at, 12_000, 29_750) ? 'secondary' : 'primary'))
+      .build(40_000);
+    expect(evaluateDnsConvergence(late, options(), CONTEXT).status).to.equal('failed');
+  });
+
   it('counts a convergence exactly at the limit as in time', () => {
     const timeline = drill().probes(RESOLVER_A, 0, 40_000, failsOverAt(20_000)).build(40_000);
 

@@ -22,7 +22,8 @@ const OPCODE_QUERY = 0;
  * alias targets followed, CNAMEs chased inside the zone, NXDOMAIN vs NODATA with the SOA.
  * Answers are evaluated live, so they change exactly when a `dns-answer` event is recorded.
  * Authoritative for the zone; outside it, it answers A queries for the regions' API Gateway
- * names (so a client can learn which address is which region) and REFUSES the rest.
+ * names (so a client can learn which address is which region) and REFUSES the rest. A private
+ * zone answers only resolver clients in the regions of its VPCs and REFUSES every other source.
  *
  * @returns the encoded response, or undefined when the message must be dropped (too short to
  *   carry an id, or itself a response).
@@ -67,6 +68,8 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
   const zone = state.zone;
   const name = normalizeDnsName(question.name);
   if (name !== zone.name && !name.endsWith(`.${zone.name}`)) return answerOutsideZone(state, question, reply);
+  // A private zone exists only inside its VPCs: a resolver elsewhere gets nothing from it.
+  if (!state.seesZone(clientAddress)) return reply(RCODE.REFUSED, false);
 
   const records = state.records();
   const soa = records.find((r) => r.type === 'SOA' && r.name === zone.name);
