@@ -23,7 +23,7 @@ const figure = z.object({
   name: z.string().min(1),
   label: z.string(),
   value: z.number().nullable(),
-  unit: z.enum(['ms', 'percent']),
+  unit: z.enum(['ms', 'percent', 'count']),
   definition: z.string(),
   window: window.optional(),
   resolutionMs: z.number().optional(),

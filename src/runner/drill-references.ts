@@ -89,6 +89,9 @@ function regionRefProblems(drill: Drill, environment: Environment): string[] {
     }
     if ('to' in assertion) check(`assertions[${index}].to`, assertion.to, service);
     if ('region' in assertion && assertion.region !== undefined) check(`assertions[${index}].region`, assertion.region, service);
+    if ('minShares' in assertion && assertion.minShares !== undefined) {
+      for (const key of Object.keys(assertion.minShares)) check(`assertions[${index}].minShares.${key}`, key, service);
+    }
     if ('fault' in assertion && assertion.fault !== undefined && !names.includes(assertion.fault)) {
       problems.push(`assertions[${index}].fault: "${assertion.fault}" is not the name of a fault of this drill (its faults: ${names.join(', ')})`);
     }

@@ -80,7 +80,7 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
   if (!exists) return reply(RCODE.NXDOMAIN, true, { authorities: negative });
 
   const clientRegion = clientRegionFor(state, subnet, clientAddress);
-  const answers = answersFor(state, question.name, question.type as string, clientRegion, 0);
+  const answers = answersFor(state, question.name, question.type as string, { region: clientRegion, address: clientAddress }, 0);
   const dependsOnClient = state.dependsOnClientRegion(name);
   if (answers.length === 0) return reply(RCODE.NOERROR, true, { authorities: negative }, dependsOnClient);
   return reply(RCODE.NOERROR, true, { answers, additionals: glueFor(state, answers, clientRegion) }, dependsOnClient);
@@ -122,14 +122,20 @@ function responseOpt(subnet: ClientSubnet | undefined, dependsOnClient: boolean)
 
 const MAX_CNAME_CHAIN = 8;
 
-function answersFor(state: SandboxState, asked: string, wanted: string, clientRegion: string, depth: number): Answer[] {
+/** Who asks: the region Route 53 places it in, and its address (weighted answers rotate per client). */
+interface Asker {
+  readonly region: string;
+  readonly address: string | undefined;
+}
+
+function answersFor(state: SandboxState, asked: string, wanted: string, asker: Asker, depth: number): Answer[] {
   const name = normalizeDnsName(asked);
   const atName = state.recordsNamed(name);
   const types = [...new Set(atName.map((r) => r.type))];
   const cname = types.includes('CNAME');
   if (cname && wanted !== 'CNAME' && wanted !== 'ANY') {
     // A CNAME owns its name: answer it, and follow it while the target is in the zone.
-    const answer = state.answer(name, 'CNAME', clientRegion);
+    const answer = state.answer(name, 'CNAME', asker.region, true, asker.address);
     if (answer === undefined) return [];
     const own = toAnswers('CNAME', asked, answer.ttl, answer.values);
     const target = answer.values[0];
@@ -143,11 +149,11 @@ function answersFor(state: SandboxState, asked: string, wanted: string, clientRe
       const withAddress = regional !== undefined && (wanted === 'A' || wanted === 'ANY');
       return withAddress ? [...own, ...toAnswers('A', targetName, REGIONAL_NAME_TTL, [regional])] : own;
     }
-    return [...own, ...answersFor(state, targetName, wanted, clientRegion, depth + 1)];
+    return [...own, ...answersFor(state, targetName, wanted, asker, depth + 1)];
   }
   const chosenTypes = wanted === 'ANY' ? types : types.filter((t) => t === wanted);
   return chosenTypes.flatMap((type) => {
-    const answer = state.answer(name, type, clientRegion);
+    const answer = state.answer(name, type, asker.region, true, asker.address);
     return answer === undefined ? [] : toAnswers(type, asked, answer.ttl, answer.values);
   });
 }
