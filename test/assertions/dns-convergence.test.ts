@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { evaluateAssertion } from '../../src/assertions/assertion-spec.ts';
 import { dnsConvergenceOptions, evaluateDnsConvergence } from '../../src/assertions/dns-convergence.ts';
 import {
   between,
@@ -76,6 +77,21 @@ describe('dns-convergence assertion', () => {
       .probes(RESOLVER_A, 0, 40_000, (at) => (between(at, 12_000, 29_750) ? 'secondary' : 'primary'))
       .build(40_000);
     expect(evaluateDnsConvergence(late, options(), CONTEXT).status).to.equal('failed');
+  });
+
+  it('ends a fault’s window at the next fault, whatever the send times of the two injections', () => {
+    const timeline = new TimelineBuilder()
+      .standardPhases()
+      .fault('inject', 10_000, 'first', 9_980)
+      .fault('inject', 20_000, 'second', 19_980)
+      .rollback(30_000)
+      .probes(RESOLVER_A, 0, 40_000, (at) => (between(at, 13_000, 20_000) ? 'secondary' : 'primary'))
+      .build(40_000);
+
+    const scoped = evaluateAssertion(timeline, dnsConvergenceOptions.parse({ assertion: 'dns-convergence', within: '10s', fault: 'first' }), CONTEXT);
+
+    expect(scoped.status, scoped.observed).to.equal('passed');
+    expect(scoped.details).to.deep.equal({ [RESOLVER_A]: 3000 });
   });
 
   it('counts a convergence exactly at the limit as in time', () => {
