@@ -174,7 +174,9 @@ function flapsPerResolver(
   for (const observation of dns) {
     if (observation.at <= rollbackAt - flapWindowMs || observation.rcode === 'TIMEOUT' || observation.rcode === 'ERROR') continue;
     const key = keyOf(observation);
-    byResolver.set(key, [...(byResolver.get(key) ?? []), observation]);
+    const list = byResolver.get(key);
+    if (list === undefined) byResolver.set(key, [observation]);
+    else list.push(observation);
   }
   const readings: ResolverFlaps[] = [];
   for (const [resolver, observations] of [...byResolver].sort(([a], [b]) => a.localeCompare(b))) {
