@@ -4,7 +4,7 @@ import { boundedDuration } from '../drill/bounded-duration.ts';
 import { formatDuration } from '../drill/duration.ts';
 import type { Timeline } from '../runner/timeline.ts';
 import type { AssertionContext } from './assertion-context.ts';
-import type { Figure, FigureUnit } from './figure.ts';
+import { formatFigure, formatLimit, withinLimit, type Figure, type FigureLimit, type FigureUnit } from './figure.ts';
 import type { Verdict } from './verdict.ts';
 
 /**
@@ -19,9 +19,11 @@ export type CustomCheckOutcome = void | undefined | CustomCheckResult;
 
 /**
  * A check's own report. `passed: false` fails the verdict without throwing; figures are stored in
- * run.json's `figures` as `custom.<name>` and printed by every output like the built-in ones.
+ * run.json's `figures` as `custom.<name>` and printed by every output like the built-in ones, each
+ * with what was expected of it when it gives `expected` (bounds in its unit). Without `passed`, a
+ * report whose figures carry bounds passes exactly when every figure keeps within them.
  *
- * @example return { observed: 'p99 640 ms', expected: '≤ 800 ms', figures: [{ name: 'p99', value: 640, unit: 'ms', definition: '…' }] }
+ * @example return { figures: [{ name: 'p99', value: 640, unit: 'ms', expected: { max: 800 }, definition: 'p99 latency while failed over' }] }
  */
 export interface CustomCheckResult {
   readonly passed?: boolean;
@@ -42,6 +44,8 @@ export interface CustomFigure {
   readonly definition: string;
   readonly window?: { readonly from: number; readonly to: number };
   readonly resolutionMs?: number;
+  /** What the drill expects of the value, in its unit: `{ max: 800 }` (ms) reads `≤ 800 ms`. */
+  readonly expected?: FigureLimit;
 }
 
 const checkResultSchema = z
@@ -60,6 +64,11 @@ const checkResultSchema = z
           definition: z.string().min(1, 'expected a sentence saying what the number is'),
           window: z.strictObject({ from: z.number(), to: z.number() }).optional(),
           resolutionMs: z.number().nonnegative().optional(),
+          expected: z
+            .strictObject({ min: z.number().finite().optional(), max: z.number().finite().optional() })
+            .refine((limit) => limit.min !== undefined || limit.max !== undefined, 'expected min, max or both, in the figure\'s unit')
+            .refine((limit) => limit.min === undefined || limit.max === undefined || limit.min <= limit.max, 'expected min ≤ max')
+            .optional(),
         }),
       )
       .optional(),
@@ -143,7 +152,8 @@ function verdictFromResult(base: { assertion: string; name: string; expected: st
   }
   const result = parsed.data;
   if (result === undefined) return { ...base, status: 'passed', observed: 'the check passed' };
-  const passed = result.passed ?? true;
+  const bounded = (result.figures ?? []).flatMap((figure) => (figure.expected === undefined ? [] : [{ ...figure, expected: figure.expected }]));
+  const passed = result.passed ?? bounded.every((figure) => withinLimit(figure.value, figure.expected));
   const figures: Figure[] = (result.figures ?? []).map((figure) => ({
     name: `custom.${figure.name}`,
     label: figure.label ?? figure.name,
@@ -152,12 +162,16 @@ function verdictFromResult(base: { assertion: string; name: string; expected: st
     definition: figure.definition,
     ...(figure.window === undefined ? {} : { window: figure.window }),
     ...(figure.resolutionMs === undefined ? {} : { resolutionMs: figure.resolutionMs }),
+    ...(figure.expected === undefined ? {} : { limit: figure.expected }),
   }));
+  // Words from the figures when the check gave none: `p99 640 ms`, `p99 ≤ 800 ms`.
+  const observedFromFigures = figures.map((figure) => `${figure.label} ${formatFigure(figure)}`).join(', ');
+  const expectedFromFigures = bounded.map((figure) => `${figure.label ?? figure.name} ${formatLimit(figure.expected, figure.unit)}`).join(', ');
   return {
     ...base,
     status: passed ? 'passed' : 'failed',
-    observed: result.observed ?? (passed ? 'the check passed' : 'the check reported a failure'),
-    ...(result.expected === undefined ? {} : { expected: result.expected }),
+    observed: result.observed ?? (observedFromFigures !== '' ? observedFromFigures : passed ? 'the check passed' : 'the check reported a failure'),
+    ...(result.expected !== undefined ? { expected: result.expected } : expectedFromFigures !== '' ? { expected: expectedFromFigures } : {}),
     ...(result.details === undefined ? {} : { details: result.details }),
     ...(figures.length === 0 ? {} : { figures }),
   };

@@ -33,6 +33,28 @@ export interface Figure {
   readonly expected?: { readonly fromMs: number; readonly toMs: number | null; readonly text: string };
   /** Display name of the verdict that measured it; absent when measured with default options. */
   readonly source?: string;
+  /** The bounds the drill set for it, in its unit (a custom check's expected figure), when it set any. */
+  readonly limit?: FigureLimit;
+}
+
+/** Inclusive bounds on a figure's value; at least one is set. */
+export interface FigureLimit {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** `≤ 800 ms`, `≥ 99.00%`, `200 ms – 1 s`: a limit in the figure's unit. */
+export function formatLimit(limit: FigureLimit, unit: FigureUnit): string {
+  const text = (value: number): string => formatFigure({ value, unit });
+  if (limit.min !== undefined && limit.max !== undefined) return `${text(limit.min)} – ${text(limit.max)}`;
+  if (limit.max !== undefined) return `≤ ${text(limit.max)}`;
+  return limit.min === undefined ? '—' : `≥ ${text(limit.min)}`;
+}
+
+/** Whether a measured value keeps within its limit (a value never measured does not). */
+export function withinLimit(value: number | null, limit: FigureLimit): boolean {
+  if (value === null) return false;
+  return (limit.min === undefined || value >= limit.min) && (limit.max === undefined || value <= limit.max);
 }
 
 /** `count`: how many times something happened (flaps). */

@@ -39,14 +39,18 @@ export function measureHeadlineFigures(timeline: Timeline, verdicts: readonly Ve
   const chained = routing === undefined || routing === 'failover';
   const missing = (name: string): boolean => !taken.has(name) && !timedFromFault.has(name) && (chained || name.startsWith('errorRate.'));
   const defaults: Verdict[] = [];
-  if (missing('rto')) defaults.push(evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED }), context));
+  // The moves are the drill's own service's: with several loaded, the others' DNS answers (which
+  // never moved) and requests would read as "never shifted".
+  const own = scopeAssertion(timeline, {}, context, 'home');
+  const moved = 'problem' in own ? { timeline, context } : own;
+  if (missing('rto')) defaults.push(evaluateRto(moved.timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED }), moved.context));
   for (const cohort of context.cohorts ?? []) {
-    if (missing(`rto[${cohort.name}]`)) defaults.push(evaluateRto(timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED, cohort: cohort.name }), context));
+    if (missing(`rto[${cohort.name}]`)) defaults.push(evaluateRto(moved.timeline, rtoOptions.parse({ assertion: 'rto', within: UNBOUNDED, cohort: cohort.name }), moved.context));
   }
   if (missing('dns.convergence')) {
-    defaults.push(evaluateDnsConvergence(timeline, dnsConvergenceOptions.parse({ assertion: 'dns-convergence', within: UNBOUNDED }), context));
+    defaults.push(evaluateDnsConvergence(moved.timeline, dnsConvergenceOptions.parse({ assertion: 'dns-convergence', within: UNBOUNDED }), moved.context));
   }
-  if (missing('failback')) defaults.push(evaluateFailback(timeline, failbackOptions.parse({ assertion: 'failback', within: UNBOUNDED }), context));
+  if (missing('failback')) defaults.push(evaluateFailback(moved.timeline, failbackOptions.parse({ assertion: 'failback', within: UNBOUNDED }), moved.context));
   const phases = [...new Set(timeline.phases.map((mark) => mark.phase))].filter((phase) => missing(`errorRate.${phase}`));
   if (missing('errorRate.run')) defaults.push(evaluateErrorBudget(timeline, errorBudgetOptions.parse({ assertion: 'error-budget', maxErrorRate: 100 })));
   if (phases.length > 0) {

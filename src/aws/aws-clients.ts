@@ -101,12 +101,14 @@ export class AwsClients {
   /**
    * A Route 53 ARC cluster data-plane client. Routing-control state lives on the cluster, not on
    * a regional endpoint, so the endpoint is one of the cluster's own (the sandbox's URL on the
-   * sandbox); callers try the cluster's endpoints in turn, as AWS recommends.
+   * sandbox); callers try the cluster's endpoints in turn, as AWS recommends. Each endpoint gets
+   * one attempt: the next endpoint is the retry, so a down endpoint costs one call, not a round of
+   * backoff (throttling is still retried by the caller, see aws-call.ts).
    */
   arcCluster(region: string, clusterEndpoint: string): Route53RecoveryClusterClient {
     return this.#cached(
       `arc ${region} ${clusterEndpoint}`,
-      () => new Route53RecoveryClusterClient({ ...this.#config(region), endpoint: clusterEndpoint }),
+      () => new Route53RecoveryClusterClient({ ...this.#config(region), endpoint: clusterEndpoint, maxAttempts: 1 }),
     );
   }
 

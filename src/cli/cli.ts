@@ -49,6 +49,7 @@ options:
   --claim <pvc>         k6-operator: volume claim the runners write NDJSON to (default <drill>-results)
   --yes, -y             run: change an AWS account without asking (the plan is still printed)
   --approve <step>|all  run: answer approve steps in advance (repeat, or comma-separate step names)
+  --console             run: serve a live game-day console on 127.0.0.1 (prints its address with a token)
   --force               recover: also undo runs whose process still seems alive
   --key <pem>           verify, report, ingest: trust this EC P-256 key (public, or private to re-sign) instead of --env's
   --control-plane-port, --dns-port, --http-port <n>   sandbox up: fixed ports (default: any free)
@@ -79,6 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         key: { type: 'string' },
         yes: { type: 'boolean', short: 'y', default: false },
         approve: { type: 'string', multiple: true },
+        console: { type: 'boolean', default: false },
         load: { type: 'string', default: 'auto' },
         namespace: { type: 'string' },
         claim: { type: 'string' },
@@ -129,6 +131,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             reporters: config.reporters,
             yes: values.yes,
             load: loadChoice(values.load),
+            console: values.console,
             ...(values.approve === undefined ? {} : { approve: values.approve }),
             ...(sandboxUrl === undefined ? {} : { sandboxUrl }),
             ...(stateDir === undefined ? {} : { stateDir }),

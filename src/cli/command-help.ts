@@ -1,6 +1,6 @@
 /** What `drdrill help <command>` and `drdrill <command> --help` print, one entry per command. */
 export const COMMAND_HELP: Readonly<Record<string, string>> = {
-  run: `usage: drdrill run <drill.ts...> [--env sandbox|<name>] [--sandbox-url <url>] [--load auto|k6|builtin] [--out <dir>] [--state-dir <dir>] [--yes] [--approve <step>|all]
+  run: `usage: drdrill run <drill.ts...> [--env sandbox|<name>] [--sandbox-url <url>] [--load auto|k6|builtin] [--out <dir>] [--state-dir <dir>] [--yes] [--approve <step>|all] [--console]
 
 Runs each drill: baseline under load, inject the faults, watch DNS, health checks and every
 request, assert, roll back, and write <out>/<drill>/<run-id>/ (run.json, junit.xml, index.html,
@@ -16,6 +16,12 @@ summary.md, samples.csv.gz, manifest.sha256). Every drill is validated before an
   --approve <step>|all  approve these approve steps in advance (repeat, or comma-separate names),
                         recorded as approved by flag with your identity; without it an approve
                         step asks at the terminal, and a drill nobody can answer is refused
+  --console             serve a live game-day console on 127.0.0.1 and print its address (with a
+                        one-off token): steps, traffic, DNS, health checks, faults; approve,
+                        decline, hold, note and abort from the page; first answer wins
+
+In a terminal a status line shows what the drill awaits, the rate, error % and share by region;
+keys: y approve · N decline (at an approve step) · n note · x twice abort and roll back.
 
 exit: 0 passed · 1 an assertion failed · 2 bad input or no credentials, nothing changed ·
       3 aborted, everything rolled back · 4 a rollback failed, the message says what to undo`,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { evaluateAssertions } from '../assertions/assertion-spec.ts';
+import { markNotEvaluated } from '../assertions/not-evaluated.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import { InvalidInputError } from '../drill/invalid-input-error.ts';
 import { readK6ResultFile, type K6ResultFile } from '../load/k6-result-file.ts';
@@ -63,7 +64,9 @@ export async function ingestCommand(options: IngestCommandOptions, io: CliIo): P
       const read = await readResultFiles(options.files, raw, samples);
       const specs = await recordedAssertions(raw);
       const timeline = recordedTimeline(raw, samples);
-      const verdicts = [...leadingStopVerdict(raw, specs.length), ...(await evaluateAssertions(timeline, specs, context))];
+      const judged = [...leadingStopVerdict(raw, specs.length), ...(await evaluateAssertions(timeline, specs, context))];
+      // Judged again, a stopped run still could not judge what its stop cut off.
+      const verdicts = raw.abortedAt === undefined ? judged : markNotEvaluated(judged, { at: raw.abortedAt, startedAt: raw.startedAt });
       const ingested = await keepFiles(root, read, raw.load?.ingested ?? []);
       const next = rejudged(raw, verdicts, { ...judgedFields(timeline, verdicts, context) }, ingested);
       const written = await writeRunDirectory(root, next, samples, { signer, reporters: reportersIn(root) });

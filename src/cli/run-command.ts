@@ -35,6 +35,8 @@ import { approvedStepNames, flagApprover } from './flag-approver.ts';
 import { firstAnswer } from './first-answer.ts';
 import { describeProgress } from './progress-line.ts';
 import { terminalApprover } from './terminal-approver.ts';
+import { startGameDayConsole, type GameDayConsole } from '../console/game-day-console.ts';
+import { startStatusLine, type StatusTerminal } from './status-line.ts';
 
 export interface RunCommandOptions {
   readonly files: readonly string[];
@@ -56,6 +58,13 @@ export interface RunCommandOptions {
   readonly approvers?: readonly Approver[];
   /** Handed each running drill once its observers run. */
   readonly onLive?: (live: LiveRun) => void;
+  /** `--console`: serve the game-day console on 127.0.0.1 for the whole command and print its address. */
+  readonly console?: boolean;
+  /**
+   * Where the live status line draws and reads keys; default the process's own terminal when stdin
+   * and stderr are both one, and none otherwise (plain progress lines only); false: none at all.
+   */
+  readonly terminal?: StatusTerminal | false;
 }
 
 /** The runner's "phase <name>" progress line, so the heartbeat can say where the drill is. */
@@ -76,7 +85,6 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
   const drills: LoadedDrill[] = [];
   for (const file of options.files) drills.push(await loadDrill(file));
   checkApprovedSteps(options.approve ?? [], drills);
-  const approver = firstAnswer([flagApprover(options.approve ?? []), terminalApprover(), ...(options.approvers ?? [])]);
   const stateDir = options.stateDir ?? defaultStateDir();
   await checkRunFolder('--state-dir', stateDir, 'the run journals');
   await checkRunFolder('--out', options.out, 'the reports');
@@ -91,9 +99,25 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
     }
   }
   const signals = trapSignals(io);
+  const terminal = options.terminal === false ? undefined : (options.terminal ?? processTerminal());
+  const status = terminal === undefined ? undefined : startStatusLine(io, terminal, { abort: signals.abort, interrupt: () => process.kill(process.pid, 'SIGINT') });
+  // Every line from here on prints above the status line, which is redrawn below it.
+  io = status?.io ?? io;
   let exitCode: number = EXIT_CODES.passed;
   const records: RunRecord[] = [];
+  let gameDay: GameDayConsole | undefined;
   try {
+    if (options.console === true) {
+      gameDay = await startGameDayConsole({ abort: signals.abort, regions: resolved.environment.regions });
+      io.out(`console: ${gameDay.url}`);
+    }
+    const approver = firstAnswer([
+      flagApprover(options.approve ?? []),
+      // In a terminal the status line takes the keys, the approve step's among them.
+      status?.approver ?? terminalApprover(),
+      ...(gameDay === undefined ? [] : [gameDay.approver]),
+      ...(options.approvers ?? []),
+    ]);
     for (const { drill, file } of drills) {
       if (signals.signal.aborted) break;
       io.out(`▶ ${drill.name} on ${resolved.environment.name} (${resolved.environment.kind})`);
@@ -115,7 +139,9 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       const secrets = requestCredentialValues(resolved.environment.services);
       const redact = createRedactor(process.env, secrets);
       let live: LiveRun | undefined;
-      const heartbeat = startHeartbeat(io.out, () => {
+      // The status line says the same in place; below it, a line every few seconds would only scroll.
+      // (When stdout is not the terminal it still needs its heartbeat, to learn that its pipe closed.)
+      const heartbeat = startHeartbeat(status !== undefined && process.stdout.isTTY ? () => undefined : io.out, () => {
         const progress = live?.current();
         return progress === undefined ? `  ${elapsed()} still running   ${phase}` : redact(`  ${elapsed()} ${describeProgress(progress, Date.now())}`);
       });
@@ -138,6 +164,8 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
           approver,
           onLive: (running) => {
             live = running;
+            status?.show(running);
+            gameDay?.attach(running);
             options.onLive?.(running);
           },
           log: (line) => {
@@ -152,6 +180,7 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
         throw error;
       } finally {
         heartbeat.stop();
+        status?.show(undefined);
       }
       const signature = await writeSignedRunDirectory(dir, run.record, run.samples, resolved.environment, {
         historyRoot: options.out,
@@ -165,6 +194,13 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       else io.err(`  UNSIGNED EVIDENCE: ${signature.reason}. The reports were written, but nothing vouches for them.`);
       if (run.rollbackFailures.length > 0) io.err(`ROLLBACK FAILED — faults may remain:\n${run.record.reason ?? ''}`);
       exitCode = worst(exitCode, run.record.exitCode);
+      gameDay?.finished({
+        drill: drill.name,
+        outcome: run.record.outcome,
+        exitCode: run.record.exitCode,
+        ...(run.record.reason === undefined ? {} : { reason: redact(run.record.reason) }),
+        reports: path.relative(process.cwd(), dir) || dir,
+      });
     }
     if (signals.signal.aborted) exitCode = worst(exitCode, EXIT_CODES.aborted);
     if (records.length > 1 && (options.reporters?.includes('junit') ?? true)) {
@@ -174,10 +210,30 @@ export async function runCommand(options: RunCommandOptions, io: CliIo): Promise
       io.out(`junit for all ${records.length} drills: ${path.relative(process.cwd(), combined)}`);
     }
   } finally {
+    await gameDay?.close();
+    status?.stop();
     signals.release();
     await resolved.embedded?.close();
   }
   return exitCode;
+}
+
+/** The process's terminal, when stdin and stderr are both one: a pipe or a CI log gets plain lines only. */
+function processTerminal(): StatusTerminal | undefined {
+  const { stdin, stderr } = process;
+  if (stdin.isTTY !== true || stderr.isTTY !== true) return undefined;
+  return {
+    input: stdin,
+    write: (text) => {
+      // A closed terminal is heard by the CLI's own stderr guard, which stops the run.
+      try {
+        stderr.write(text);
+      } catch {
+        /* the guard on stderr reports it */
+      }
+    },
+    columns: () => stderr.columns,
+  };
 }
 
 /** Writes the run's bundle signed by the environment's key (its own clients: the run's are closed by now). */

@@ -19,6 +19,8 @@ export function trapSignals(io: CliIo): {
   readonly signal: AbortSignal;
   /** Told of every signal, the first and those during rollback; returns the unsubscribe. */
   readonly onSignal: (listener: (why: string) => void) => () => void;
+  /** Stops the run as Ctrl-C does, for a person elsewhere (the game-day console's Abort). */
+  abort(why: string): void;
   release(): void;
 } {
   const controller = new AbortController();
@@ -65,6 +67,10 @@ export function trapSignals(io: CliIo): {
   process.on('unhandledRejection', onUnhandled);
   return {
     signal: controller.signal,
+    abort: (why) => {
+      stop(why, `\n${why}: stopping the drill and rolling back every fault…`, `${why}: already stopping; still rolling back.`);
+      for (const listener of listeners) listener(why);
+    },
     onSignal: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

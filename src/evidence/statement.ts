@@ -1,3 +1,4 @@
+import type { VerdictStatus } from '../assertions/verdict.ts';
 import type { RunRecord, OperatorIdentity } from '../runner/run-record.ts';
 
 /** The in-toto Statement layer, version 1. */
@@ -20,7 +21,7 @@ export interface Subject {
 export interface VerdictSummaryItem {
   readonly assertion: string;
   readonly name: string;
-  readonly status: 'passed' | 'failed' | 'errored';
+  readonly status: VerdictStatus;
 }
 
 /**
@@ -40,6 +41,8 @@ export interface DrillRunPredicate {
     readonly passed: number;
     readonly failed: number;
     readonly errored: number;
+    /** Verdicts an aborted run could not judge. */
+    readonly notEvaluated: number;
     readonly assertions: readonly VerdictSummaryItem[];
   };
   readonly tool: RunRecord['tool'];
@@ -85,6 +88,7 @@ export function drillRunStatement(record: RunRecord, subjects: readonly Subject[
         passed: count('passed'),
         failed: count('failed'),
         errored: count('errored'),
+        notEvaluated: count('not-evaluated'),
         assertions: record.verdicts.map((v) => ({ assertion: v.assertion, name: v.name, status: v.status })),
       },
       tool: record.tool,

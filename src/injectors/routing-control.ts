@@ -108,18 +108,20 @@ export const routingControl: InjectorDefinition<RoutingControlSpec, RoutingContr
   },
 
   revertCalls(handle, deps) {
-    // The journaled cluster, as rollback uses; an execution calls one endpoint and cannot try the
-    // next, so it gets the first, as manualUndo does. Setting the prior state again is a no-op.
-    const endpoint = handle.clusterEndpoints[0] ?? deps.environment.arc?.clusterEndpoints[0];
-    return handle.controls
-      .map((c) => ({
+    // An execution calls one endpoint and cannot try the next, so the switch gets one call per
+    // endpoint of the journaled cluster: the endpoint that is down during the event fails its own
+    // execution, the others set the prior state (again: a no-op once one has).
+    const endpoints = handle.clusterEndpoints.length > 0 ? handle.clusterEndpoints : (deps.environment.arc?.clusterEndpoints ?? []);
+    // Newest control first, as rollback goes; each one's endpoints in the order to try them.
+    return [...handle.controls].reverse().flatMap((c) =>
+      (endpoints.length === 0 ? [undefined] : endpoints).map((endpoint) => ({
         service: 'route53-recovery-cluster',
         api: 'UpdateRoutingControlState',
         region: handle.arcRegion,
         request: { RoutingControlArn: c.routingControlArn, RoutingControlState: c.prior },
         ...(endpoint === undefined ? {} : { endpoint }),
-      }))
-      .reverse();
+      })),
+    );
   },
 
   permissions(spec, deps) {
@@ -149,11 +151,18 @@ function controlArns(spec: RoutingControlSpec, deps: Pick<InjectorDeps, 'environ
 
 /**
  * ARC's data plane is five regional endpoints; AWS asks callers to try them in turn, since any
- * one may be unavailable during the very event a routing control is for.
+ * one may be unavailable during the very event a routing control is for. Each endpoint gets one
+ * attempt (see AwsClients.arcCluster) and the next endpoint is the retry, going round again until
+ * the call has had as many attempts as any other call gets, so a cluster listed with one endpoint
+ * is still retried.
  */
-async function onCluster<T>(cluster: Cluster, call: (endpoint: string) => Promise<T>): Promise<T> {
+async function onCluster<T>(cluster: Cluster, deps: Pick<InjectorDeps, 'clients'>, call: (endpoint: string) => Promise<T>): Promise<T> {
+  const endpoints = cluster.clusterEndpoints;
+  const attempts = Math.max(endpoints.length, deps.clients.deadlines.maxAttempts);
   let lastError: unknown;
-  for (const endpoint of cluster.clusterEndpoints) {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const endpoint = endpoints[attempt % endpoints.length];
+    if (endpoint === undefined) break;
     try {
       return await call(endpoint);
     } catch (error) {
@@ -169,7 +178,7 @@ async function onCluster<T>(cluster: Cluster, call: (endpoint: string) => Promis
 
 async function readState(deps: InjectorDeps, cluster: Cluster, arn: string): Promise<'On' | 'Off'> {
   try {
-    const output = await onCluster(cluster, (endpoint) =>
+    const output = await onCluster(cluster, deps, (endpoint) =>
       awsCall(deps, { action: 'route53-recovery-cluster:GetRoutingControlState', resource: arn }, () =>
         deps.clients.arcCluster(cluster.arcRegion, endpoint).send(new GetRoutingControlStateCommand({ RoutingControlArn: arn })),
       ),
@@ -184,7 +193,7 @@ async function readState(deps: InjectorDeps, cluster: Cluster, arn: string): Pro
 }
 
 async function writeState(deps: InjectorDeps, cluster: Cluster, arn: string, state: 'On' | 'Off'): Promise<string[]> {
-  const output = await onCluster(cluster, (endpoint) =>
+  const output = await onCluster(cluster, deps, (endpoint) =>
     awsCall(deps, { action: 'route53-recovery-cluster:UpdateRoutingControlState', resource: arn }, () =>
       deps.clients
         .arcCluster(cluster.arcRegion, endpoint)

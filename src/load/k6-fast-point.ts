@@ -1,14 +1,6 @@
-import { k6TimeFromBytes } from './k6-time.ts';
-
-/** The tags of a point that make up a sample (k6 tag names: status, error_code, region, address, target, name). */
-export interface SampleTags {
-  status?: string | undefined;
-  errorCode?: string | undefined;
-  region?: string | undefined;
-  address?: string | undefined;
-  target?: string | undefined;
-  name?: string | undefined;
-}
+import { pointLabels, type LabelRule, type PointLabels, type SampleTags } from './k6-point-labels.ts';
+import { k6MinuteMs, k6TimeInMinute } from './k6-time.ts';
+import { KnownBytes } from './known-bytes.ts';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -16,12 +8,16 @@ const COLON = 0x3a;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
-const TYPE_POINT = Buffer.from('"type":"Point"');
-const TYPE_POINT_AFTER_METRIC = Buffer.from('","type":"Point"');
-const TYPE_LAYOUT_PREFIX = Buffer.from('{"type":"Point","data":{"time":"');
-const TIME_KEY = Buffer.from('"time":"');
-const VALUE_KEY = Buffer.from('"value":');
-const TAGS_KEY = Buffer.from('"tags":');
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const TYPE_FIRST_PREFIX = '{"type":"Point","data":{"time":"';
+/** Where the metric's name starts in k6's current envelope, after `{"metric":"`. */
+const METRIC_NAME_AT = 11;
+const VALUE_KEY = new KnownBytes(Buffer.from('","value":'));
+const TAGS_KEY = new KnownBytes(Buffer.from(',"tags":'));
+const METADATA_KEY = Buffer.from(',"metadata":');
 const NULL = Buffer.from('null');
 const NAME = Buffer.from('name');
 const STATUS = Buffer.from('status');
@@ -29,180 +25,272 @@ const REGION = Buffer.from('region');
 const TARGET = Buffer.from('target');
 const ADDRESS = Buffer.from('address');
 const ERROR_CODE = Buffer.from('error_code');
+/** Year to minute of a k6 time (`2025-03-01T12:00`): the part consecutive points share. */
+const MINUTE_BYTES = 16;
+/** Shortest k6 time: `2025-03-01T12:00:00Z`. */
+const MIN_TIME_BYTES = 20;
 /** Ten to the power 0..22: the powers a double holds exactly. */
 const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 /** Digits whose integer a double holds exactly (below 2^53). */
 const MAX_EXACT_DIGITS = 15;
 
+/** One of the two envelopes k6 has written a Point in: what comes before the time and after the tags. */
+interface Layout {
+  readonly prefix: KnownBytes;
+  readonly suffix: Buffer;
+}
+
+function layout(prefix: string, suffix: string): Layout {
+  return { prefix: new KnownBytes(Buffer.from(prefix)), suffix: Buffer.from(suffix) };
+}
+
 /**
- * Reads a sample Point laid out as k6 writes it (`data` = time, value, tags with plain string
- * values) straight from the bytes, without making a string of the line or calling JSON.parse: when
- * every line is a sample, those two are most of the cost. `read` returns false, having set nothing
- * the caller uses, for anything else (escapes, other layouts, bad values): the caller then parses
- * the line in full.
+ * Reads a sample Point laid out exactly as k6 writes it straight from the bytes, without making a
+ * string of the line or calling JSON.parse: when every line is a sample, those two are most of the
+ * cost. A point is `{"metric":"<m>","type":"Point","data":{"time":"<t>","value":<v>,"tags":<tags>}}`
+ * (k6's current envelope) or `{"type":"Point","data":{…},"metric":"<m>"}` (older k6), optionally
+ * with `,"metadata":{…}` after the tags, where the time is RFC 3339, the value a JSON number and the
+ * tags (and metadata) null or a flat object of strings with no escapes and no control characters.
+ * Any other line, even one JSON.parse would read alike, gets -1 and the caller parses it in full:
+ * within that shape, what the bytes say is what JSON.parse would say, so the two readings agree.
  *
- * Positions are found the way a search from the start of the line would find them; where the line
- * starts with one of k6's two envelopes the keys sit at known places, so no search runs at all.
+ * Per line, the envelope and the time's year-to-minute are compared four bytes at a time with the
+ * previous point's, and the tags with the few tag sets seen last, whose labels were worked out once.
  */
 export class K6FastPointReader {
-  readonly #metricBytes: number;
-  /** `{"metric":"<m>","type":"Point","data":{"time":"`: k6's current envelope, up to the time. */
-  readonly #metricLayoutPrefix: Buffer;
-  /** Its bytes after `{"metric":"<m>"`. */
-  readonly #metricLayoutTail: Buffer;
-  readonly #metricLayoutTailView: DataView;
+  readonly #metricFirst: Layout;
+  /** The first byte of the metric's name (its closing quote if it has none). */
+  readonly #metricNameStart: number;
+  readonly #typeFirst: Layout;
+  readonly #rule: LabelRule;
   /** Recent decoded values per tag, indexed by TagKey. */
   readonly #tagValues = Array.from({ length: TAG_KEYS }, () => new RecentStrings());
   readonly #recentTags = new RecentTags();
-  /** Next backslash at or after the last line asked about, in #escapeBuffer (its length when none). */
-  #escapeAt = 0;
-  #escapeBuffer: Uint8Array | undefined;
+  /** The year-to-minute bytes of the last time read, and their epoch ms. */
+  readonly #minute = new KnownBytes(new Uint8Array(MINUTE_BYTES));
+  #minuteMs = Number.NaN;
+  /** Length of the last time read. */
+  #timeBytes = 0;
+  readonly #tags: SampleTags = {};
   #viewBuffer: Buffer | undefined;
   #view: DataView | undefined;
-  /** Set by a successful read: the point's time (epoch ms) and value. */
+  /** Set by a successful read: the point's time (epoch ms), value and labels. */
   endMs = 0;
   value = 0;
+  labels: PointLabels | undefined;
 
-  constructor(sampleMetric: string) {
-    this.#metricBytes = Buffer.byteLength(sampleMetric);
-    this.#metricLayoutPrefix = Buffer.from(`{"metric":"${sampleMetric}","type":"Point","data":{"time":"`);
-    this.#metricLayoutTail = this.#metricLayoutPrefix.subarray(Buffer.byteLength(`{"metric":"${sampleMetric}"`));
-    this.#metricLayoutTailView = new DataView(this.#metricLayoutTail.buffer, this.#metricLayoutTail.byteOffset, this.#metricLayoutTail.length);
+  constructor(sampleMetric: string, rule: LabelRule) {
+    this.#metricFirst = layout(`{"metric":"${sampleMetric}","type":"Point","data":{"time":"`, '}}');
+    this.#metricNameStart = Buffer.from(`${sampleMetric}"`)[0]!;
+    this.#typeFirst = layout(TYPE_FIRST_PREFIX, `},"metric":"${sampleMetric}"}`);
+    this.#rule = rule;
+  }
+
+  /** Forget the view of the last buffer: the next one may be new memory, or old memory refilled. */
+  newBuffer(): void {
+    this.#viewBuffer = undefined;
+  }
+
+  /**
+   * Reads a point in k6's current envelope starting at `start` (before `limit`) into endMs, value
+   * and labels; returns where the point's JSON ends (after its last `}`), or -1.
+   */
+  readMetricFirst(buffer: Buffer, start: number, limit: number): number {
+    // Most lines of a full k6 stream are points of other metrics: one byte of the name tells them apart.
+    if (buffer[start + METRIC_NAME_AT] !== this.#metricNameStart) return -1;
+    return this.#read(buffer, start, limit, this.#metricFirst);
+  }
+
+  /** readMetricFirst for the older envelope (type first, metric last). */
+  readTypeFirst(buffer: Buffer, start: number, limit: number): number {
+    return this.#read(buffer, start, limit, this.#typeFirst);
+  }
+
+  #read(buffer: Buffer, start: number, limit: number, envelope: Layout): number {
+    const view = this.#viewOf(buffer);
+    const timeAt = start + envelope.prefix.length;
+    if (timeAt + MIN_TIME_BYTES > limit || !envelope.prefix.isAt(buffer, view, start, limit)) return -1;
+    const timeEnd = this.#readTime(buffer, view, timeAt, limit);
+    if (timeEnd === -1 || !VALUE_KEY.isAt(buffer, view, timeEnd, limit)) return -1;
+    const valueEnd = this.#readValue(buffer, timeEnd + VALUE_KEY.length, limit);
+    if (valueEnd === -1 || !TAGS_KEY.isAt(buffer, view, valueEnd, limit)) return -1;
+    let at = valueEnd + TAGS_KEY.length;
+    const known = this.#recentTags.find(buffer, view, at, limit);
+    let labels: PointLabels;
+    if (known !== undefined) {
+      labels = known.labels;
+      at += known.bytes.length;
+    } else {
+      const tagsEnd = this.#parseTags(buffer, at, limit, this.#tags);
+      if (tagsEnd === -1) return -1;
+      labels = pointLabels(this.#tags, this.#rule);
+      this.#recentTags.remember(buffer, at, tagsEnd, labels);
+      at = tagsEnd;
+    }
+    if (buffer[at] === COMMA && matches(buffer, at, limit, METADATA_KEY)) {
+      at = flatStringsEnd(buffer, at + METADATA_KEY.length, limit);
+      if (at === -1) return -1;
+    }
+    if (!matches(buffer, at, limit, envelope.suffix)) return -1;
+    this.labels = labels;
+    return at + envelope.suffix.length;
+  }
+
+  /** Reads the time at `at` into endMs; returns where it ends (at its closing quote), or -1. */
+  #readTime(buffer: Buffer, view: DataView, at: number, limit: number): number {
+    // Mostly as long as the last one. A time has no quote, so if the bytes up to a quote there
+    // read as a time, that quote is the first; if not, the quote is looked for.
+    const guess = at + this.#timeBytes;
+    if (guess < limit && buffer[guess] === QUOTE && this.#readTimeTo(buffer, view, at, guess, limit)) return guess;
+    let end = at + MIN_TIME_BYTES;
+    while (end < limit && buffer[end] !== QUOTE) end++;
+    return end < limit && this.#readTimeTo(buffer, view, at, end, limit) ? end : -1;
+  }
+
+  /** Reads the time `[at, end)` into endMs; false if it is not RFC 3339. */
+  #readTimeTo(buffer: Buffer, view: DataView, at: number, end: number, limit: number): boolean {
+    if (end - at < MIN_TIME_BYTES || buffer[at + 16] !== COLON) return false;
+    if (!this.#minute.isAt(buffer, view, at, limit)) {
+      // The separators too, which k6MinuteMs does not look at: no byte of the time may be a backslash.
+      if (buffer[at + 4] !== MINUS || buffer[at + 7] !== MINUS || buffer[at + 10] !== 0x54 /* T */ || buffer[at + 13] !== COLON) return false;
+      const minuteMs = k6MinuteMs(buffer, at);
+      if (Number.isNaN(minuteMs)) return false;
+      this.#minute.set(buffer, at);
+      this.#minuteMs = minuteMs;
+    }
+    const endMs = k6TimeInMinute(buffer, at, end, this.#minuteMs);
+    if (Number.isNaN(endMs)) return false;
+    this.endMs = endMs;
+    this.#timeBytes = end - at;
+    return true;
+  }
+
+  /**
+   * Reads the JSON number at `start` into value; returns where it ends, or -1 if JSON's grammar
+   * (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) does not allow it (Number() would read
+   * `.5`, `+1` or `0x1f`, where JSON.parse refuses the line) or it is not finite. A plain decimal
+   * of up to 15 digits is computed on the way: its digits as an integer and the power of ten are
+   * both exact doubles, so the one division is correctly rounded, which is what JSON.parse
+   * returns. Anything else (an exponent, more digits) goes to Number(), which reads JSON numbers alike.
+   */
+  #readValue(buffer: Buffer, start: number, limit: number): number {
+    let at = start;
+    const negative = buffer[at] === MINUS;
+    if (negative) at++;
+    let mantissa = 0;
+    let digitCount = 0;
+    let fractionDigits = 0;
+    let code = at < limit ? buffer[at]! : -1;
+    if (code === ZERO) {
+      digitCount = 1;
+      code = ++at < limit ? buffer[at]! : -1;
+    } else if (code > ZERO && code <= NINE) {
+      do {
+        mantissa = mantissa * 10 + (code - ZERO);
+        digitCount++;
+        code = ++at < limit ? buffer[at]! : -1;
+      } while (code >= ZERO && code <= NINE);
+    } else {
+      return -1;
+    }
+    if (code === DOT) {
+      code = ++at < limit ? buffer[at]! : -1;
+      if (code < ZERO || code > NINE) return -1;
+      do {
+        mantissa = mantissa * 10 + (code - ZERO);
+        digitCount++;
+        fractionDigits++;
+        code = ++at < limit ? buffer[at]! : -1;
+      } while (code >= ZERO && code <= NINE);
+    }
+    let exact = digitCount <= MAX_EXACT_DIGITS;
+    if (code === 0x65 /* e */ || code === 0x45 /* E */) {
+      at++;
+      if (buffer[at] === 0x2b /* + */ || buffer[at] === MINUS) at++;
+      const exponentEnd = digitsEnd(buffer, at, limit);
+      if (exponentEnd === at) return -1;
+      at = exponentEnd;
+      exact = false;
+    }
+    if (at >= limit) return -1;
+    let value: number;
+    if (exact) {
+      const magnitude = fractionDigits > 0 ? mantissa / EXACT_POWERS_OF_TEN[fractionDigits]! : mantissa;
+      value = negative ? -magnitude : magnitude;
+    } else {
+      value = Number(buffer.toString('latin1', start, at));
+      if (!Number.isFinite(value)) return -1;
+    }
+    this.value = value;
+    return at;
   }
 
   /** A DataView of the buffer being read (one per buffer), for comparing four bytes at a time. */
   #viewOf(buffer: Buffer): DataView {
     if (this.#viewBuffer !== buffer) {
       this.#viewBuffer = buffer;
-      this.#view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+      this.#view = viewOf(buffer);
     }
     return this.#view!;
   }
 
-  /** Forget where escapes were: the next buffer may be new memory, or old memory refilled. */
-  newBuffer(): void {
-    this.#escapeBuffer = undefined;
-    this.#viewBuffer = undefined;
-  }
-
-  /**
-   * Reads the line `[start, end)` (starting with `{`) into endMs, value and `tags`; false when it
-   * cannot. `metricFirst`: the caller has seen the line start with `{"metric":"<sample metric>"`.
-   */
-  read(buffer: Buffer, start: number, end: number, tags: SampleTags, metricFirst: boolean): boolean {
-    const tailAt = start + this.#metricLayoutPrefix.length - this.#metricLayoutTail.length;
-    const tail = this.#metricLayoutTail;
-    const prefix = (
-      metricFirst
-        ? tailAt + tail.length <= end && sameBytes(this.#viewOf(buffer), tailAt, this.#metricLayoutTailView, tail.length)
-        : matches(buffer, start, end, this.#metricLayoutPrefix)
-    )
-      ? this.#metricLayoutPrefix
-      : matches(buffer, start, end, TYPE_LAYOUT_PREFIX)
-        ? TYPE_LAYOUT_PREFIX
-        : undefined;
-    const isPoint =
-      prefix !== undefined || matches(buffer, start + 1, end, TYPE_POINT) || matches(buffer, start + 11 + this.#metricBytes, end, TYPE_POINT_AFTER_METRIC);
-    // Any escape sequence in the line means JSON.parse must decode it.
-    if (!isPoint || this.#hasEscape(buffer, start, end)) return false;
-    const tagsAt = this.#readTimeAndValue(buffer, start, end, prefix);
-    if (tagsAt === -1) return false;
-    return this.#readTags(buffer, tagsAt + TAGS_KEY.length, end, tags);
-  }
-
-  /** Sets endMs and value; returns where `"tags":` starts, or -1. `prefix`: the envelope the line starts with. */
-  #readTimeAndValue(buffer: Buffer, start: number, end: number, prefix: Buffer | undefined): number {
-    let timeAt = -1;
-    let timeEnd = -1;
-    let valueAt = -1;
-    let valueEnd = -1;
-    let tagsAt = -1;
-    if (prefix !== undefined) {
-      timeAt = start + prefix.length - TIME_KEY.length;
-      timeEnd = indexOfByte(buffer, QUOTE, start + prefix.length, end);
-      if (timeEnd !== -1 && buffer[timeEnd + 1] === COMMA && matches(buffer, timeEnd + 2, end, VALUE_KEY)) {
-        valueAt = timeEnd + 2;
-        valueEnd = valueEndAt(buffer, valueAt + VALUE_KEY.length, end);
-        // The envelope is fixed text and a time has no quote, so these are the first occurrences.
-        if (buffer[valueEnd] === COMMA && matches(buffer, valueEnd + 1, end, TAGS_KEY)) tagsAt = valueEnd + 1;
-      }
-    }
-    if (tagsAt === -1) {
-      timeAt = indexIn(buffer, TIME_KEY, start, end);
-      valueAt = indexIn(buffer, VALUE_KEY, start, end);
-      tagsAt = indexIn(buffer, TAGS_KEY, start, end);
-      if (timeAt === -1 || valueAt === -1 || tagsAt === -1 || timeAt > tagsAt || valueAt > tagsAt) return -1;
-      timeEnd = indexOfByte(buffer, QUOTE, timeAt + TIME_KEY.length, end);
-      if (timeEnd === -1) return -1;
-      valueEnd = valueEndAt(buffer, valueAt + VALUE_KEY.length, end);
-    }
-    const valueStart = valueAt + VALUE_KEY.length;
-    if (valueEnd === valueStart) return -1;
-    const value = readNumber(buffer, valueStart, valueEnd);
-    if (!Number.isFinite(value)) return -1;
-    const endMs = k6TimeFromBytes(buffer, timeAt + TIME_KEY.length, timeEnd);
-    if (Number.isNaN(endMs)) return -1;
-    this.endMs = endMs;
-    this.value = value;
-    return tagsAt;
-  }
-
-  #readTags(buffer: Buffer, at: number, end: number, tags: SampleTags): boolean {
-    const known = this.#recentTags.find(this.#viewOf(buffer), at, end);
-    if (known !== undefined) {
-      Object.assign(tags, known);
-      return true;
-    }
-    const tagsEnd = this.#parseTags(buffer, at, end, tags);
-    if (tagsEnd === -1) return false;
-    this.#recentTags.remember(buffer, at, tagsEnd, tags);
-    return true;
-  }
-
-  /** Reads a flat object of string tags at `at` into `tags`; returns where it ends (after `}` or `null`), or -1. */
-  #parseTags(buffer: Buffer, at: number, end: number, tags: SampleTags): number {
+  /** Reads null or a flat object of plain strings at `at` into `tags`; returns where it ends, or -1. */
+  #parseTags(buffer: Buffer, at: number, limit: number, tags: SampleTags): number {
     tags.status = tags.errorCode = tags.region = tags.address = tags.target = tags.name = undefined;
-    if (matches(buffer, at, end, NULL)) return at + NULL.length;
-    if (buffer[at] !== OPEN_BRACE) return -1;
-    at++;
-    if (buffer[at] === CLOSE_BRACE) return at + 1;
-    for (;;) {
-      if (buffer[at] !== QUOTE) return -1;
-      const keyStart = at + 1;
-      const keyEnd = indexOfByte(buffer, QUOTE, keyStart, end);
-      if (keyEnd === -1 || buffer[keyEnd + 1] !== COLON || buffer[keyEnd + 2] !== QUOTE) return -1;
-      const valueStart = keyEnd + 3;
-      const valueClose = indexOfByte(buffer, QUOTE, valueStart, end);
-      if (valueClose === -1) return -1;
+    return flatStringsEnd(buffer, at, limit, (keyStart, keyEnd, valueStart, valueEnd) => {
       const key = sampleTagKey(buffer, keyStart, keyEnd);
-      if (key !== TagKey.Other) {
-        const value = this.#tagValues[key]!.get(buffer, valueStart, valueClose);
-        if (key === TagKey.Status) tags.status = value;
-        else if (key === TagKey.Region) tags.region = value;
-        else if (key === TagKey.Address) tags.address = value;
-        else if (key === TagKey.Target) tags.target = value;
-        else if (key === TagKey.ErrorCode) tags.errorCode = value;
-        else tags.name = value;
-      }
-      const next = buffer[valueClose + 1];
-      if (next === CLOSE_BRACE) return valueClose + 2;
-      if (next !== COMMA) return -1;
-      at = valueClose + 2;
-    }
+      if (key === TagKey.Other) return;
+      // A repeated key: the last one counts, as in JSON.parse.
+      const value = this.#tagValues[key]!.get(buffer, valueStart, valueEnd);
+      if (key === TagKey.Status) tags.status = value;
+      else if (key === TagKey.Region) tags.region = value;
+      else if (key === TagKey.Address) tags.address = value;
+      else if (key === TagKey.Target) tags.target = value;
+      else if (key === TagKey.ErrorCode) tags.errorCode = value;
+      else tags.name = value;
+    });
   }
+}
 
-  /**
-   * Whether `[start, end)` holds a backslash. One native scan serves every line up to the next
-   * backslash, instead of one scan per line to the end of the buffer.
-   */
-  #hasEscape(buffer: Buffer, start: number, end: number): boolean {
-    if (this.#escapeBuffer !== buffer || this.#escapeAt < start) {
-      const found = buffer.indexOf(BACKSLASH, start);
-      this.#escapeAt = found === -1 ? buffer.length : found;
-      this.#escapeBuffer = buffer;
-    }
-    return this.#escapeAt < end;
+/**
+ * Where `null` or a flat object of plain strings at `at` ends, or -1; `onEntry` sees each key and
+ * value (the metadata's are read past unseen).
+ */
+function flatStringsEnd(
+  buffer: Buffer,
+  at: number,
+  limit: number,
+  onEntry?: (keyStart: number, keyEnd: number, valueStart: number, valueEnd: number) => void,
+): number {
+  if (matches(buffer, at, limit, NULL)) return at + NULL.length;
+  if (buffer[at] !== OPEN_BRACE) return -1;
+  at++;
+  if (buffer[at] === CLOSE_BRACE) return at + 1;
+  for (;;) {
+    if (buffer[at] !== QUOTE) return -1;
+    const keyEnd = plainStringEnd(buffer, at + 1, limit);
+    if (keyEnd === -1 || buffer[keyEnd + 1] !== COLON || buffer[keyEnd + 2] !== QUOTE) return -1;
+    const valueClose = plainStringEnd(buffer, keyEnd + 3, limit);
+    if (valueClose === -1) return -1;
+    onEntry?.(at + 1, keyEnd, keyEnd + 3, valueClose);
+    const next = buffer[valueClose + 1];
+    if (next === CLOSE_BRACE) return valueClose + 2;
+    if (next !== COMMA) return -1;
+    at = valueClose + 2;
   }
+}
+
+/**
+ * The closing quote of a JSON string whose text starts at `at`, or -1 if it has an escape or a
+ * control character (JSON.parse decodes the one and refuses the other) or does not close.
+ */
+function plainStringEnd(buffer: Buffer, at: number, limit: number): number {
+  for (; at < limit; at++) {
+    const code = buffer[at]!;
+    if (code === QUOTE) return at;
+    if (code === BACKSLASH || code < 0x20) return -1;
+  }
+  return -1;
 }
 
 /**
@@ -230,52 +318,60 @@ class RecentStrings {
   }
 }
 
-/**
- * Tag objects last read, byte for byte, with what they held. Consecutive points mostly carry one of
- * a few tag sets (a region each, a failure), so a line whose tags equal a recent set's bytes is
- * read by one comparison: parsing those same bytes would give the same tags.
- */
-/** SampleTags with every key present (undefined where the line had none), to overwrite all at once. */
-type AllTags = Record<keyof SampleTags, string | undefined>;
+/** A tag set's bytes (`{…}` or `null`) and the labels they give. */
+interface KnownTags {
+  readonly bytes: KnownBytes;
+  readonly labels: PointLabels;
+  /** The set the point after this set's last point carried: tried first next time. */
+  next: KnownTags | undefined;
+}
 
+/**
+ * Tag sets last read, byte for byte, with the labels they gave. Consecutive points mostly carry
+ * one of a few tag sets (a region each, a failure), so a line whose tags equal a recent set's
+ * bytes is read by one comparison: parsing those same bytes would give the same labels. Sets
+ * mostly follow each other in a pattern (two regions in turn), so the set that followed the last
+ * one before is compared first.
+ */
 class RecentTags {
   static readonly SIZE = 4;
-  readonly #bytes: Buffer[] = [];
-  readonly #views: DataView[] = [];
-  readonly #tags: Readonly<AllTags>[] = [];
+  readonly #known: KnownTags[] = [];
   #next = 0;
+  #last: KnownTags | undefined;
 
-  find(view: DataView, at: number, end: number): Readonly<AllTags> | undefined {
-    for (let i = 0; i < this.#bytes.length; i++) {
-      const known = this.#bytes[i]!;
-      if (at + known.length <= end && sameBytes(view, at, this.#views[i]!, known.length)) return this.#tags[i];
+  find(buffer: Buffer, view: DataView, at: number, limit: number): KnownTags | undefined {
+    const predicted = this.#last?.next;
+    if (predicted !== undefined && predicted.bytes.isAt(buffer, view, at, limit)) {
+      this.#last = predicted;
+      return predicted;
+    }
+    for (let i = 0; i < this.#known.length; i++) {
+      const known = this.#known[i]!;
+      if (known !== predicted && known.bytes.isAt(buffer, view, at, limit)) {
+        this.#follow(known);
+        return known;
+      }
     }
     return undefined;
   }
 
-  remember(buffer: Buffer, at: number, tagsEnd: number, tags: SampleTags): void {
+  remember(buffer: Buffer, at: number, tagsEnd: number, labels: PointLabels): void {
     const slot = this.#next;
     this.#next = (slot + 1) % RecentTags.SIZE;
-    const copy = Buffer.from(buffer.subarray(at, tagsEnd));
-    this.#bytes[slot] = copy;
-    this.#views[slot] = new DataView(copy.buffer, copy.byteOffset, copy.length);
-    this.#tags[slot] = {
-      status: tags.status,
-      errorCode: tags.errorCode,
-      region: tags.region,
-      address: tags.address,
-      target: tags.target,
-      name: tags.name,
-    };
+    const known: KnownTags = { bytes: new KnownBytes(buffer.subarray(at, tagsEnd)), labels, next: undefined };
+    // A set may still lead to the one this replaces: its bytes still give its labels, so it still reads right.
+    this.#known[slot] = known;
+    this.#follow(known);
+  }
+
+  #follow(known: KnownTags): void {
+    if (this.#last !== undefined) this.#last.next = known;
+    this.#last = known;
   }
 }
 
-/** Whether `length` bytes at `at` in `view` equal the first `length` of `known`, compared four at a time. */
-function sameBytes(view: DataView, at: number, known: DataView, length: number): boolean {
-  let i = 0;
-  for (; i + 4 <= length; i += 4) if (view.getUint32(at + i) !== known.getUint32(i)) return false;
-  for (; i < length; i++) if (view.getUint8(at + i) !== known.getUint8(i)) return false;
-  return true;
+function viewOf(bytes: Buffer): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 /** The tags a sample is made of, as indexes into the reader's caches. */
@@ -301,56 +397,14 @@ function sampleTagKey(buffer: Buffer, start: number, end: number): TagKey {
   }
 }
 
-/** Where a JSON number starting at `start` ends: the next `,` or `}` (or `end`). */
-function valueEndAt(buffer: Buffer, start: number, end: number): number {
-  let at = start;
-  while (at < end) {
-    const code = buffer[at];
-    if (code === COMMA || code === CLOSE_BRACE) break;
-    at++;
-  }
+function isDigit(code: number | undefined): boolean {
+  return code !== undefined && code >= ZERO && code <= NINE;
+}
+
+/** Where the digits from `at` end (`at` itself when there are none). */
+function digitsEnd(buffer: Buffer, at: number, limit: number): number {
+  while (at < limit && isDigit(buffer[at])) at++;
   return at;
-}
-
-/**
- * The number in `[start, end)`, as Number() reads its text. A plain decimal of up to 15 digits is
- * computed here: its digits as an integer and the power of ten are both exact doubles, so the one
- * division is correctly rounded, which is what Number() returns. Anything else goes to Number().
- */
-function readNumber(buffer: Buffer, start: number, end: number): number {
-  let at = start;
-  const negative = buffer[at] === 0x2d; /* - */
-  if (negative) at++;
-  let mantissa = 0;
-  let digitCount = 0;
-  let fractionDigits = -1;
-  for (; at < end; at++) {
-    const code = buffer[at]!;
-    if (code >= 48 && code <= 57) {
-      mantissa = mantissa * 10 + (code - 48);
-      digitCount++;
-      if (fractionDigits >= 0) fractionDigits++;
-    } else if (code === 0x2e /* . */ && fractionDigits === -1) {
-      fractionDigits = 0;
-    } else {
-      return Number(buffer.toString('utf8', start, end));
-    }
-  }
-  if (digitCount === 0 || digitCount > MAX_EXACT_DIGITS || fractionDigits === 0) return Number(buffer.toString('utf8', start, end));
-  const magnitude = fractionDigits > 0 ? mantissa / EXACT_POWERS_OF_TEN[fractionDigits]! : mantissa;
-  return negative ? -magnitude : magnitude;
-}
-
-/** Index of `byte` in `[from, end)`, or -1. Values and keys are short: a loop beats a native call. */
-function indexOfByte(buffer: Buffer, byte: number, from: number, end: number): number {
-  for (let at = from; at < end; at++) if (buffer[at] === byte) return at;
-  return -1;
-}
-
-/** First index of `needle` in `[from, end)`, or -1. */
-function indexIn(buffer: Buffer, needle: Buffer, from: number, end: number): number {
-  const at = buffer.indexOf(needle, from);
-  return at === -1 || at + needle.length > end ? -1 : at;
 }
 
 /** Whether the bytes at `at` (before `end`) are `expected`. */

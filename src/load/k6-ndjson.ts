@@ -1,5 +1,5 @@
-import { errorForK6Code } from './k6-error-code.ts';
-import { K6FastPointReader, matches, type SampleTags } from './k6-fast-point.ts';
+import { K6FastPointReader, matches } from './k6-fast-point.ts';
+import { pointLabels, sampleOfPoint, type LabelRule, type PointLabels, type SampleTags } from './k6-point-labels.ts';
 import { parseK6Time } from './k6-time.ts';
 import type { Sample } from './sample.ts';
 
@@ -16,6 +16,12 @@ export interface K6NdjsonOptions {
   readonly sampleMetric?: string;
   /** Target written into samples whose point has no `target` tag (for `http_req_duration`: the `name` tag, else this). */
   readonly defaultTarget?: string;
+  /**
+   * Read sample points in k6's own layout straight from the bytes (the default). false: every line
+   * of interest goes through JSON.parse, the reading the byte reader is tested against.
+   * @default true
+   */
+  readonly fastPath?: boolean;
 }
 
 /** What the stream contained, for the run's notes and for tests. */
@@ -59,8 +65,10 @@ interface PointLine {
  *
  * Speed comes from not parsing what is not needed: k6 writes a dozen points per request (every
  * built-in metric), so each line's metric name is read straight from the bytes and only the lines
- * of interest go through JSON.parse. Memory stays flat: only a partial last line is carried over
- * between chunks. Both key orders k6 has used are understood (`{"metric":…,"type":"Point",…}` and
+ * of interest are read at all. A sample point in k6's own layout is read from the bytes where it
+ * starts (K6FastPointReader), its end found on the way; anything else of interest goes through
+ * JSON.parse, and both readings give the same samples. Memory stays flat: only a partial last line
+ * is carried over between chunks. Both key orders k6 has used are understood (`{"metric":…,"type":"Point",…}` and
  * `{"type":"Point","data":…,"metric":…}`).
  */
 export class K6NdjsonParser {
@@ -68,8 +76,9 @@ export class K6NdjsonParser {
   readonly #sampleMetric: string;
   readonly #sampleMetricKey: Buffer;
   readonly #droppedKey: Buffer;
-  readonly #defaultTarget: string | undefined;
-  readonly #fallbackTags: boolean;
+  readonly #rule: LabelRule;
+  /** undefined when every line goes through JSON.parse. */
+  readonly #fast: K6FastPointReader | undefined;
   #carry: Buffer | undefined;
   /** Inside a line too long to keep: drop bytes up to the next newline. */
   #skipping = false;
@@ -81,9 +90,8 @@ export class K6NdjsonParser {
   readonly #badExamples: string[] = [];
   readonly #metrics: string[] = [];
   readonly #metricSet = new Set<string>();
-  /** Reused for every point: the tags a sample is made of. */
+  /** Reused for every point read with JSON.parse: the tags a sample is made of. */
   readonly #tags: SampleTags = {};
-  readonly #fast: K6FastPointReader;
   #sampleDeclared = false;
 
   constructor(options: K6NdjsonOptions) {
@@ -91,14 +99,13 @@ export class K6NdjsonParser {
     this.#sampleMetric = options.sampleMetric ?? DRDRILL_METRIC;
     this.#sampleMetricKey = Buffer.from(`${this.#sampleMetric}"`);
     this.#droppedKey = Buffer.from(`${DROPPED}"`);
-    this.#defaultTarget = options.defaultTarget;
-    this.#fallbackTags = this.#sampleMetric !== DRDRILL_METRIC;
-    this.#fast = new K6FastPointReader(this.#sampleMetric);
+    this.#rule = { nameIsTarget: this.#sampleMetric !== DRDRILL_METRIC, defaultTarget: options.defaultTarget };
+    this.#fast = options.fastPath === false ? undefined : new K6FastPointReader(this.#sampleMetric, this.#rule);
   }
 
   /** Reads every complete line in `chunk` (plus what was left of the previous chunk). */
   push(chunk: Buffer): void {
-    this.#fast.newBuffer();
+    this.#fast?.newBuffer();
     let start = 0;
     if (this.#skipping) {
       const newline = chunk.indexOf(NEWLINE);
@@ -117,7 +124,19 @@ export class K6NdjsonParser {
       this.#line(line, 0, line.length);
       start = newline + 1;
     }
+    const fast = this.#fast;
     for (;;) {
+      // A sample point in k6's layout is read where it starts, and its end found on the way, so
+      // the line needs no search for its newline.
+      if (fast !== undefined && chunk[start] === OPEN_BRACE) {
+        const after = fast.readMetricFirst(chunk, start, chunk.length);
+        if (after !== -1 && chunk[after] === NEWLINE) {
+          this.#lines++;
+          this.#fastSample(fast);
+          start = after + 1;
+          continue;
+        }
+      }
       const newline = chunk.indexOf(NEWLINE, start);
       if (newline === -1) break;
       if (newline > start) this.#line(chunk, start, newline);
@@ -181,10 +200,13 @@ export class K6NdjsonParser {
 
   /** `metricFirst`: the line is known to start with `{"metric":"<sample metric>"`. */
   #interesting(buffer: Buffer, start: number, end: number, kind: 'sample' | 'dropped', metricFirst = false): void {
-    if (kind === 'sample' && this.#fast.read(buffer, start, end, this.#tags, metricFirst)) {
-      if (!this.#sampleDeclared) this.#declare(this.#sampleMetric);
-      this.#emit(this.#fast.endMs, this.#fast.value, this.#tags);
-      return;
+    const fast = this.#fast;
+    if (kind === 'sample' && fast !== undefined) {
+      const after = metricFirst ? fast.readMetricFirst(buffer, start, end) : fast.readTypeFirst(buffer, start, end);
+      if (after === end) {
+        this.#fastSample(fast);
+        return;
+      }
     }
     const text = buffer.toString('utf8', start, end);
     let line: PointLine;
@@ -220,27 +242,18 @@ export class K6NdjsonParser {
     tags.address = stringOrUndefined(raw.address);
     tags.target = stringOrUndefined(raw.target);
     tags.name = stringOrUndefined(raw.name);
-    this.#emit(endMs, data.value, tags);
+    this.#emit(endMs, data.value, pointLabels(tags, this.#rule));
   }
 
-  #emit(endMs: number, latencyMs: number, tags: SampleTags): void {
-    const status = Number(tags.status);
-    const sample: { start: number; latencyMs: number; status: number; error?: string; region?: string; address?: string; target?: string } = {
-      start: endMs - latencyMs,
-      latencyMs,
-      status: Number.isInteger(status) && status >= 0 && status <= 999 ? status : 0,
-    };
-    if (sample.status === 0) {
-      const code = Number(tags.errorCode);
-      sample.error = Number.isInteger(code) && code > 0 ? errorForK6Code(code) : 'ERROR';
-    }
-    if (tags.region !== undefined && tags.region !== '') sample.region = tags.region;
-    if (tags.address !== undefined && tags.address !== '') sample.address = tags.address;
-    const target = tags.target ?? (this.#fallbackTags ? tags.name : undefined);
-    if (target !== undefined && target !== '') sample.target = target;
-    else if (this.#defaultTarget !== undefined) sample.target = this.#defaultTarget;
+  /** The point the byte reader has just read. */
+  #fastSample(fast: K6FastPointReader): void {
+    if (!this.#sampleDeclared) this.#declare(this.#sampleMetric);
+    this.#emit(fast.endMs, fast.value, fast.labels!);
+  }
+
+  #emit(endMs: number, latencyMs: number, labels: PointLabels): void {
     this.#samples++;
-    this.#onSample(sample);
+    this.#onSample(sampleOfPoint(endMs, latencyMs, labels));
   }
 
   #declare(name: string): void {

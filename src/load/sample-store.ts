@@ -11,14 +11,21 @@ class StringTable {
   readonly #values: string[] = [''];
   readonly #indexes = new Map<string, number>();
 
-  /** The last value interned and its index: consecutive samples mostly repeat a value. */
+  /**
+   * The last two values interned and their indexes: consecutive samples mostly repeat a value, or
+   * take turns between two (the regions of a two-region service).
+   */
   #lastValue: string | undefined;
   #lastIndex = NONE;
+  #previousValue: string | undefined;
+  #previousIndex = NONE;
 
   intern(value: string | undefined): number {
     if (value === undefined) return NONE;
     if (value === this.#lastValue) return this.#lastIndex;
-    const index = this.#lookupOrAdd(value);
+    const index = value === this.#previousValue ? this.#previousIndex : this.#lookupOrAdd(value);
+    this.#previousValue = this.#lastValue;
+    this.#previousIndex = this.#lastIndex;
     this.#lastValue = value;
     this.#lastIndex = index;
     return index;
@@ -43,21 +50,65 @@ class StringTable {
   }
 }
 
+/** Samples per block once the store has outgrown its first one (a power of two: index by shift and mask). */
+const BLOCK_BITS = 16;
+const BLOCK_SAMPLES = 1 << BLOCK_BITS;
+const BLOCK_MASK = BLOCK_SAMPLES - 1;
+
+/** One block of samples, a typed array per column. */
+class Block {
+  readonly start: Float64Array;
+  readonly latency: Float32Array;
+  readonly status: Uint16Array;
+  readonly error: Uint16Array;
+  readonly region: Uint16Array;
+  readonly address: Uint16Array;
+  readonly target: Uint16Array;
+  readonly cohort: Uint16Array;
+
+  constructor(capacity: number, from?: Block) {
+    this.start = new Float64Array(capacity);
+    this.latency = new Float32Array(capacity);
+    this.status = new Uint16Array(capacity);
+    this.error = new Uint16Array(capacity);
+    this.region = new Uint16Array(capacity);
+    this.address = new Uint16Array(capacity);
+    this.target = new Uint16Array(capacity);
+    this.cohort = new Uint16Array(capacity);
+    if (from !== undefined) {
+      this.start.set(from.start);
+      this.latency.set(from.latency);
+      this.status.set(from.status);
+      this.error.set(from.error);
+      this.region.set(from.region);
+      this.address.set(from.address);
+      this.target.set(from.target);
+      this.cohort.set(from.cohort);
+    }
+  }
+
+  get capacity(): number {
+    return this.start.length;
+  }
+
+  get byteLength(): number {
+    return this.capacity * BYTES_PER_SAMPLE;
+  }
+}
+
+/** Bytes one sample takes in the columns: start 8, latency 4, six 2-byte columns. */
+const BYTES_PER_SAMPLE = 8 + 4 + 6 * 2;
+
 /**
- * Samples in columns (typed arrays), about 22 bytes a request instead of a few hundred for an
- * object: a one-hour game day at 500 req/s is 1.8 M samples, roughly 40 MB here.
+ * Samples in columns (typed arrays), 24 bytes a request instead of a few hundred for an object: a
+ * one-hour game day at 500 req/s is 1.8 M samples, roughly 43 MB here. The first block doubles
+ * (copied) up to 65,536 samples, then blocks of that size are added and never copied, so growing
+ * never holds an old and a new copy of everything at once.
  */
 export class SampleStore {
   #length = 0;
   #capacity: number;
-  #start: Float64Array;
-  #latency: Float32Array;
-  #status: Uint16Array;
-  #error: Uint16Array;
-  #region: Uint16Array;
-  #address: Uint16Array;
-  #target: Uint16Array;
-  #cohort: Uint16Array;
+  readonly #blocks: Block[];
   readonly #errors = new StringTable();
   readonly #regions = new StringTable();
   readonly #addresses = new StringTable();
@@ -65,15 +116,8 @@ export class SampleStore {
   readonly #cohorts = new StringTable();
 
   constructor(capacity = INITIAL_CAPACITY) {
-    this.#capacity = Math.max(16, capacity);
-    this.#start = new Float64Array(this.#capacity);
-    this.#latency = new Float32Array(this.#capacity);
-    this.#status = new Uint16Array(this.#capacity);
-    this.#error = new Uint16Array(this.#capacity);
-    this.#region = new Uint16Array(this.#capacity);
-    this.#address = new Uint16Array(this.#capacity);
-    this.#target = new Uint16Array(this.#capacity);
-    this.#cohort = new Uint16Array(this.#capacity);
+    this.#capacity = Math.min(BLOCK_SAMPLES, 2 ** Math.ceil(Math.log2(Math.max(16, capacity))));
+    this.#blocks = [new Block(this.#capacity)];
   }
 
   get length(): number {
@@ -83,41 +127,48 @@ export class SampleStore {
   push(sample: Sample): void {
     if (this.#length === this.#capacity) this.#grow();
     const i = this.#length++;
-    this.#start[i] = sample.start;
-    this.#latency[i] = sample.latencyMs;
-    this.#status[i] = sample.status;
-    this.#error[i] = this.#errors.intern(sample.error);
-    this.#region[i] = this.#regions.intern(sample.region);
-    this.#address[i] = this.#addresses.intern(sample.address);
-    this.#target[i] = this.#targets.intern(sample.target);
-    this.#cohort[i] = this.#cohorts.intern(sample.cohort);
+    const block = this.#blocks[i >>> BLOCK_BITS]!;
+    const at = i & BLOCK_MASK;
+    block.start[at] = sample.start;
+    block.latency[at] = sample.latencyMs;
+    block.status[at] = sample.status;
+    block.error[at] = this.#errors.intern(sample.error);
+    block.region[at] = this.#regions.intern(sample.region);
+    block.address[at] = this.#addresses.intern(sample.address);
+    block.target[at] = this.#targets.intern(sample.target);
+    block.cohort[at] = this.#cohorts.intern(sample.cohort);
+  }
+
+  /** The block sample i is in, or undefined outside the store. */
+  #block(i: number): Block | undefined {
+    return i >= 0 && i < this.#length ? this.#blocks[i >>> BLOCK_BITS] : undefined;
   }
 
   /** Start time (epoch ms) of sample i, without building an object. */
   startAt(i: number): number {
-    return this.#start[i] ?? Number.NaN;
+    return this.#block(i)?.start[i & BLOCK_MASK] ?? Number.NaN;
   }
 
   /** HTTP status of sample i (0 = transport error), without building an object. */
   statusAt(i: number): number {
-    return this.#status[i] ?? 0;
+    return this.#block(i)?.status[i & BLOCK_MASK] ?? 0;
   }
 
   latencyAt(i: number): number {
-    return this.#latency[i] ?? Number.NaN;
+    return this.#block(i)?.latency[i & BLOCK_MASK] ?? Number.NaN;
   }
 
   regionAt(i: number): string | undefined {
-    return this.#regions.lookup(this.#region[i] ?? NONE);
+    return this.#regions.lookup(this.#block(i)?.region[i & BLOCK_MASK] ?? NONE);
   }
 
   cohortAt(i: number): string | undefined {
-    return this.#cohorts.lookup(this.#cohort[i] ?? NONE);
+    return this.#cohorts.lookup(this.#block(i)?.cohort[i & BLOCK_MASK] ?? NONE);
   }
 
   /** The service (load target) sample i was sent to, when the load names one. */
   targetAt(i: number): string | undefined {
-    return this.#targets.lookup(this.#target[i] ?? NONE);
+    return this.#targets.lookup(this.#block(i)?.target[i & BLOCK_MASK] ?? NONE);
   }
 
   /** Target (service) names in first-seen order. */
@@ -131,17 +182,19 @@ export class SampleStore {
   }
 
   errorAt(i: number): string | undefined {
-    return this.#errors.lookup(this.#error[i] ?? NONE);
+    return this.#errors.lookup(this.#block(i)?.error[i & BLOCK_MASK] ?? NONE);
   }
 
   get(i: number): Sample {
-    if (i < 0 || i >= this.#length) throw new RangeError(`sample index ${i} outside 0..${this.#length - 1}`);
-    const sample: MutableSample = { start: this.#start[i] ?? 0, latencyMs: this.#latency[i] ?? 0, status: this.#status[i] ?? 0 };
-    const error = this.#errors.lookup(this.#error[i] ?? NONE);
-    const region = this.#regions.lookup(this.#region[i] ?? NONE);
-    const address = this.#addresses.lookup(this.#address[i] ?? NONE);
-    const target = this.#targets.lookup(this.#target[i] ?? NONE);
-    const cohort = this.#cohorts.lookup(this.#cohort[i] ?? NONE);
+    const block = this.#block(i);
+    if (block === undefined) throw new RangeError(`sample index ${i} outside 0..${this.#length - 1}`);
+    const at = i & BLOCK_MASK;
+    const sample: MutableSample = { start: block.start[at] ?? 0, latencyMs: block.latency[at] ?? 0, status: block.status[at] ?? 0 };
+    const error = this.#errors.lookup(block.error[at] ?? NONE);
+    const region = this.#regions.lookup(block.region[at] ?? NONE);
+    const address = this.#addresses.lookup(block.address[at] ?? NONE);
+    const target = this.#targets.lookup(block.target[at] ?? NONE);
+    const cohort = this.#cohorts.lookup(block.cohort[at] ?? NONE);
     if (error !== undefined) sample.error = error;
     if (region !== undefined) sample.region = region;
     if (address !== undefined) sample.address = address;
@@ -156,32 +209,19 @@ export class SampleStore {
 
   /** Bytes held by the columns (not counting the small string tables). */
   get byteLength(): number {
-    return (
-      this.#start.byteLength +
-      this.#latency.byteLength +
-      this.#status.byteLength +
-      this.#error.byteLength +
-      this.#region.byteLength +
-      this.#address.byteLength +
-      this.#target.byteLength +
-      this.#cohort.byteLength
-    );
+    let bytes = 0;
+    for (const block of this.#blocks) bytes += block.byteLength;
+    return bytes;
   }
 
   #grow(): void {
-    this.#capacity *= 2;
-    this.#start = grown(this.#start, new Float64Array(this.#capacity));
-    this.#latency = grown(this.#latency, new Float32Array(this.#capacity));
-    this.#status = grown(this.#status, new Uint16Array(this.#capacity));
-    this.#error = grown(this.#error, new Uint16Array(this.#capacity));
-    this.#region = grown(this.#region, new Uint16Array(this.#capacity));
-    this.#address = grown(this.#address, new Uint16Array(this.#capacity));
-    this.#target = grown(this.#target, new Uint16Array(this.#capacity));
-    this.#cohort = grown(this.#cohort, new Uint16Array(this.#capacity));
+    const first = this.#blocks[0]!;
+    if (this.#blocks.length === 1 && first.capacity < BLOCK_SAMPLES) {
+      this.#blocks[0] = new Block(Math.min(BLOCK_SAMPLES, first.capacity * 2), first);
+      this.#capacity = this.#blocks[0].capacity;
+      return;
+    }
+    this.#blocks.push(new Block(BLOCK_SAMPLES));
+    this.#capacity += BLOCK_SAMPLES;
   }
-}
-
-function grown<T extends Float64Array | Float32Array | Uint16Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }

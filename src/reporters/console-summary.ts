@@ -5,11 +5,11 @@ import { createRedactor } from '../evidence/redact-secrets.ts';
 import type { RunRecord } from '../runner/run-record.ts';
 import { serviceRows } from './service-rows.ts';
 
-const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed: '✗', errored: '!' };
+const SYMBOL: Readonly<Record<VerdictStatus, string>> = { passed: '✓', failed: '✗', errored: '!', 'not-evaluated': '–' };
 
 /**
  * A short plain-text summary for the terminal (no colour codes, so it reads the same in a CI
- * log): drill and outcome, one line per verdict (`✓` passed, `✗` failed, `!` errored) with
+ * log): drill and outcome, one line per verdict (`✓` passed, `✗` failed, `!` errored, `–` not evaluated) with
  * observed vs expected, totals (and per service, when several were loaded), the headline figures as run.json stores them, and the reason when the run was aborted or a rollback failed.
  * Text from the record is flattened to one line per field and stripped of control
  * characters, so a captured response body cannot move the cursor or recolour the terminal.

@@ -7,12 +7,14 @@ import {
   DNS_FAILURE_COLOUR,
   FAULT_COLOURS,
   HEALTHY_COLOUR,
+  MARK_COLOURS,
   MIXED_COLOUR,
   PHASE_COLOURS,
   SERIES_COLOURS,
   UNHEALTHY_COLOUR,
   type Lane,
 } from './timeline-data.ts';
+import type { ReportClock } from './report-clock.ts';
 import { inlineJson } from './uplot-assets.ts';
 
 /** Lane state changes listed in the text table; a flapping lane beyond this is summarised. */
@@ -23,7 +25,7 @@ const MAX_SEGMENTS_LISTED = 12;
  * host element for the charts, a legend, and the swim lanes' state changes as a table, so the
  * DNS and health-check story is also readable as text (screen readers, copy into a ticket).
  */
-export function renderTimelineFigure(record: RunRecord): string {
+export function renderTimelineFigure(record: RunRecord, clock: ReportClock): string {
   const data = buildTimelineData(record);
   const empty = data.x.length === 0 ? '<p class="empty">no requests recorded</p>' : '';
   return `<figure id="timeline-figure" class="timeline-figure" data-rendered="0">
@@ -31,8 +33,8 @@ export function renderTimelineFigure(record: RunRecord): string {
 ${empty}
 <div id="timeline-charts"></div>
 <figcaption>${legend(data.regions)}
-<p class="note">Rates per ${escapeHtml(formatDuration(record.series.bucketMs))} bucket; shaded bands are drill phases; vertical lines are fault events (details and AWS request ids in the fault table). Hover a chart for values; drag to zoom, double-click to reset.</p></figcaption>
-${laneTable(data.lanes)}
+<p class="note">Rates per ${escapeHtml(formatDuration(record.series.bucketMs))} bucket; shaded bands are drill phases; vertical lines are fault events (details and AWS request ids in the fault table), thin ones steps started (dashed), approvals and notes (dotted). Times on the axis are since T0, ${escapeHtml(clock.meaning)}. Hover a chart for values; drag to zoom, double-click to reset.</p></figcaption>
+${laneTable(data.lanes, (s) => clock.relative(record.startedAt + s * 1000))}
 </figure>`;
 }
 
@@ -52,13 +54,16 @@ function legend(regions: readonly { readonly name: string; readonly colour: stri
     item(HEALTHY_COLOUR, 'healthy'),
     item(UNHEALTHY_COLOUR, 'unhealthy'),
     ...(Object.entries(FAULT_COLOURS) as [string, string][]).map(([kind, colour]) => item(colour, kind, 'stroke')),
+    item(MARK_COLOURS.step, 'step started', 'stroke'),
+    item(MARK_COLOURS.approved, 'approved', 'stroke'),
+    item(MARK_COLOURS.declined, 'declined', 'stroke'),
+    item(MARK_COLOURS.note, 'note', 'stroke'),
   ];
   return `<ul class="legend">${items.join('')}</ul>`;
 }
 
-function laneTable(lanes: readonly Lane[]): string {
+function laneTable(lanes: readonly Lane[], at: (s: number) => string): string {
   if (lanes.length === 0) return '<p class="empty">No DNS answers or health-check readings were recorded.</p>';
-  const at = (s: number): string => `+${formatDuration(Math.round(s * 1000))}`;
   const rows = lanes.map((lane) => {
     const listed = lane.segments.slice(0, MAX_SEGMENTS_LISTED);
     const more = lane.segments.length - listed.length;

@@ -19,13 +19,15 @@ export interface JunitOptions {
  * Renders finished runs as one JUnit XML document (valid against the Jenkins xUnit
  * junit-10.xsd and readable by the Ant JUnit schema consumers): one `<testsuite>` per run,
  * one `<testcase>` per verdict. Failed verdicts carry `<failure>`, errored ones `<error>`, each
- * with observed vs expected and the evidence window. An aborted run or a failed rollback adds
+ * with observed vs expected and the evidence window; what an aborted run could not judge is
+ * `<skipped>` with the reason, counted in `skipped`, so CI shows it as neither a pass nor a deviation. An aborted run or a failed rollback adds
  * an erroring testcase holding `record.reason`, so CI goes red even when every verdict passed.
  *
  * @example await writeFile('junit.xml', renderJunit([record]))
  */
 export function renderJunit(records: readonly RunRecord[], options: JunitOptions = {}): string {
   const suites = records.map((record, index) => suiteOf(record, index, options.hostname ?? 'localhost'));
+  // No `skipped` here: junit-10.xsd allows it on a testsuite only.
   const total = (key: 'tests' | 'failures' | 'errors'): number =>
     suites.reduce((sum, suite) => sum + Number(suite.attributes?.[key] ?? 0), 0);
   const seconds = records.reduce((sum, record) => sum + Math.max(0, record.endedAt - record.startedAt), 0);
@@ -56,7 +58,7 @@ function suiteOf(record: RunRecord, index: number, hostname: string): XmlElement
       tests: cases.length,
       failures,
       errors,
-      skipped: 0,
+      skipped: record.verdicts.filter((verdict) => verdict.status === 'not-evaluated').length,
       time: secondsOf(record.endedAt - record.startedAt),
       // No zone designator: the Ant schema's timestamp pattern forbids one. It is UTC; the
       // `startedAt` property carries the full ISO form.
@@ -145,6 +147,12 @@ function verdictCase(verdict: Verdict, classname: string): XmlElement {
             children: [report],
           },
         ],
+      };
+    case 'not-evaluated':
+      return {
+        name: 'testcase',
+        attributes,
+        children: [{ name: 'skipped', attributes: { message: verdict.observed, type: verdict.assertion }, children: [report] }],
       };
   }
 }

@@ -6,7 +6,7 @@ import type { RunRecord } from '../runner/run-record.ts';
 import { isoTime } from './format-time.ts';
 import { serviceRows } from './service-rows.ts';
 
-const STATUS: Readonly<Record<VerdictStatus, string>> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
+const STATUS: Readonly<Record<VerdictStatus, string>> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored', 'not-evaluated': '⏭️ not evaluated' };
 const OUTCOME: Readonly<Record<RunRecord['outcome'], string>> = {
   passed: '✅ PASSED',
   failed: '❌ FAILED',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RunRecord } from '../runner/run-record.ts';
 import { assertionContextSchema } from './assertion-context-schema.ts';
 import { PHASES } from '../runner/timeline.ts';
+import { VERDICT_STATUSES } from '../assertions/verdict.ts';
 
 const epochMs = z.number().finite();
 const window = z.object({ from: epochMs, to: epochMs });
@@ -9,7 +10,7 @@ const window = z.object({ from: epochMs, to: epochMs });
 const verdict = z.object({
   assertion: z.string(),
   name: z.string(),
-  status: z.enum(['passed', 'failed', 'errored']),
+  status: z.enum(VERDICT_STATUSES),
   observed: z.string(),
   expected: z.string(),
   service: z.string().optional(),
@@ -31,6 +32,7 @@ const figure = z.object({
   service: z.string().optional(),
   expected: z.object({ fromMs: z.number(), toMs: z.number().nullable(), text: z.string() }).optional(),
   source: z.string().optional(),
+  limit: z.object({ min: z.number().optional(), max: z.number().optional() }).optional(),
 });
 
 const seriesPoint = z.object({

@@ -21,6 +21,25 @@ export const FAULT_COLOURS: Readonly<Record<FaultEvent['kind'], string>> = {
   'rollback-failed': '#742a2a',
 };
 
+/** Steps, approvals and notes: what people did, drawn thinner than the faults. */
+export const MARK_COLOURS: Readonly<Record<RunMark['kind'], string>> = {
+  step: '#718096',
+  approved: '#2f855a',
+  declined: '#9b2c2c',
+  note: '#2b6cb0',
+};
+
+/** A step starting, an approval answered or a note written, on the chart's time axis. */
+export interface RunMark {
+  readonly at: number;
+  readonly kind: 'step' | 'approved' | 'declined' | 'note';
+  /** Short, for the chart: the step's name, `approved`, the note's first words. */
+  readonly label: string;
+  /** Long, for the hover and the text table. */
+  readonly detail: string;
+  readonly colour: string;
+}
+
 export const SERIES_COLOURS = { requests: '#2b6cb0', errors: '#c53030', errorRate: '#742a2a', p95: '#553c9a' } as const;
 export const HEALTHY_COLOUR = '#38a169';
 export const UNHEALTHY_COLOUR = '#e53e3e';
@@ -67,6 +86,8 @@ export interface ServiceTraffic extends Traffic {
  */
 export interface TimelineData extends Traffic {
   readonly startedAt: string;
+  /** T0, the first injection (the run's start when none), in seconds since the start: the axis is labelled from it. */
+  readonly t0: number;
   readonly end: number;
   readonly bucketS: number;
   /** Bucket starts. */
@@ -75,6 +96,8 @@ export interface TimelineData extends Traffic {
   readonly services: readonly ServiceTraffic[];
   readonly phases: readonly { readonly phase: PhaseName; readonly from: number; readonly to: number; readonly colour: string }[];
   readonly markers: readonly { readonly at: number; readonly kind: FaultEvent['kind']; readonly label: string; readonly detail: string; readonly colour: string }[];
+  /** Steps started, approvals answered and notes written, in time order. */
+  readonly marks: readonly RunMark[];
   readonly lanes: readonly Lane[];
   readonly colours: typeof SERIES_COLOURS;
 }
@@ -104,8 +127,10 @@ export function buildTimelineData(record: RunRecord): TimelineData {
       colour: FAULT_COLOURS[event.kind],
     }));
 
+  const firstInject = record.faults.filter((event) => event.kind === 'inject').reduce<number | undefined>((first, event) => (first === undefined || event.at < first ? event.at : first), undefined);
   return {
     startedAt: isoTime(t0),
+    t0: firstInject === undefined ? 0 : s(firstInject),
     end,
     bucketS,
     x: points.map((point) => s(point.t)),
@@ -113,9 +138,36 @@ export function buildTimelineData(record: RunRecord): TimelineData {
     services: Object.entries(record.series.byService ?? {}).map(([service, servicePoints]) => ({ service, ...trafficOf(servicePoints, palette, bucketS) })),
     phases,
     markers,
+    marks: runMarks(record, s),
     lanes: [...dnsLanes(record, palette, s, end), ...healthLanes(record, s, end)],
     colours: SERIES_COLOURS,
   };
+}
+
+/** Longest note text on the chart itself; the whole note is in the hover and the retro section. */
+const NOTE_LABEL_CHARS = 28;
+
+/** An ARN names a person by its last part (`…:user/alice` → `alice`); on the chart that is enough. */
+function shortOperator(operator: string): string {
+  return operator.startsWith('arn:') ? (operator.split(/[/:]/).at(-1) ?? operator) : operator;
+}
+
+function runMarks(record: RunRecord, s: (t: number) => number): RunMark[] {
+  const steps = (record.steps ?? [])
+    .filter((event) => event.kind === 'started')
+    .map((event): RunMark => ({ at: s(event.at), kind: 'step', label: event.step, detail: `step ${event.step} (${event.type}) started at ${isoTime(event.at)}`, colour: MARK_COLOURS.step }));
+  const approvals = (record.approvals ?? []).map((approval): RunMark => {
+    const kind = approval.approved ? 'approved' : 'declined';
+    return { at: s(approval.at), kind, label: `${kind} by ${shortOperator(approval.operator)}`, detail: `${approval.question} ${kind} by ${approval.operator} (${approval.via}) at ${isoTime(approval.at)}`, colour: MARK_COLOURS[kind] };
+  });
+  const notes = (record.notes ?? []).map((note): RunMark => ({
+    at: s(note.at),
+    kind: 'note',
+    label: note.text.length > NOTE_LABEL_CHARS ? `${note.text.slice(0, NOTE_LABEL_CHARS - 1)}…` : note.text,
+    detail: `note by ${note.operator} at ${isoTime(note.at)}: ${note.text}`,
+    colour: MARK_COLOURS.note,
+  }));
+  return [...steps, ...approvals, ...notes].sort((a, b) => a.at - b.at);
 }
 
 function trafficOf(points: readonly SeriesPoint[], palette: ReadonlyMap<string, string>, bucketS: number): Traffic {

@@ -3,7 +3,9 @@
  * charts on one synced time axis: traffic (requests/s, errors/s, error rate), p95 latency,
  * share served per region (stacked), and swim lanes for DNS answers per resolver and
  * health-check status. A run that loaded several services gets a traffic and a share chart per
- * service instead of the two for the whole run. Every chart gets the phase bands behind and the fault markers on top.
+ * service instead of the two for the whole run, and its p95 chart one line per service. Every
+ * chart gets the phase bands behind, the fault markers on top, and thinner marks for steps
+ * started, approvals answered and notes written (labelled on the first chart).
  * Plain ES2017 with no imports: it is inlined after uPlot into a file that must open offline.
  * It sets `data-rendered` on the figure (number of charts drawn) so tests and people can tell a
  * drawn chart from a failed one.
@@ -21,8 +23,39 @@ export const TIMELINE_SCRIPT = String.raw`
   var LABEL_FONT = '11px -apple-system, "Segoe UI", Roboto, Arial, sans-serif';
 
   function width() { return Math.max(360, Math.floor(host.clientWidth || 960)); }
-  function fmtS(v) { return v == null ? '' : '+' + (Math.round(v * 10) / 10) + ' s'; }
+  // The axis reads on the report's clock: T0 is the first injection (data.t0 s after the start).
+  function fmtS(v) {
+    if (v == null) return '';
+    var d = Math.round((v - (data.t0 || 0)) * 10) / 10;
+    return 'T0' + (d < 0 ? '−' + (-d) : '+' + d) + ' s';
+  }
   function xs() { return data.end; }
+
+  // A vertical line across the plot at time "at" (dash lengths in CSS px).
+  function markLine(u, at, colour, width, dash) {
+    var ctx = u.ctx, dpr = devicePixelRatio, x = Math.round(u.valToPos(at, 'x', true));
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width * dpr;
+    ctx.setLineDash(dash.map(function (d) { return d * dpr; }));
+    ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+  }
+
+  // A label beside its line, on the first row of "band" where it does not overlap the previous one.
+  function markLabel(u, at, label, colour, band) {
+    var ctx = u.ctx, dpr = devicePixelRatio, x = Math.round(u.valToPos(at, 'x', true));
+    ctx.font = band.font;
+    var w = ctx.measureText(label).width;
+    var row = 0;
+    while (band.rows[row] !== undefined && band.rows[row] > x - 4 * dpr && row < band.max) row++;
+    band.rows[row] = x + w + 8 * dpr;
+    var y = u.bbox.top + (band.top + row * band.height) * dpr;
+    var tx = x + w + 6 * dpr > u.bbox.left + u.bbox.width ? x - w - 4 * dpr : x + 4 * dpr;
+    ctx.fillStyle = 'rgba(255,255,255,0.85)';
+    ctx.fillRect(tx - 2 * dpr, y - 1 * dpr, w + 4 * dpr, band.height * dpr);
+    ctx.fillStyle = colour;
+    ctx.textBaseline = 'top';
+    ctx.fillText(label, tx, y);
+  }
 
   // Phase bands behind the data and fault markers over it, on every chart.
   function overlay(opts) {
@@ -46,30 +79,21 @@ export const TIMELINE_SCRIPT = String.raw`
           ctx.restore();
         }],
         draw: [function (u) {
-          var ctx = u.ctx, top = u.bbox.top, h = u.bbox.height, dpr = devicePixelRatio;
+          var ctx = u.ctx, dpr = devicePixelRatio;
           ctx.save();
-          var rowEnds = [];
+          // Faults: bold lines and labels in the top rows.
+          var faultRows = { rows: [], top: 16, height: 13, max: 3, font: 'bold ' + LABEL_FONT.replace('11px', (11 * dpr) + 'px') };
           data.markers.forEach(function (m) {
-            var x = Math.round(u.valToPos(m.at, 'x', true));
-            ctx.strokeStyle = m.colour;
-            ctx.lineWidth = 2 * dpr;
-            ctx.setLineDash(m.kind === 'verified' ? [4 * dpr, 3 * dpr] : []);
-            ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + h); ctx.stroke();
-            if (opts.markerLabels) {
-              ctx.font = 'bold ' + LABEL_FONT.replace('11px', (11 * dpr) + 'px');
-              var w = ctx.measureText(m.label).width;
-              var row = 0;
-              while (rowEnds[row] !== undefined && rowEnds[row] > x - 4 * dpr && row < 3) row++;
-              rowEnds[row] = x + w + 8 * dpr;
-              var y = top + (16 + row * 13) * dpr;
-              var tx = x + w + 6 * dpr > u.bbox.left + u.bbox.width ? x - w - 4 * dpr : x + 4 * dpr;
-              ctx.fillStyle = 'rgba(255,255,255,0.85)';
-              ctx.fillRect(tx - 2 * dpr, y - 1 * dpr, w + 4 * dpr, 13 * dpr);
-              ctx.fillStyle = m.colour;
-              ctx.textBaseline = 'top';
-              ctx.fillText(m.label, tx, y);
-            }
+            markLine(u, m.at, m.colour, 2, m.kind === 'verified' ? [4, 3] : []);
+            if (opts.markerLabels) markLabel(u, m.at, m.label, m.colour, faultRows);
           });
+          // What people did: steps (dashed), approvals (solid), notes (dotted); labels below the faults'.
+          var markRows = { rows: [], top: 58, height: 12, max: 4, font: LABEL_FONT.replace('11px', (10 * dpr) + 'px') };
+          (data.marks || []).forEach(function (m) {
+            markLine(u, m.at, m.colour, m.kind === 'step' ? 1 : 1.5, m.kind === 'step' ? [5, 4] : m.kind === 'note' ? [1.5, 2.5] : []);
+            if (opts.markerLabels) markLabel(u, m.at, (m.kind === 'note' ? '✎ ' : m.kind === 'step' ? '▸ ' : '✓ ') + m.label, m.colour, markRows);
+          });
+          ctx.setLineDash([]);
           ctx.restore();
         }],
       },
@@ -81,7 +105,7 @@ export const TIMELINE_SCRIPT = String.raw`
   function yAxis(label) { return { label: label, labelSize: 24, size: GUTTER_LEFT }; }
   function rightPad() { return { side: 1, label: '', labelSize: 24, size: GUTTER_RIGHT, values: function (u, t) { return t.map(function () { return ''; }); }, grid: { show: false }, ticks: { show: false } }; }
   function xAxis(showLabel) {
-    return { scale: 'x', values: function (u, ticks) { return ticks.map(fmtS); }, label: showLabel ? 'time since start (' + data.startedAt + ')' : '', size: showLabel ? 50 : 30 };
+    return { scale: 'x', values: function (u, ticks) { return ticks.map(fmtS); }, label: showLabel ? 'time since T0, the first injection (run started ' + data.startedAt + ')' : '', size: showLabel ? 50 : 30 };
   }
 
   function chart(title, opts, seriesData, plugins) {
@@ -141,15 +165,19 @@ export const TIMELINE_SCRIPT = String.raw`
     }, regionData, [overlay({})]);
   }
 
+  // One p95 line per service when several were loaded (each its own colour), else the run's.
+  var SERVICE_P95 = ['#553c9a', '#b7791f', '#2c7a7b', '#97266d'];
   function latencyChart(title) {
+    var lines = data.services.length > 0
+      ? data.services.map(function (t, i) { return { label: t.service + ' p95 ms', stroke: SERVICE_P95[i % SERVICE_P95.length], values: t.p95 }; })
+      : [{ label: 'p95 ms', stroke: c.p95, values: data.p95 }];
     chart(title, {
       height: 150,
-      series: [
-        { label: 'time', value: function (u, v) { return fmtS(v); } },
-        { label: 'p95 ms', stroke: c.p95, width: 2, spanGaps: false, points: { show: false } },
-      ],
+      series: [{ label: 'time', value: function (u, v) { return fmtS(v); } }].concat(lines.map(function (l) {
+        return { label: l.label, stroke: l.stroke, width: 2, spanGaps: false, points: { show: false } };
+      })),
       axes: [xAxis(false), yAxis('p95 latency ms'), rightPad()],
-    }, [data.x, data.p95], [overlay({})]);
+    }, [data.x].concat(lines.map(function (l) { return l.values; })), [overlay({})]);
   }
 
   if (data.x.length > 0 && data.services.length > 0) {
@@ -159,7 +187,7 @@ export const TIMELINE_SCRIPT = String.raw`
       trafficChart('Traffic · service ' + t.service, t, i === 0);
       shareChart('Share served by region · service ' + t.service, t);
     });
-    latencyChart('p95 latency · all services');
+    latencyChart('p95 latency · per service');
   } else if (data.x.length > 0) {
     trafficChart('Traffic', data, true);
     latencyChart('p95 latency');

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { evaluateAssertions } from '../assertions/assertion-spec.ts';
+import { markNotEvaluated } from '../assertions/not-evaluated.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import { collectGitRevision } from '../evidence/git-revision.ts';
 import type { LoadSummary } from '../load/load-engine.ts';
@@ -30,10 +31,14 @@ export interface RunResults {
 export async function assembleRunRecord(scope: RunScope, results: RunResults): Promise<RunRecord> {
   const { drill, environment, timeline } = scope;
   const { findings, ending, rollback, loadSummary } = results;
-  const verdicts = [...(results.stepVerdicts ?? []), ...(await judge(scope, findings, ending))];
+  const judged = [...(results.stepVerdicts ?? []), ...(await judge(scope, findings, ending))];
+  // An aborted run's verdicts say what it could judge; the rest are not evaluated, not failed.
+  const stoppedAt = scope.stop.abortedAt ?? ending?.at;
+  const verdicts = ending === undefined || stoppedAt === undefined ? judged : markNotEvaluated(judged, { at: stoppedAt, startedAt: timeline.startedAt });
   const { outcome, reason } = outcomeOf(verdicts, ending, rollback);
   const gitRevision = collectGitRevision();
-  const abortedAt = scope.stop.abortedAt;
+  // Kept in run.json for every stopped run (a drill that threw too), so a re-judging can tell what was cut off.
+  const abortedAt = stoppedAt;
   const services = environment.services;
   return {
     schemaVersion: 1,

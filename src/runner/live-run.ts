@@ -61,6 +61,8 @@ export interface PlannedStep {
   readonly kind: string;
   /** One line saying what it does, e.g. `until DNS serves us-west-2 (all public resolvers) within 2 m`. */
   readonly summary: string;
+  /** Its budget in ms as planned (0 for steps that do not wait), before any extension. */
+  readonly budgetMs: number;
 }
 
 /** A running drill as its watchers see it; handed out once the observers are running. */
@@ -79,4 +81,6 @@ export interface LiveRun {
    * the current step is neither.
    */
   extend(ms: number, operator: string): boolean;
+  /** Epoch ms by which the faults in now must be out (the maximum fault duration); undefined with none in. */
+  faultDeadline(): number | undefined;
 }

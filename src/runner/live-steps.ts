@@ -40,7 +40,7 @@ export class LiveSteps implements LiveRun {
     this.#scope = scope;
     this.runId = scope.runId;
     this.drill = scope.drill.name;
-    this.steps = plan.map((step) => ({ step: step.name, kind: step.step, summary: stepKindOf(step).summary(step) }));
+    this.steps = plan.map((step) => ({ step: step.name, kind: step.step, summary: stepKindOf(step).summary(step), budgetMs: stepKindOf(step).budgetMs(step) }));
   }
 
   get timeline(): LiveRun['timeline'] {
@@ -80,6 +80,10 @@ export class LiveSteps implements LiveRun {
     this.#extendedMs += ms;
     this.note(`extended step ${current.step.name} by ${formatDuration(ms)}`, operator);
     return true;
+  }
+
+  faultDeadline(): number | undefined {
+    return this.#faultDeadline();
   }
 
   /** The interpreter: tells extensions where the faults' deadline is. */

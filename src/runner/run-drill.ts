@@ -106,7 +106,7 @@ export async function runDrill(options: RunDrillOptions): Promise<DrillRun> {
     if (prepared !== undefined) rollback = await rollBackRun(scope, prepared, ending?.outcome);
   }
 
-  ending ??= stoppedBy(scope.stop.signal);
+  ending ??= stoppedBy(scope.stop.signal, scope.stop.abortedAt);
   const loadSummary = await endObservation(scope, observers, 'the drill is over');
   scope.timeline.endedAt = Date.now();
   for (const note of loadSummary?.notes ?? []) scope.log(`load            ${note}`);

@@ -10,6 +10,8 @@ import { SteadyStateError } from './steady-state-error.ts';
 export interface RunEnding {
   readonly outcome: 'aborted';
   readonly reason: string;
+  /** Epoch ms when the run stopped: the stop signal's time, or when the drill threw. */
+  readonly at: number;
   /** The steady-state check that stopped the run before injection, for the verdicts. */
   readonly steadyState?: Verdict;
 }
@@ -21,12 +23,13 @@ export function isRefusal(error: unknown): boolean {
 
 /** A run that threw: a guardrail's refusal speaks for itself, anything else is the drill failing. */
 export function endingOf(error: unknown): RunEnding {
-  if (error instanceof SteadyStateError) return { outcome: 'aborted', reason: error.message, steadyState: error.verdict };
-  if (error instanceof AlarmInAlarmError) return { outcome: 'aborted', reason: error.message };
-  return { outcome: 'aborted', reason: `drill failed: ${describeReason(error)}` };
+  const at = Date.now();
+  if (error instanceof SteadyStateError) return { outcome: 'aborted', reason: error.message, at, steadyState: error.verdict };
+  if (error instanceof AlarmInAlarmError) return { outcome: 'aborted', reason: error.message, at };
+  return { outcome: 'aborted', reason: `drill failed: ${describeReason(error)}`, at };
 }
 
 /** A run whose stop signal aborted (Ctrl-C, a stop condition, the fault's maximum duration) without throwing. */
-export function stoppedBy(signal: AbortSignal): RunEnding | undefined {
-  return signal.aborted ? { outcome: 'aborted', reason: `aborted: ${describeReason(signal.reason)}` } : undefined;
+export function stoppedBy(signal: AbortSignal, abortedAt: number | undefined): RunEnding | undefined {
+  return signal.aborted ? { outcome: 'aborted', reason: `aborted: ${describeReason(signal.reason)}`, at: abortedAt ?? Date.now() } : undefined;
 }

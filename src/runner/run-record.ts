@@ -153,7 +153,10 @@ export interface RunRecord {
   readonly exitCode: number;
   /** Why the run was aborted or a rollback failed, when it was. */
   readonly reason?: string;
-  /** When the run was told to stop (signal, stop condition, maximum fault duration), if it was. */
+  /**
+   * When the run was told to stop (signal, stop condition, maximum fault duration, declined
+   * approval) or the drill threw, if it did: what its verdicts were judged "not evaluated" against.
+   */
   readonly abortedAt?: number;
   readonly phases: readonly PhaseMark[];
   readonly faults: readonly FaultEvent[];

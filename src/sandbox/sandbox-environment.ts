@@ -32,7 +32,7 @@ export function sandboxEnvironment(description: SandboxDescription): Environment
     const optional = (field: string, values: Record<string, unknown> | undefined): Record<string, unknown> => (values === undefined ? {} : { [field]: values });
     const edgeUrl = edgeUrlFor(description, service.recordName);
     services[service.name] = {
-      url: `http://${service.recordName}:${description.httpPort}/`,
+      url: sharedApiUrl(description, service.name) ?? `http://${service.recordName}:${description.httpPort}/`,
       regionHeader: 'x-drdrill-region',
       hostedZoneId: topology.hostedZone.id,
       recordName: service.recordName,
@@ -64,7 +64,7 @@ export function sandboxEnvironment(description: SandboxDescription): Environment
     ...(vantagePoints === undefined ? {} : { vantagePoints }),
     dnsResolvers: [dnsServer],
     loadResolver: dnsServer,
-    arc: { region: resources.arcRegion, clusterEndpoints: [description.arcClusterEndpoint] },
+    arc: { region: resources.arcRegion, clusterEndpoints: [...description.arcClusterEndpoints] },
     // The sandbox runs Route 53 time fast; its switch margin is the AWS minute, scaled the same way.
     deadMansSwitch: { margin: 60_000 * topology.timeScale },
     experimentTemplates,
@@ -72,6 +72,18 @@ export function sandboxEnvironment(description: SandboxDescription): Environment
     evidence: { signingKey: SANDBOX_EVIDENCE_KEY_ALIAS },
     services,
   };
+}
+
+/**
+ * Clients reach a service a shared API forwards to through the shared API (`/service1` on the
+ * public name), as they would in the account; its own record is still what DNS probes watch.
+ */
+function sharedApiUrl(description: SandboxDescription, service: string): string | undefined {
+  for (const shared of description.topology.services) {
+    const rule = shared.forwards?.find((f) => f.service === service);
+    if (rule !== undefined) return `http://${shared.recordName}:${description.httpPort}${rule.pathPrefix}/`;
+  }
+  return undefined;
 }
 
 function edgeUrlFor(description: SandboxDescription, recordName: string): string | undefined {

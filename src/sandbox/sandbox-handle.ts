@@ -143,6 +143,8 @@ export interface ControlPlaneCall {
   readonly status: number;
   readonly requestId: string;
   readonly errorCode?: string;
+  /** The request's path: for ARC, which cluster endpoint the call came through. */
+  readonly path: string;
 }
 
 /** What `drdrill sandbox up` prints and `GET /_sandbox/describe` returns. */
@@ -156,8 +158,11 @@ export interface SandboxDescription {
   readonly regions: readonly { readonly name: string; readonly address: string; readonly url: string }[];
   /** The CloudFront-like edge, when the topology has one. */
   readonly edge?: { readonly address: string; readonly url: string };
-  /** Route 53 ARC cluster endpoint (the control plane itself; signed for route53-recovery-cluster). */
-  readonly arcClusterEndpoint: string;
+  /**
+   * Route 53 ARC cluster endpoints, in the order to try them: paths on the control plane, one per
+   * endpoint region (`…/arc-cluster/us-east-1/v1`), signed for route53-recovery-cluster.
+   */
+  readonly arcClusterEndpoints: readonly string[];
   /** The topology as given, with each service's regions (in order) and deployments written out. */
   readonly topology: DescribedTopology;
   /** Every resource id the sandbox simulates, for people and tools (AWS CLI, dig). */

@@ -1,6 +1,7 @@
 import { ownProcessIdentity } from '../runner/process-identity.ts';
 import { createApiGatewayV2Api } from './control-plane/apigateway/apigatewayv2-api.ts';
 import { createArcClusterApi } from './control-plane/arc/arc-cluster-api.ts';
+import { arcClusterEndpointUrl } from './control-plane/arc/arc-cluster-endpoints.ts';
 import { createCloudWatchApi } from './control-plane/cloudwatch/cloudwatch-api.ts';
 import { createControlPlaneServer } from './control-plane/control-plane-server.ts';
 import { respondToQuery } from './dns/dns-responder.ts';
@@ -102,7 +103,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const resolver = new OriginResolver(`${host.includes(':') ? `[${host}]` : host}:${dns.port}`);
     http.serve((name, req, res) => {
       if (name === '#edge') handleEdgeRequest(topology, resolver, tracker, http.port, req, res);
-      else handleRegionalRequest(state, tracker, name, req, res);
+      else handleRegionalRequest(state, tracker, { resolver, port: http.port }, name, req, res);
     });
 
     const kmsKeys = await evidenceKeys(topology, options.evidenceKeyFile);
@@ -146,7 +147,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(http.tlsPort === undefined ? {} : { httpsPort: http.tlsPort }),
       regions: topology.regions.map((r) => ({ name: r.name, address: r.address, url: `http://${r.address}:${http.port}` })),
       ...(edge === undefined ? {} : { edge: { address: edge.address, url: `http://${edge.address}:${http.port}` } }),
-      arcClusterEndpoint: controlPlaneUrl,
+      arcClusterEndpoints: topology.arcEndpoints.map((endpoint) => arcClusterEndpointUrl(controlPlaneUrl, endpoint.region)),
       topology: describedTopology(topology),
       resources: sandboxResources(topology),
       ...(identity === undefined ? {} : { process: identity }),

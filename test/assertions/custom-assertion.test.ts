@@ -62,6 +62,19 @@ describe('custom assertions', () => {
     expect(malformed.observed).to.match(/^the check returned a malformed report: figures\.0\.value: /);
   });
 
+  it('judges figures against the expected bounds a check returns, and words observed and expected from them', async () => {
+    const p99 = (value: number) => () => ({ figures: [{ name: 'p99', label: 'p99 latency', value, unit: 'ms', expected: { max: 800 }, definition: 'p99 while failed over' }] });
+    const within = await evaluateCustomAssertion(timeline, custom(p99(640)), CONTEXT);
+    const beyond = await evaluateCustomAssertion(timeline, custom(p99(1200)), CONTEXT);
+    const inverted = await evaluateCustomAssertion(timeline, custom(() => ({ figures: [{ name: 'x', value: 1, unit: 'ms', expected: { min: 5, max: 2 }, definition: 'd' }] })), CONTEXT);
+
+    expect(within).to.deep.include({ status: 'passed', observed: 'p99 latency 640 ms', expected: 'p99 latency ≤ 800 ms' });
+    expect(within.figures?.[0]).to.deep.include({ name: 'custom.p99', value: 640, unit: 'ms', limit: { max: 800 } });
+    expect(beyond).to.deep.include({ status: 'failed', observed: 'p99 latency 1.2 s', expected: 'p99 latency ≤ 800 ms' });
+    expect(inverted.status).to.equal('errored');
+    expect(inverted.observed).to.equal('the check returned a malformed report: figures.0.expected: expected min ≤ max');
+  });
+
   it('turns any other throw into an errored verdict carrying the message', async () => {
     const verdict = await evaluateCustomAssertion(
       timeline,

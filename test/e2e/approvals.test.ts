@@ -1,63 +1,30 @@
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runCli } from '../../src/cli/cli.ts';
 import { runCommand } from '../../src/cli/run-command.ts';
 import { readRunRecord } from '../../src/reporters/write-run-directory.ts';
 import type { Approver } from '../../src/runner/live-run.ts';
 import type { RunRecord } from '../../src/runner/run-record.ts';
-import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
-import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { captureIo, onlyRunDir, tempDir } from './e2e-kit.ts';
+import { captureIo, onlyRunDir, useSandbox } from './e2e-kit.ts';
+import { runOnPty } from './process-kit.ts';
 
 const FAILBACK = 'test/fixtures/drills/approve-failback.drill.ts';
 const TIMEOUT = 'test/fixtures/drills/approve-timeout.drill.ts';
 /** How long the person at the pseudo-terminal takes to answer. */
 const THINKING_MS = 2000;
 
-/** Runs the CLI in its own process on a pseudo-terminal (stdin is a TTY) that answers the prompt. */
-function runOnPty(args: readonly string[], answer: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['test/e2e/pty-run.py', process.execPath, 'bin/drdrill.js', ...args], {
-      env: { ...process.env, ANSWER: answer, DELAY: String(THINKING_MS / 1000) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
 describe('approve steps', function () {
   this.timeout(180_000);
-  let sandbox: Sandbox;
-  const dirs: string[] = [];
+  const suite = useSandbox('approvals');
+  const folders = suite.folders;
   const concurrencyBetween = (from: number, to: number): (number | null)[] =>
-    sandbox.events().flatMap((e) => (e.type === 'function-concurrency' && e.at >= from && e.at <= to ? [e.reservedConcurrency] : []));
+    suite.sandbox.events().flatMap((e) => (e.type === 'function-concurrency' && e.at >= from && e.at <= to ? [e.reservedConcurrency] : []));
 
-  beforeEach(async () => {
-    sandbox = await startSandbox();
-  });
-  afterEach(async () => {
-    await sandbox.close();
-  });
-  after(async () => {
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-  });
-
-  async function folders(): Promise<{ out: string; stateDir: string }> {
-    const out = await tempDir('approvals-out');
-    const stateDir = await tempDir('approvals-state');
-    dirs.push(out, stateDir);
-    return { out, stateDir };
-  }
 
   it('waits at the terminal with the fault in and load on, goes on once approved, and records who approved', async () => {
     const { out, stateDir } = await folders();
-    const { code, output } = await runOnPty(['run', FAILBACK, '--sandbox-url', sandbox.description.controlPlaneUrl, '--out', out, '--state-dir', stateDir], 'y');
+    const { code, output } = await runOnPty(['run', FAILBACK, '--sandbox-url', suite.sandbox.description.controlPlaneUrl, '--out', out, '--state-dir', stateDir], { answer: 'y', delayMs: THINKING_MS });
     expect(code, output).to.equal(0);
     expect(output).to.match(/approve step "fail-back": Fail back to the primary\? \[y\/N\]/);
     const dir = await onlyRunDir(out, 'approve-failback');
@@ -77,7 +44,7 @@ describe('approve steps', function () {
       'note-7:passed',
     ]);
     const html = await readFile(path.join(dir, 'index.html'), 'utf8');
-    expect(html).to.include('<h2>Approvals and notes</h2>');
+    expect(html).to.include('<h2>Retro</h2>');
     expect(html).to.match(/<td>fail-back<\/td><td>Fail back to the primary\?<\/td><td>approved<\/td><td>[^<]+<\/td><td>terminal<\/td>/);
     expect(html).to.include('traffic is home');
   });
@@ -85,7 +52,7 @@ describe('approve steps', function () {
   function expectFaultInAndLoadOn(record: RunRecord, from: number, to: number): void {
     // Ground truth: the sandbox's function stayed throttled the whole time the question waited.
     expect(concurrencyBetween(from, to), 'no change to the function while waiting').to.deep.equal([]);
-    const throttled = sandbox.events().filter((e) => e.type === 'function-concurrency' && e.at < from);
+    const throttled = suite.sandbox.events().filter((e) => e.type === 'function-concurrency' && e.at < from);
     expect(throttled.map((e) => (e.type === 'function-concurrency' ? e.reservedConcurrency : 'x'))).to.deep.equal([0]);
     const rollback = record.faults.find((event) => event.kind === 'rollback');
     expect(rollback?.at ?? 0).to.be.greaterThan(to);
@@ -98,7 +65,7 @@ describe('approve steps', function () {
   it('goes on at once with --approve, recorded as approved by flag with the operator identity', async () => {
     const { out, stateDir } = await folders();
     const io = captureIo();
-    const code = await runCli(['run', FAILBACK, '--approve', 'fail-back', '--sandbox-url', sandbox.description.controlPlaneUrl, '--out', out, '--state-dir', stateDir], io);
+    const code = await runCli(['run', FAILBACK, '--approve', 'fail-back', '--sandbox-url', suite.sandbox.description.controlPlaneUrl, '--out', out, '--state-dir', stateDir], io);
     expect(code, io.text()).to.equal(0);
     const record = await readRunRecord(await onlyRunDir(out, 'approve-failback'));
     const operator = record.evidence?.operator;
@@ -113,7 +80,7 @@ describe('approve steps', function () {
     // A console that is connected but whose operator never answers.
     const silent: Approver = { canAnswer: () => true, ask: (request) => new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(new Error('closed')))) };
     const io = captureIo();
-    const code = await runCommand({ files: [TIMEOUT], env: 'sandbox', sandboxUrl: sandbox.description.controlPlaneUrl, out, stateDir, approvers: [silent] }, io);
+    const code = await runCommand({ files: [TIMEOUT], env: 'sandbox', sandboxUrl: suite.sandbox.description.controlPlaneUrl, out, stateDir, approvers: [silent] }, io);
     expect(code, io.text()).to.equal(3);
     const record = await readRunRecord(await onlyRunDir(out, 'approve-timeout'));
     expect(record.outcome).to.equal('aborted');
@@ -124,7 +91,7 @@ describe('approve steps', function () {
     const asked = record.steps?.find((event) => event.kind === 'started' && event.step === 'go-on')?.at ?? 0;
     expect((ended?.at ?? 0) - asked).to.be.within(1900, 3500);
     // Throttled, then restored by the rollback; the journal closed with nothing left in.
-    expect(sandbox.events().flatMap((e) => (e.type === 'function-concurrency' ? [e.reservedConcurrency] : []))).to.deep.equal([0, null]);
+    expect(suite.sandbox.events().flatMap((e) => (e.type === 'function-concurrency' ? [e.reservedConcurrency] : []))).to.deep.equal([0, null]);
     const journal = await readFile(path.join(stateDir, 'journal', `${record.runId}.ndjson`), 'utf8');
     expect(journal).to.include('"type":"rolled-back"');
     expect(journal.trim().split('\n').at(-1)).to.include('"type":"closed"');

@@ -101,13 +101,21 @@ describe('headline figures agree across every output', function () {
         expect(summary, `summary.md, ${where}`).to.contain(` \`${figure.name}\` | ${describeFigure(figure).replace(/[*_|]/g, '\\$&')} |`);
         checked++;
       }
-      // The top-of-page cards and the summary's key-numbers row are the same figures again.
-      for (const name of ['rto', 'dns.convergence', 'failback']) {
+      // The top-of-page cards (the RTO split, the totals) and the summary's key-numbers row are the same figures again.
+      const parts = { rto: ['clients', 'Clients recovered'], 'rto.detect': ['detect', 'Detect'], 'rto.shift': ['shift', 'DNS shift'] } as const;
+      for (const [name, [part, label]] of Object.entries(parts)) {
         const figure = (record.figures ?? []).find((each) => each.name === name);
         if (figure === undefined) {
-          expect(html, `${record.drill.name} card ${name}`).to.not.match(new RegExp(`<div class="label">${name === 'rto' ? 'RTO' : '-'}</div>`));
+          expect(html, `${record.drill.name} card ${name}`).to.not.contain(`data-figure="${name}"><div class="label">`);
           continue;
         }
+        expect(html, `${record.drill.name} card ${name}`).to.contain(
+          `<div class="rto-card" data-part="${part}" data-figure="${name}"><div class="label">${label}</div><div class="big">${escapeHtml(formatFigure(figure))}</div>`,
+        );
+      }
+      for (const name of ['dns.convergence', 'failback']) {
+        const figure = (record.figures ?? []).find((each) => each.name === name);
+        if (figure === undefined) continue;
         expect(html, `${record.drill.name} card ${name}`).to.contain(`<div class="label">${escapeHtml(figure.label)}</div><div class="value">${escapeHtml(formatFigure(figure))}</div>`);
       }
       const shown = (name: string): string => {

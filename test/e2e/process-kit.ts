@@ -111,3 +111,24 @@ export function useSandboxProcess(prefix: string): SandboxSuite {
   });
   return suite;
 }
+
+/**
+ * Runs the CLI in its own process on a pseudo-terminal (stdin and stderr are TTYs), which types
+ * `answer` and Enter once the CLI has printed `trigger` (default the `[y/N]` prompt).
+ */
+export function runOnPty(
+  args: readonly string[],
+  options: { readonly answer: string; readonly trigger?: string; readonly delayMs?: number },
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['test/e2e/pty-run.py', process.execPath, ...DRDRILL, ...args], {
+      env: { ...process.env, ANSWER: options.answer, DELAY: String((options.delayMs ?? 0) / 1000), ...(options.trigger === undefined ? {} : { TRIGGER: options.trigger }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}

@@ -1,16 +1,23 @@
 """Runs a command on a pseudo-terminal (so its stdin is a TTY), echoes what it prints, and answers
-the first `[y/N]` prompt with ANSWER after DELAY seconds. Exits with the command's exit code."""
+the first TRIGGER it prints (default the `[y/N]` prompt) with ANSWER and Enter after DELAY seconds.
+Exits with the command's exit code."""
+import fcntl
 import os
 import pty
 import select
+import struct
 import sys
+import termios
 import time
 
 answer = os.environ.get('ANSWER', 'y').encode() + b'\r'
 delay = float(os.environ.get('DELAY', '0'))
+trigger = os.environ.get('TRIGGER', '[y/N]').encode()
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp(sys.argv[1], sys.argv[1:])
+# A wide terminal (COLUMNS, default 200), as a facilitator's would be: a new pty has no size at all.
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', 50, int(os.environ.get('COLUMNS', '200')), 0, 0))
 seen = b''
 answered = False
 while True:
@@ -26,7 +33,7 @@ while True:
     seen += data
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
-    if not answered and b'[y/N]' in seen:
+    if not answered and trigger in seen:
         time.sleep(delay)
         os.write(fd, answer)
         answered = True

@@ -58,7 +58,9 @@ describe('every shipped sandbox drill, run as steps', function () {
     const stateDir = await tempDir('shipped-steps-state');
     dirs.push(out, stateDir);
     const files = names.map((name) => `drills/sandbox/${name}.drill.ts`);
-    const { stdout, stderr } = await execFileAsync(process.execPath, ['bin/drdrill.js', 'run', ...files, '--out', out, '--state-dir', stateDir], { maxBuffer: 64 * 1024 * 1024 }).catch(
+    // As CI runs them: no terminal, so a drill's approve steps are answered by the flag.
+    const args = ['bin/drdrill.js', 'run', ...files, '--approve', 'all', '--out', out, '--state-dir', stateDir];
+    const { stdout, stderr } = await execFileAsync(process.execPath, args, { maxBuffer: 64 * 1024 * 1024 }).catch(
       (error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '' }),
     );
     outputs.push(stdout, stderr);
@@ -93,6 +95,16 @@ describe('every shipped sandbox drill, run as steps', function () {
       expect(ended.map((event) => event.step), name).to.deep.equal(planned);
       for (const event of ended) expect(event.status, `${name}: ${event.step}`).to.equal('passed');
     });
+  });
+
+  it('answers every approve step, by the flag, in the drill’s order', () => {
+    each((name, record, { drill }) => {
+      const asked = drillSteps(drill).flatMap((step) => (step.step === 'approve' ? [step.name] : []));
+      expect((record.approvals ?? []).map((approval) => `${approval.step} ${approval.approved ? 'approved' : 'refused'} via ${approval.via}`), name).to.deep.equal(
+        asked.map((step) => `${step} approved via flag`),
+      );
+    });
+    expect([...drills.values()].some(({ drill }) => drillSteps(drill).some((step) => step.step === 'approve')), 'a shipped drill asks for approval').to.equal(true);
   });
 
   it('marks the five phases in order, the fault phase before the first injection and the settle after the last rollback', () => {

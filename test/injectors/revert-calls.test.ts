@@ -194,16 +194,18 @@ describe('revertCalls, made by the sandbox runbook instead of rollback, restore 
     expect(calls.map((c) => c.api)).to.deep.equal(['AuthorizeSecurityGroupIngress']);
   });
 
-  it('routing-control: the control is set back On through the ARC cluster endpoint, in the ARC region', async () => {
+  it('routing-control: the control is set back On through every ARC cluster endpoint (an execution cannot try the next), in the ARC region', async () => {
     const { calls } = await revertThroughRunbook({ injector: 'routing-control', target: { region: 'primary', service: 'service1' }, state: 'Off' });
-    expect(calls).to.deep.equal([
-      {
+    const endpoints = environment.arc?.clusterEndpoints ?? [];
+    expect(endpoints).to.have.length(5);
+    expect(calls).to.deep.equal(
+      endpoints.map((endpoint) => ({
         service: 'route53-recovery-cluster',
         api: 'UpdateRoutingControlState',
         region: environment.arc?.region,
         request: { RoutingControlArn: environment.services['service1']?.routingControls?.['us-east-1'], RoutingControlState: 'On' },
-        endpoint: environment.arc?.clusterEndpoints[0],
-      },
-    ]);
+        endpoint,
+      })),
+    );
   });
 });

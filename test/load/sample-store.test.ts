@@ -25,4 +25,25 @@ describe('SampleStore', () => {
     expect(store.get(999)).to.deep.equal({ start: 999, latencyMs: 999 % 7, status: 200, region: 'a' });
     expect(store.regionAt(998)).to.equal('b');
   });
+
+  it('keeps every sample across blocks, at their edges too, and counts the bytes of the blocks it holds', () => {
+    const store = new SampleStore();
+    const count = 3 * 65_536 + 7;
+    for (let i = 0; i < count; i++) store.push({ start: i * 2, latencyMs: i % 11, status: i % 5 === 0 ? 0 : 200, ...(i % 5 === 0 ? { error: 'ETIMEDOUT' } : { region: i % 2 === 0 ? 'a' : 'b' }), target: 't' });
+    expect(store.length).to.equal(count);
+    for (const i of [0, 65_535, 65_536, 65_537, 131_071, 131_072, count - 1]) {
+      expect(store.get(i), `sample ${i}`).to.deep.equal({
+        start: i * 2,
+        latencyMs: i % 11,
+        status: i % 5 === 0 ? 0 : 200,
+        ...(i % 5 === 0 ? { error: 'ETIMEDOUT' } : { region: i % 2 === 0 ? 'a' : 'b' }),
+        target: 't',
+      });
+      expect(store.startAt(i)).to.equal(i * 2);
+    }
+    expect(store.startAt(count)).to.be.NaN;
+    expect(() => store.get(count)).to.throw(RangeError, /outside 0\.\.196614/);
+    // Four blocks of 65,536 samples at 24 bytes each: no doubled capacity past the first block.
+    expect(store.byteLength).to.equal(4 * 65_536 * 24);
+  });
 });

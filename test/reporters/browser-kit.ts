@@ -1,14 +1,17 @@
 import type { Page } from 'playwright-core';
 
-/** What a page did while loading: console errors and uncaught exceptions. */
-export function watchErrors(page: Page): string[] {
+/**
+ * What a page did while loading: console errors, uncaught exceptions and requests anywhere but
+ * `allowed` (a URL prefix: the report's own files, or the console's own origin).
+ */
+export function watchErrors(page: Page, allowed = 'file:'): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('request', (request) => {
-    if (!request.url().startsWith('file:')) errors.push(`network request: ${request.url()}`);
+    if (!request.url().startsWith(allowed)) errors.push(`network request: ${request.url()}`);
   });
   return errors;
 }

@@ -21,8 +21,10 @@ const ARGS = [
 /**
  * Debian's Chromium with a fresh profile. Missing Chromium is a failure naming the package,
  * never a skip: a skipped browser test would let a blank report ship.
+ *
+ * @param options.offline no network at all (a report must not need one); false for a page served on loopback. @default true
  */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(options: { readonly offline?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing: install the Debian package "chromium" (apt-get install chromium) to test the HTML report in a browser`);
   }
@@ -32,7 +34,7 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     headless: true,
     args: ARGS,
     viewport: { width: 1200, height: 900 },
-    offline: true,
+    offline: options.offline ?? true,
   });
   return {
     context,

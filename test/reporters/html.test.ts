@@ -64,7 +64,7 @@ describe('renderHtml', () => {
     }
   });
 
-  it('lists every verdict with its status, observed, expected and evidence window', () => {
+  it('lists every verdict with its status, observed, expected and evidence window from T0, the injection, ISO on hover', () => {
     const rows = html.match(/<tr class="verdict status-[a-z]+">[\s\S]*?<\/tr>/g) ?? [];
     expect(rows).to.have.length(record.verdicts.length);
     record.verdicts.forEach((verdict, index) => {
@@ -74,8 +74,8 @@ describe('renderHtml', () => {
       expect(row).to.contain(verdict.observed);
       expect(row).to.contain(verdict.expected);
     });
-    expect(rows[0]).to.contain('+10.15 s → +17.5 s');
-    expect(rows[0]).to.contain('2025-03-14T09:00:10.150Z');
+    // The fixture's fault went in at +10.15 s: T0.
+    expect(rows[0]).to.contain('title="2025-03-14T09:00:10.150Z">T0+0 ms</time> → <time datetime="2025-03-14T09:00:17.500Z" title="2025-03-14T09:00:17.500Z">T0+7.35 s</time>');
     expect(rows[0]).to.contain('✓ passed');
     expect(rows[1]).to.contain('✗ failed');
     expect(rows[2]).to.contain('! errored');
@@ -140,7 +140,7 @@ describe('renderHtml', () => {
       ['healthy', 32],
     ]);
     const table = html.slice(html.indexOf('<table class="lane-states">'));
-    expect(table).to.contain('us-west-2 +17 s–+32 s');
+    expect(table).to.contain('us-west-2 T0+6.85 s–T0+21.85 s');
   });
 
   it('keeps text from the record inert inside the chart data block', () => {
@@ -169,7 +169,9 @@ describe('renderHtml', () => {
     for (const text of ['arn:aws:sts::123456789012:assumed-role/DrillRunner/ci', 'ci-runner-7', '0123456789abcdef0123456789abcdef01234567+dirty', 'PutFunctionConcurrency', 'req-1', 'drdrill 0.1.0']) {
       expect(section).to.contain(text);
     }
-    expect(section).to.match(/<tr class="restored">.*unreserved.*unreserved.*restored<\/td><\/tr>/);
+    // Before/after state leads the page, in "Restored?", not at the end with the calls.
+    const restore = page.slice(page.indexOf('<section id="restore">'), page.indexOf('<section id="timeline">'));
+    expect(restore).to.match(/<tr class="restored">.*unreserved.*unreserved.*restored<\/td><\/tr>/);
     expect(html.slice(html.indexOf('<section id="evidence">'))).to.contain('Control-plane calls were not recorded');
   });
 
@@ -213,8 +215,12 @@ describe('renderHtml', () => {
     expect(timelineDataOf(page)).to.include({ end: 0.2 }).and.nested.include({ 'x.length': 0, 'lanes.length': 0 });
   });
 
-  it('prints cleanly: print styles are inline and nothing is hidden behind interaction', () => {
+  it('prints cleanly: print styles are inline, and the only collapsed part is the read-only polling', () => {
     expect(html).to.contain('@media print');
+    expect(html).to.contain('@page { size: A4;');
     expect(html).not.to.match(/<details\b/);
+    const calls = [0, 1, 2].map((i) => ({ service: 'Route53', operation: 'GetHealthCheckStatus', region: 'us-east-1', startedAt: FIXTURE_START + i * 1000, endedAt: FIXTURE_START + i * 1000 + 5 }));
+    const page = renderHtml(buildFixtureRunRecord({ evidence: { calls } }));
+    expect(page.match(/<details\b[^>]*>/g)).to.deep.equal(['<details class="polling">']);
   });
 });

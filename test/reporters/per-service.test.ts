@@ -116,7 +116,7 @@ describe('a run that loaded two services, in every report', () => {
         'Share served by region · service api',
         'Traffic · service orders',
         'Share served by region · service orders',
-        'p95 latency · all services',
+        'p95 latency · per service',
         'DNS answers per resolver · health checks',
       ]);
       const colours = await chartColours(page, { primary: '#2b6cb0', secondary: '#dd6b20' });

@@ -97,6 +97,7 @@ function answerAws(
     status: response.status,
     requestId,
     ...(response.errorCode === undefined ? {} : { errorCode: response.errorCode }),
+    path: url.pathname,
   });
   send(res, response.status, response.headers, response.body, requestId);
 }

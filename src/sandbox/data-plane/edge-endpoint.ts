@@ -1,7 +1,7 @@
-import { request } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { queryA } from '../../net/dns-query.ts';
+import { proxyRequest } from './proxy-request.ts';
 import type { InvocationTracker } from './regional-endpoint.ts';
 import type { ResolvedTopology } from '../topology/resolve-topology.ts';
 
@@ -77,36 +77,19 @@ function forward(
   req: IncomingMessage,
   res: ServerResponse,
 ): void {
-  const timeoutMs = (topology.edge?.originTimeoutSeconds ?? 30) * topology.timeScale * 1000;
-  const headers = { ...req.headers, host: origin, via: '1.1 drdrill-edge (CloudFront)', 'x-forwarded-for': req.socket.remoteAddress ?? '' };
-  const upstream = request({ host: address, port, method: req.method ?? 'GET', path: req.url ?? '/', headers, agent: false });
-  let done = false;
-  tracker.after(timeoutMs, () => {
-    if (done) return;
-    done = true;
-    upstream.destroy();
-    edgeError(res, 504, `The origin ${origin} (${address}) did not answer within the origin response timeout.`);
-  }, res);
-  upstream.on('response', (answer) => {
-    if (done) {
-      answer.resume();
-      return;
-    }
-    done = true;
-    const out: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && name !== 'connection' && name !== 'keep-alive') out[name] = value;
-    out['x-cache'] = 'Miss from cloudfront';
-    out.via = '1.1 drdrill-edge (CloudFront)';
-    out['x-drdrill-origin-address'] = address;
-    res.writeHead(answer.statusCode ?? 502, out);
-    answer.pipe(res);
+  const via = '1.1 drdrill-edge (CloudFront)';
+  const target = {
+    host: origin,
+    address,
+    port,
+    requestHeaders: { via, 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+    answerHeaders: { 'x-cache': 'Miss from cloudfront', via, 'x-drdrill-origin-address': address },
+    timeoutMs: (topology.edge?.originTimeoutSeconds ?? 30) * topology.timeScale * 1000,
+  };
+  proxyRequest(target, tracker, req, res, (failure) => {
+    if (failure.kind === 'timeout') edgeError(res, 504, `The origin ${origin} (${address}) did not answer within the origin response timeout.`);
+    else edgeError(res, 502, `The origin ${origin} (${address}) could not be reached: ${failure.message}`);
   });
-  upstream.on('error', (error) => {
-    if (done) return;
-    done = true;
-    edgeError(res, 502, `The origin ${origin} (${address}) could not be reached: ${error.message}`);
-  });
-  req.pipe(upstream);
 }
 
 function edgeError(res: ServerResponse, status: number, message: string): void {

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP } from 'node:net';
+import { forwardedService, forwardToService, type ForwardContext } from './api-forward.ts';
 import { hitsShare, deploymentFaults } from './deployment-faults.ts';
 import { normalizeDnsName } from '../dns/hosted-zone.ts';
 import { SandboxListenError, closeHttp, isAddressInUse, listenTcp, PORT_ATTEMPTS } from './listen.ts';
@@ -194,9 +195,18 @@ export class InvocationTracker {
  * answer until the (scaled) integration timeout, then 503; throttled function → 500; FIS action
  * or failure flag → its status at its rate; otherwise the function says where it ran.
  */
-export function handleRegionalRequest(state: SandboxState, tracker: InvocationTracker, region: string, req: IncomingMessage, res: ServerResponse): void {
-  // Drain the body so keep-alive connections stay usable; the simulated function ignores it.
-  req.resume();
+export function handleRegionalRequest(
+  state: SandboxState,
+  tracker: InvocationTracker,
+  forwarding: ForwardContext,
+  region: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  // Read the body whole (keep-alive connections stay usable): the simulated function ignores it,
+  // a shared API forwards it.
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
   const path = req.url ?? '/';
   const route = routeRequest(state, region, req.headers.host, path);
   if (route.kind === 'forbidden') {
@@ -211,6 +221,16 @@ export function handleRegionalRequest(state: SandboxState, tracker: InvocationTr
   const faults = deploymentFaults(state, deployment).filter((f) => f.effect.kind !== 'forbidden');
   const invoke = (index: number): void => {
     const fault = faults[index];
+    const forwardTo = fault === undefined ? forwardedService(state, service, path) : undefined;
+    if (forwardTo !== undefined) {
+      const send = (): void =>
+        forwardToService(state, tracker, forwarding, region, forwardTo, Buffer.concat(chunks), req, res, (status, message) =>
+          sendJson(res, status, JSON.stringify({ message }), 'application/json', region),
+        );
+      if (req.readableEnded) send();
+      else req.once('end', send);
+      return;
+    }
     if (fault === undefined) {
       const body = JSON.stringify({ region, service: service.name, function: deployment.functionName, path });
       sendJson(res, 200, body, 'application/json', region);

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import { TIMED_REVERT_RUNBOOK } from '../../aws/timed-revert-runbook.ts';
 import { KNOWN_REGIONS, isKnownRegion } from '../dns/region-latency.ts';
+import { ARC_CLUSTER_ENDPOINT_REGIONS, type ArcClusterEndpoint } from '../control-plane/arc/arc-cluster-endpoints.ts';
 import { INSUFFICIENT_DATA_HEALTH_STATUSES } from './topology.ts';
 import type {
   DeploymentHealthCheckType,
@@ -131,6 +132,8 @@ export interface ResolvedTopology {
   readonly failureFlagCacheSeconds: number;
   readonly alarms: readonly SandboxAlarm[];
   readonly arcRegion: string;
+  /** The ARC cluster's endpoints, in the order callers try them. */
+  readonly arcEndpoints: readonly ArcClusterEndpoint[];
   /** Port of the VPC link's traffic to the ALB (what the ingress rule must admit). */
   readonly backendPort: number;
   /** Address the VPC link's ENIs use (inside the CIDR the rule may admit instead of the group). */
@@ -191,6 +194,7 @@ export function resolveTopology(topology: SandboxTopology): ResolvedTopology {
     controlPanel: digest(topology.accountId, 'control-panel').slice(0, 32),
   };
   const services = topology.services.map((service, s) => resolveService(service, `topology.services[${s}]`, scope));
+  services.forEach((service, s) => checkForwards(service, services, `topology.services[${s}].forwards`));
   const edge = resolveEdge(topology);
   (topology.resolverClients ?? []).forEach((client, i) => {
     expectRegion(client.region, known, `topology.resolverClients[${i}].region`);
@@ -218,9 +222,34 @@ export function resolveTopology(topology: SandboxTopology): ResolvedTopology {
     failureFlagCacheSeconds: topology.failureFlagCacheSeconds ?? 60,
     alarms,
     arcRegion: topology.arcRegion ?? firstRegion,
+    arcEndpoints: resolveArcEndpoints(topology.arcEndpoints),
     backendPort: BACKEND_PORT,
     vpcLinkAddress: VPC_LINK_ADDRESS,
   };
+}
+
+/** A shared API forwards to other services of the topology, each prefix once. */
+function checkForwards(service: ResolvedService, services: readonly ResolvedService[], field: string): void {
+  const prefixes = new Set<string>();
+  (service.forwards ?? []).forEach((rule, i) => {
+    const others = services.filter((candidate) => candidate.name !== service.name).map((candidate) => candidate.name);
+    if (!others.includes(rule.service)) {
+      throw new InvalidTopologyError(`${field}[${i}].service: "${rule.service}" is not another service of the topology (expected one of: ${others.join(', ') || 'none'})`);
+    }
+    if (prefixes.has(rule.pathPrefix)) throw new InvalidTopologyError(`${field}[${i}].pathPrefix: "${rule.pathPrefix}" appears twice`);
+    prefixes.add(rule.pathPrefix);
+  });
+}
+
+/** The cluster's endpoints: each region once (ARC has one endpoint per region). */
+function resolveArcEndpoints(endpoints: SandboxTopology['arcEndpoints']): readonly ArcClusterEndpoint[] {
+  if (endpoints === undefined) return ARC_CLUSTER_ENDPOINT_REGIONS.map((region) => ({ region, available: true }));
+  const seen = new Set<string>();
+  return endpoints.map((endpoint, i) => {
+    if (seen.has(endpoint.region)) throw new InvalidTopologyError(`topology.arcEndpoints[${i}].region: "${endpoint.region}" appears twice; a cluster has one endpoint per region`);
+    seen.add(endpoint.region);
+    return { region: endpoint.region, available: endpoint.available ?? true };
+  });
 }
 
 /** Region name → address, each region known to the latency model, on loopback, once. */

@@ -43,6 +43,7 @@ const serviceSchema = z.strictObject({
   healthCheckHost: z.enum(['custom-domain', 'execute-api']).optional(),
   routingControls: z.boolean().optional(),
   backend: z.enum(['lambda', 'alb']).optional(),
+  forwards: z.array(z.strictObject({ pathPrefix: z.string().regex(/^\/[^?#]*[^/?#]$/, 'expected a path prefix starting with "/", without a trailing "/", e.g. "/service1"'), service: text })).optional(),
 });
 
 const recordSchema = z.strictObject({
@@ -91,4 +92,5 @@ export const topologySchema: z.ZodType<SandboxTopology> = z.strictObject({
   failureFlagCacheSeconds: seconds.optional(),
   alarms: z.array(z.strictObject({ name: text, region: text, description: z.string().optional() })).optional(),
   arcRegion: text.optional(),
+  arcEndpoints: z.array(z.strictObject({ region: text, available: z.boolean().optional() })).min(1, 'expected at least one cluster endpoint').optional(),
 });

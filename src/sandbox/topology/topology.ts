@@ -45,6 +45,19 @@ export interface SandboxTopology {
   readonly alarms?: readonly SandboxAlarm[];
   /** Route 53 ARC cluster: the region its data-plane endpoints are in. @default first region */
   readonly arcRegion?: string;
+  /**
+   * The ARC cluster's data-plane endpoints, tried in this order, each reachable or not (an
+   * unavailable one answers 503 EndpointTemporarilyUnavailableException, as during a regional
+   * event). @default ARC's five regions (us-east-1, us-west-2, eu-west-1, ap-southeast-2,
+   * ap-northeast-1), all available
+   */
+  readonly arcEndpoints?: readonly ArcEndpointOption[];
+}
+
+export interface ArcEndpointOption {
+  readonly region: string;
+  /** @default true */
+  readonly available?: boolean;
 }
 
 export interface SandboxHostedZone {
@@ -137,6 +150,13 @@ export interface SandboxService {
    * @default 'lambda'
    */
   readonly backend?: 'lambda' | 'alb';
+  /**
+   * A shared API: requests under a path prefix are forwarded (an HTTP proxy integration) to
+   * another service of the topology by its record name, resolved through the sandbox DNS, so that
+   * service's own failover decides where they are served; other paths are answered by this
+   * service's function. First matching prefix wins; the path is forwarded unchanged.
+   */
+  readonly forwards?: readonly { readonly pathPrefix: string; readonly service: string }[];
 }
 
 export interface SandboxDeployment {

@@ -1,14 +1,17 @@
 import { AwsServiceError } from '../aws-errors.ts';
 import { InputReader, createJsonRpcService } from '../json-rpc.ts';
 import type { RoutingControl, SandboxState } from '../../sandbox-state.ts';
-import type { AwsServiceHandler } from '../service-handler.ts';
+import type { AwsRequest, AwsServiceHandler } from '../service-handler.ts';
+import { checkArcEndpoint } from './arc-cluster-endpoints.ts';
 
 /**
  * The Route 53 ARC cluster data plane (awsJson 1.0, ToggleCustomerAPI): read and set routing
  * control states. Each routing control drives a RECOVERY_CONTROL health check, so turning one
- * Off fails its record over.
+ * Off fails its record over. Reached through the cluster's endpoints (see arc-cluster-endpoints):
+ * one the topology marks unavailable refuses every call.
  */
 export function createArcClusterApi(state: SandboxState): AwsServiceHandler {
+  const through = (request: AwsRequest): void => checkArcEndpoint(state.topology.arcEndpoints, request);
   const find = (arn: string): RoutingControl => {
     const control = state.routingControl(arn);
     if (control === undefined) {
@@ -28,14 +31,16 @@ export function createArcClusterApi(state: SandboxState): AwsServiceHandler {
     operations: {
       GetRoutingControlState: {
         mutating: false,
-        run: (input) => {
+        run: (input, request) => {
+          through(request);
           const control = find(new InputReader(input).string('RoutingControlArn'));
           return { RoutingControlArn: control.arn, RoutingControlState: control.state, RoutingControlName: control.name };
         },
       },
       UpdateRoutingControlState: {
         mutating: true,
-        run: (input) => {
+        run: (input, request) => {
+          through(request);
           const reader = new InputReader(input);
           const control = find(reader.string('RoutingControlArn'));
           state.setRoutingControlStates([{ control, state: stateOf(reader, reader.string('RoutingControlState')) }]);
@@ -44,7 +49,8 @@ export function createArcClusterApi(state: SandboxState): AwsServiceHandler {
       },
       UpdateRoutingControlStates: {
         mutating: true,
-        run: (input) => {
+        run: (input, request) => {
+          through(request);
           const reader = new InputReader(input);
           const entries = reader.optionalObjectList('UpdateRoutingControlStateEntries');
           if (entries === undefined || entries.length === 0) throw reader.invalid('UpdateRoutingControlStateEntries: expected at least one entry');
@@ -59,7 +65,8 @@ export function createArcClusterApi(state: SandboxState): AwsServiceHandler {
       },
       ListRoutingControls: {
         mutating: false,
-        run: (input) => {
+        run: (input, request) => {
+          through(request);
           const panel = new InputReader(input).optionalString('ControlPanelArn');
           const controls = state.routingControls().filter((c) => panel === undefined || c.controlPanelArn === panel);
           return {
