@@ -161,7 +161,11 @@ function faultWindow(events: readonly FaultEvent[], name: string): FaultEvent[] 
   const own = events.filter((event) => event.fault === name && event.kind !== 'rollback' && event.kind !== 'rollback-failed');
   const next = events.find((event) => event.kind === 'inject' && event.fault !== name && event.at > inject.at);
   const rollback = events.find((event) => event.fault === name && event.kind === 'rollback');
-  const end = next === undefined ? rollback : { ...inject, kind: 'rollback' as const, at: next.at, requestIds: [], detail: `window ends: fault "${next.fault ?? next.injector}" went in` };
+  // The window's end takes the next fault's times, never this injection's own `startedAt`.
+  const end =
+    next === undefined
+      ? rollback
+      : { ...inject, kind: 'rollback' as const, at: next.at, startedAt: next.startedAt ?? next.at, requestIds: [], detail: `window ends: fault "${next.fault ?? next.injector}" went in` };
   return end === undefined ? own : [...own, end];
 }
 

@@ -7,6 +7,7 @@ import { customAssertionOptions, evaluateCustomAssertion, evaluateCustomAssertio
 import { dnsConvergenceName, dnsConvergenceOptions, evaluateDnsConvergence } from './dns-convergence.ts';
 import { errorBudgetName, errorBudgetOptions, evaluateErrorBudget } from './error-budget.ts';
 import { evaluateFailback, failbackName, failbackOptions } from './failback.ts';
+import { evaluateRebalance, rebalanceName, rebalanceOptions } from './rebalance.ts';
 import { evaluateRegionShare, regionShareName, regionShareOptions } from './region-share.ts';
 import { evaluateRto, rtoName, rtoOptions } from './rto.ts';
 import { checkSteadyState, steadyStateName, steadyStateOptions } from './steady-state.ts';
@@ -20,6 +21,7 @@ export const assertionSchema = z.discriminatedUnion('assertion', [
   failbackOptions,
   rtoOptions,
   regionShareOptions,
+  rebalanceOptions,
   steadyStateOptions,
   customAssertionOptions,
 ]);
@@ -37,6 +39,7 @@ export const ASSERTION_KINDS = [
   'failback',
   'rto',
   'region-share',
+  'rebalance',
   'steady-state',
   'custom',
 ] as const satisfies readonly AssertionSpec['assertion'][];
@@ -54,6 +57,8 @@ export function defaultAssertionName(spec: AssertionSpec): string {
       return rtoName(spec);
     case 'region-share':
       return regionShareName(spec);
+    case 'rebalance':
+      return rebalanceName(spec);
     case 'steady-state':
       return steadyStateName(spec);
     case 'custom':
@@ -91,6 +96,8 @@ function evaluateInScope(timeline: Timeline, spec: AssertionSpec, context: Asser
       return evaluateRto(timeline, spec, context);
     case 'region-share':
       return evaluateRegionShare(timeline, spec, context);
+    case 'rebalance':
+      return evaluateRebalance(timeline, spec, context);
     case 'steady-state':
       return checkSteadyState(timeline, spec, context);
     case 'custom':
@@ -132,6 +139,7 @@ function scopeOf(timeline: Timeline, spec: AssertionSpec, context: AssertionCont
     case 'rto':
       return scopeAssertion(timeline, spec, context, 'destination');
     case 'failback':
+    case 'rebalance':
     case 'steady-state':
       return scopeAssertion(timeline, spec, context, 'home');
     case 'error-budget':
@@ -173,6 +181,7 @@ function judgedRegion(spec: AssertionSpec, context: AssertionContext): string | 
     case 'rto':
       return context.secondaryRegion;
     case 'failback':
+    case 'rebalance':
     case 'steady-state':
       return context.primaryRegion;
     case 'region-share':

@@ -68,7 +68,9 @@ export function evaluateDnsConvergence(
     };
   }
   const rollback = timeline.faults.find((event) => event.kind === 'rollback' && event.at >= inject.at);
-  const end = rollback?.at ?? timeline.endedAt;
+  // Answers count until the undo was sent: a check that follows it at once moves DNS before it returns.
+  const heldUntil = rollback === undefined ? undefined : (rollback.startedAt ?? rollback.at);
+  const end = heldUntil ?? timeline.endedAt;
   const evidenceWindow = { from: inject.at, to: end };
 
   const selection = selectResolvers(timeline.dns, options.resolvers, context);
@@ -85,7 +87,7 @@ export function evaluateDnsConvergence(
     selection.dns,
     timeline.regionsByAddress,
     targetRegion,
-    { from: inject.at, until: rollback?.at ?? Number.POSITIVE_INFINITY },
+    { from: inject.at, until: heldUntil ?? Number.POSITIVE_INFINITY },
     quorum,
     selection.named,
   );

@@ -57,11 +57,13 @@ export function withinLimit(value: number | null, limit: FigureLimit): boolean {
   return (limit.min === undefined || value >= limit.min) && (limit.max === undefined || value <= limit.max);
 }
 
-export type FigureUnit = 'ms' | 'percent';
+/** `count`: how many times something happened (flaps). */
+export type FigureUnit = 'ms' | 'percent' | 'count';
 
 /** The one text form of a figure, e.g. `2.87 s`, `15.09%`, `never`. */
 export function formatFigure(figure: Pick<Figure, 'value' | 'unit'>): string {
   if (figure.value === null) return figure.unit === 'ms' ? 'never' : '—';
+  if (figure.unit === 'count') return String(figure.value);
   return figure.unit === 'ms' ? formatDuration(figure.value) : formatRate(figure.value);
 }
 

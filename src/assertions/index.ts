@@ -28,6 +28,8 @@ export { measureDetection, type Detection, type DetectionQuery } from './health-
 export { measureClientRecovery, type ClientRecovery, type RecoveryQuery } from './client-recovery.ts';
 export { latencyPercentiles, type LatencyPercentiles } from './latency-percentiles.ts';
 export { evaluateRegionShare, regionShareName, regionShareOptions, type RegionShareOptions } from './region-share.ts';
+export { evaluateRebalance, rebalanceName, rebalanceOptions, type RebalanceInput, type RebalanceOptions } from './rebalance.ts';
+export { minSharesSchema, type MinShares } from './region-shares.ts';
 export { evaluateRto, rtoName, rtoOptions, type RtoOptions } from './rto.ts';
 export {
   checkSteadyState,

@@ -8,6 +8,8 @@ import { describeAnswer, isAnswerOn } from './answer-regions.ts';
 import { latencyPercentiles } from './latency-percentiles.ts';
 import { probeKeys } from './probe-key.ts';
 import { formatRate, plural } from './verdict-format.ts';
+import { chainOf } from './assertion-context.ts';
+import { describeMinShares, describeShares, minSharesSchema, readShares } from './region-shares.ts';
 import type { Verdict } from './verdict.ts';
 
 /** Options of `steady-state`: the system was healthy before anything was injected. */
@@ -18,8 +20,13 @@ export const steadyStateOptions = z.strictObject({
   minSuccessRate: z.number().min(0).max(100).default(99),
   /** Fewest requests the baseline must have sampled: no evidence is not a steady state. */
   minRequests: z.number().int().min(0).default(1),
-  /** Lowest share (percent) of requests served without error by the primary region. */
-  minPrimaryShare: z.number().min(0).max(100).default(95),
+  /** Lowest share (percent) of requests served without error by the primary region. @default 95 */
+  minPrimaryShare: z.number().min(0).max(100).optional(),
+  /**
+   * Instead of `minPrimaryShare`, for regions serving at once (active-active): the lowest share
+   * (percent of every request, served without error) of each region, e.g. `{ primary: 40, secondary: 40 }`.
+   */
+  minShares: minSharesSchema.optional(),
   /** Largest acceptable p99 latency of the baseline's requests. */
   maxLatencyP99: durationSchema.optional(),
   /** Every answer of every resolver during the baseline names only the primary region. */
@@ -27,10 +34,17 @@ export const steadyStateOptions = z.strictObject({
   /** No health check is seen unhealthy during the baseline (when health checks are observed). */
   healthChecksHealthy: z.boolean().default(true),
   ...scopeOptions,
+}).superRefine((options, ctx) => {
+  if (options.minShares !== undefined && options.minPrimaryShare !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['minShares'], message: 'expected minShares (a share per region) or minPrimaryShare (the primary\'s), not both' });
+  }
 });
 
 export type SteadyStateOptions = z.output<typeof steadyStateOptions>;
 export type SteadyStateInput = z.input<typeof steadyStateOptions>;
+
+/** The primary's share a baseline must show when the drill says nothing about shares. */
+const DEFAULT_PRIMARY_SHARE = 95;
 
 /** Generated display name. */
 export function steadyStateName(options: Pick<SteadyStateOptions, 'minSuccessRate'>): string {
@@ -63,7 +77,10 @@ export function checkSteadyState(
     assertion: 'steady-state',
     name: options.name ?? steadyStateName(options),
     expected:
-      `≥ ${formatRate(options.minSuccessRate)} success and ≥ ${formatRate(options.minPrimaryShare)} served by ${context.primaryRegion}` +
+      `≥ ${formatRate(options.minSuccessRate)} success and ` +
+      (options.minShares === undefined
+        ? `≥ ${formatRate(options.minPrimaryShare ?? DEFAULT_PRIMARY_SHARE)} served by ${context.primaryRegion}`
+        : describeMinShares(options.minShares, chainOf(context))) +
       ` over ≥ ${plural(options.minRequests, 'request')}` +
       (options.maxLatencyP99 === undefined ? '' : `; p99 ≤ ${formatDuration(options.maxLatencyP99)}`) +
       (options.dnsOnPrimary ? '; DNS on primary' : '') +
@@ -103,9 +120,21 @@ export function checkSteadyState(
     const share = (onPrimary / requests) * 100;
     details.successRatePercent = Math.round(success * 100) / 100;
     details.primarySharePercent = Math.round(share * 100) / 100;
-    facts.push(`${formatRate(success)} success (${errors} of ${plural(requests, 'request')} failed)`, `${formatRate(share)} on ${context.primaryRegion}`);
+    facts.push(`${formatRate(success)} success (${errors} of ${plural(requests, 'request')} failed)`);
     if (success + 1e-9 < options.minSuccessRate) problems.push(`success ${formatRate(success)} < ${formatRate(options.minSuccessRate)}`);
-    if (share + 1e-9 < options.minPrimaryShare) problems.push(`primary share ${formatRate(share)} < ${formatRate(options.minPrimaryShare)}`);
+    if (options.minShares === undefined) {
+      const minPrimaryShare = options.minPrimaryShare ?? DEFAULT_PRIMARY_SHARE;
+      facts.push(`${formatRate(share)} on ${context.primaryRegion}`);
+      if (share + 1e-9 < minPrimaryShare) problems.push(`primary share ${formatRate(share)} < ${formatRate(minPrimaryShare)}`);
+    } else {
+      // Active-active: every region named must carry its share of the same requests.
+      const readings = readShares(samples, window, options.minShares, chainOf(context));
+      facts.push(describeShares(readings));
+      for (const reading of readings) {
+        details[`${reading.region} sharePercent`] = reading.share === null ? null : Math.round(reading.share * 100) / 100;
+        if (!reading.met) problems.push(`${reading.region} share ${reading.share === null ? 'unknown' : formatRate(reading.share)} < ${formatRate(reading.minShare)}`);
+      }
+    }
     const latency = latencyPercentiles(samples, indices);
     if (latency !== undefined) {
       details['latency p99 ms'] = latency.p99;

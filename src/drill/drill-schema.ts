@@ -33,6 +33,13 @@ export const loadSchema = z.strictObject({
     )
     .min(1, 'expected at least one stage')
     .optional(),
+  /**
+   * Where clients send their requests. `dns` (default): the service's `url`, resolved as the
+   * record's clients resolve it. `edge`: the service's `edgeUrl`, a CloudFront distribution in
+   * front of the record, so clients never resolve the origin: the edge does, with its own DNS
+   * cache, and what clients see of a failover is what the edge forwards.
+   */
+  via: z.enum(['dns', 'edge'], { error: 'expected "dns" (the service\'s url) or "edge" (its edgeUrl)' }).default('dns'),
   /** Services to load at once, each at `rate` (default: just the drill's service). */
   services: z.array(z.string().min(1)).min(1, 'expected at least one service').optional(),
   /**

@@ -8,15 +8,21 @@ export interface ServiceLoadTarget {
   readonly request?: LoadRequest;
 }
 
+/** How clients reach a service: through its record (`url`) or through the edge in front of it (`edgeUrl`). */
+export type LoadVia = 'dns' | 'edge';
+
 /**
- * One service as a load target: its URL with the path appended (the drill's `load.path` where
+ * One service as a load target: its URL (or, `via: 'edge'`, its edge URL) with the path appended (the drill's `load.path` where
  * given, else the service's `request.path`), its region header, and what each request sends.
  * A path's `?query` replaces the URL's query.
  *
  * @example serviceLoadTarget(environment.services.api, drill.load.path)
  */
-export function serviceLoadTarget(service: ServiceEnvironment, loadPath: string | undefined): ServiceLoadTarget {
-  const url = new URL(service.url);
+export function serviceLoadTarget(service: ServiceEnvironment, loadPath: string | undefined, via: LoadVia = 'dns'): ServiceLoadTarget {
+  const base = via === 'edge' ? service.edgeUrl : service.url;
+  // drillReferenceProblems refuses `via: 'edge'` on a service without an edge before anything runs.
+  if (base === undefined) throw new Error('load.via is "edge" but the service has no edgeUrl');
+  const url = new URL(base);
   const path = loadPath ?? service.request?.path;
   if (path !== undefined) {
     const query = path.indexOf('?');

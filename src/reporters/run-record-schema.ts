@@ -24,7 +24,7 @@ const figure = z.object({
   name: z.string().min(1),
   label: z.string(),
   value: z.number().nullable(),
-  unit: z.enum(['ms', 'percent']),
+  unit: z.enum(['ms', 'percent', 'count']),
   definition: z.string(),
   window: window.optional(),
   resolutionMs: z.number().optional(),
@@ -133,6 +133,7 @@ export const runRecordSchema: z.ZodType<RunRecord> = z.object({
     z.object({
       kind: z.enum(['inject', 'verified', 'rollback', 'rollback-failed']),
       at: epochMs,
+      startedAt: epochMs.optional(),
       fault: z.string().optional(),
       injector: z.string(),
       target: z.string(),

@@ -27,6 +27,7 @@ export function drillReferenceProblems(drill: Drill, environment: Environment): 
   for (const [index, name] of (drill.load.services ?? []).entries()) {
     if (environment.services[name] === undefined) problems.push(`load.services[${index}]: ${unknownService(name)}`);
   }
+  problems.push(...edgeProblems(drill, environment));
   // A token the load cannot read would turn the whole run into 401s: refused now, not found later.
   problems.push(...unsetServiceRequestVariables(environment.name, environment.services, [drill.service, ...(drill.load.services ?? [])]));
   problems.push(...regionRefProblems(drill, environment));
@@ -43,6 +44,16 @@ export function drillReferenceProblems(drill: Drill, environment: Environment): 
   }
   problems.push(...duplicateTargetProblems(resolved));
   return problems;
+}
+
+/** `load.via: 'edge'` needs an edge in front of every service the drill loads. */
+function edgeProblems(drill: Drill, environment: Environment): string[] {
+  if (drill.load.via !== 'edge') return [];
+  return [drill.service, ...(drill.load.services ?? [])].flatMap((name) => {
+    const service = environment.services[name];
+    if (service === undefined || service.edgeUrl !== undefined) return [];
+    return [`load.via: "edge" but service "${name}" in environment "${environment.name}" has no edgeUrl (set services.${name}.edgeUrl to the CloudFront distribution's URL, or load via "dns")`];
+  });
 }
 
 /**
@@ -78,6 +89,9 @@ function regionRefProblems(drill: Drill, environment: Environment): string[] {
     }
     if ('to' in assertion) check(`assertions[${index}].to`, assertion.to, service);
     if ('region' in assertion && assertion.region !== undefined) check(`assertions[${index}].region`, assertion.region, service);
+    if ('minShares' in assertion && assertion.minShares !== undefined) {
+      for (const key of Object.keys(assertion.minShares)) check(`assertions[${index}].minShares.${key}`, key, service);
+    }
     if ('fault' in assertion && assertion.fault !== undefined && !names.includes(assertion.fault)) {
       problems.push(`assertions[${index}].fault: "${assertion.fault}" is not the name of a fault of this drill (its faults: ${names.join(', ')})`);
     }

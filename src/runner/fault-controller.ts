@@ -71,6 +71,7 @@ export class FaultController {
     const injector = injectorFor(spec.injector);
     const { deps, journal, onEvent } = this.#options;
     let active: ActiveFault | undefined;
+    let startedAt = Date.now();
     const result = await injector.inject(spec, deps, async (handle) => {
       const target = injector.describe(handle);
       const seq = await journal.intent(injector.kind, target, handle);
@@ -83,7 +84,11 @@ export class FaultController {
         active.armed = await deadMansSwitch.arm(injector.revertCalls(handle, deps), revertAfterMs);
         if (active.armed.length > 0) await journal.armed(seq, active.armed);
       }
+      startedAt = Date.now();
     });
+    // When the call returned, not when the journal caught up: a fault the system follows at once
+    // (an alarm-bound health check) is already visible to the probes during the fsync.
+    const at = Date.now();
     if (active === undefined) throw new Error(`injector ${injector.kind} did not journal its fault before injecting`);
     // Some ids exist only once the call returned (an FIS experiment's): journal the final handle
     // too, so recover undoes exactly what was started.
@@ -92,7 +97,8 @@ export class FaultController {
     const details = [result.detail, describeArmed(active.armed)].filter((part): part is string => part !== undefined);
     onEvent({
       kind: 'inject',
-      at: Date.now(),
+      at,
+      startedAt,
       ...(name === undefined ? {} : { fault: name }),
       injector: injector.kind,
       target: injector.describe(result.handle),
@@ -171,12 +177,16 @@ export class FaultController {
     try {
       for (let attempt = 1; attempt <= attempts; attempt++) {
         try {
+          const startedAt = Date.now();
           const result = await injector.rollback(fault.handle, deps);
+          // When the undo returned (see inject): what follows it at once must not precede its mark.
+          const at = Date.now();
           await journal.rolledBack(fault.seq, result.requestIds);
           onEvent({
             kind: 'rollback',
             ...(fault.name === undefined ? {} : { fault: fault.name }),
-            at: Date.now(),
+            at,
+            startedAt,
             injector: fault.injector,
             target: fault.target,
             requestIds: result.requestIds,

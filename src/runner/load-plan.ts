@@ -27,7 +27,7 @@ export function buildLoadPlan(drill: Drill, environment: Environment, runDir: st
         `load.services: "${serviceName}" is not defined in environment "${environment.name}" (it defines: ${Object.keys(environment.services).join(', ')})`,
       ]);
     }
-    return serviceLoadTarget(service, drill.load.path);
+    return serviceLoadTarget(service, drill.load.path, drill.load.via);
   };
   const main = urlOf(drill.service);
   const ramp = drill.load.ramp?.map((stage) => ({ target: stage.target, durationMs: stage.duration }));

@@ -16,6 +16,12 @@ export interface FaultEvent {
   readonly kind: 'inject' | 'verified' | 'rollback' | 'rollback-failed';
   /** Epoch milliseconds when the call returned (or the condition was seen). */
   readonly at: number;
+  /**
+   * For `inject` and `rollback`: when the mutating call was sent. A system that follows the call
+   * at once (an alarm-bound or inverted health check read by DNS) may change from this moment,
+   * before `at`.
+   */
+  readonly startedAt?: number;
   /** The fault's name in the drill (`faults[].name`, or `<injector>-<position>`). */
   readonly fault?: string;
   readonly injector: string;

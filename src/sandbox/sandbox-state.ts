@@ -525,6 +525,17 @@ export class SandboxState {
     );
   }
 
+  /**
+   * Whether a query from `address` may see the zone: always for a public zone; for a private one,
+   * only from a resolver client in a region the zone has a VPC in (that VPC's Route 53 Resolver).
+   */
+  seesZone(address: string | undefined): boolean {
+    const vpcs = this.zone.vpcs;
+    if (vpcs === undefined) return true;
+    const client = this.topology.resolverClients.find((c) => c.address === address);
+    return client !== undefined && vpcs.some((vpc) => vpc.region === client.region);
+  }
+
   /** The region Route 53 would place a resolver querying from `address` in. */
   clientRegionOf(address: string | undefined): string {
     const client = this.topology.resolverClients.find((c) => c.address === address);
@@ -533,10 +544,13 @@ export class SandboxState {
 
   /**
    * What a query for `name`/`type` from a resolver in `clientRegion` gets right now: the chosen
-   * record set's values (alias targets followed) and TTL. Weighted record sets rotate per query.
+   * record set's values (alias targets followed) and TTL. Weighted record sets rotate per query of
+   * each `client` (its source address): every resolver sees each region in proportion to its
+   * weight, as Route 53's random pick gives it over time, and no resolver is stuck on one region
+   * because other clients' queries happened to interleave with its own.
    */
-  answer(name: string, type: string, clientRegion: string, rotate = true): DnsAnswer | undefined {
-    return this.#answer(normalizeDnsName(name), type, clientRegion, rotate, 0);
+  answer(name: string, type: string, clientRegion: string, rotate = true, client?: string): DnsAnswer | undefined {
+    return this.#answer(normalizeDnsName(name), type, clientRegion, rotate, 0, client);
   }
 
   /** The A addresses the DNS server may give for `name` right now (empty when the name has no A records). */
@@ -544,14 +558,14 @@ export class SandboxState {
     return this.#eligibleValues(normalizeDnsName(name), 'A', clientRegion ?? this.clientRegionOf(undefined));
   }
 
-  #answer(name: string, type: string, clientRegion: string, rotate: boolean, depth: number): DnsAnswer | undefined {
+  #answer(name: string, type: string, clientRegion: string, rotate: boolean, depth: number, client?: string): DnsAnswer | undefined {
     const records = this.#records.filter((r) => r.name === name && r.type === type);
     if (records.length === 0) return undefined;
     const eligible = eligibleRecordSets(records, this.#routingContext(clientRegion, depth));
     let chosen: readonly ZoneRecord[] = eligible;
     const first = records[0];
     if (first !== undefined && routingPolicyOf(first) === 'weighted') {
-      const key = `${name}|${type}`;
+      const key = `${name}|${type}|${client ?? ''}`;
       const sequence = this.#weightedSequence.get(key) ?? 0;
       if (rotate) this.#weightedSequence.set(key, sequence + 1);
       const picked = pickWeighted(eligible, sequence);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { evaluateAssertion } from '../../src/assertions/assertion-spec.ts';
 import { dnsConvergenceOptions, evaluateDnsConvergence } from '../../src/assertions/dns-convergence.ts';
 import {
   between,
@@ -53,6 +54,44 @@ describe('dns-convergence assertion', () => {
     expect(verdict.details).to.deep.equal({ [RESOLVER_A]: 3500, [RESOLVER_B]: 12_000 });
     expect(verdict.observed).to.equal(`all 2 resolvers converged; slowest 12 s (±0.25 s); too slow: ${RESOLVER_B} (12 s)`);
     expect(verdict.window).to.deep.equal({ from: T0 + 10_000, to: T0 + 22_000 });
+  });
+
+  it('stops counting answers when the undo was sent, not when it returned: a check that follows it at once moves DNS in between', () => {
+    // The undo is sent at 29.7 s and returns at 30 s; DNS is back on the primary from 29.75 s.
+    const timeline = new TimelineBuilder()
+      .standardPhases()
+      .inject(10_000)
+      .rollback(30_000, 29_700)
+      .probes(RESOLVER_A, 0, 40_000, (at) => (between(at, 12_000, 29_750) ? 'secondary' : 'primary'))
+      .build(40_000);
+
+    const verdict = evaluateDnsConvergence(timeline, options(), CONTEXT);
+
+    expect(verdict.status, verdict.observed).to.equal('passed');
+    expect(verdict.details).to.deep.equal({ [RESOLVER_A]: 2000 });
+    // Without the send time, the same answers read as a relapse before the rollback.
+    const late = new TimelineBuilder()
+      .standardPhases()
+      .inject(10_000)
+      .rollback(30_000)
+      .probes(RESOLVER_A, 0, 40_000, (at) => (between(at, 12_000, 29_750) ? 'secondary' : 'primary'))
+      .build(40_000);
+    expect(evaluateDnsConvergence(late, options(), CONTEXT).status).to.equal('failed');
+  });
+
+  it('ends a fault’s window at the next fault, whatever the send times of the two injections', () => {
+    const timeline = new TimelineBuilder()
+      .standardPhases()
+      .fault('inject', 10_000, 'first', 9_980)
+      .fault('inject', 20_000, 'second', 19_980)
+      .rollback(30_000)
+      .probes(RESOLVER_A, 0, 40_000, (at) => (between(at, 13_000, 20_000) ? 'secondary' : 'primary'))
+      .build(40_000);
+
+    const scoped = evaluateAssertion(timeline, dnsConvergenceOptions.parse({ assertion: 'dns-convergence', within: '10s', fault: 'first' }), CONTEXT);
+
+    expect(scoped.status, scoped.observed).to.equal('passed');
+    expect(scoped.details).to.deep.equal({ [RESOLVER_A]: 3000 });
   });
 
   it('counts a convergence exactly at the limit as in time', () => {

@@ -89,4 +89,29 @@ describe('steady-state assertion', () => {
     expect(verdict.status).to.equal('passed');
     expect(verdict.window).to.deep.equal({ from: T0, to: T0 + 10_000 });
   });
+
+  it('judges a share per region instead of the primary’s for an active-active baseline (minShares)', () => {
+    const evenly = baseline((at) => ({ region: at % 200 === 0 ? 'us-east-1' : SECONDARY }), (at) => (at % 500 === 0 ? 'primary' : 'secondary')).build(10_000);
+    const shares = options({ minShares: { primary: 40, secondary: 40 }, dnsOnPrimary: false });
+
+    const verdict = checkSteadyState(evenly, shares, CONTEXT);
+
+    expect(verdict.status, verdict.observed).to.equal('passed');
+    expect(verdict.observed).to.equal('steady: 100.00% success (0 of 100 requests failed); us-east-1 50.00% (≥ 40.00%), us-west-2 50.00% (≥ 40.00%)');
+    expect(verdict.expected).to.equal('≥ 99.00% success and ≥ 40.00% served by us-east-1, ≥ 40.00% served by us-west-2 over ≥ 1 request; health checks healthy');
+    // The same baseline fails the default, which wants 95 % on the primary.
+    expect(checkSteadyState(evenly, options({ dnsOnPrimary: false }), CONTEXT).observed).to.contain('primary share 50.00% < 95.00%');
+    // And a lopsided one fails minShares, naming the region short of its share.
+    const lopsided = baseline((at) => ({ region: at % 1000 === 0 ? 'us-east-1' : SECONDARY })).build(10_000);
+    expect(checkSteadyState(lopsided, shares, CONTEXT).observed).to.contain('us-east-1 share 10.00% < 40.00%');
+  });
+
+  it('refuses minShares next to minPrimaryShare, and a share key that names no region, naming the field', () => {
+    const issues = (input: Record<string, unknown>): string[] => {
+      const parsed = steadyStateOptions.safeParse({ assertion: 'steady-state', ...input });
+      return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    };
+    expect(issues({ minShares: { primary: 40 }, minPrimaryShare: 90 })).to.deep.equal(['minShares: expected minShares (a share per region) or minPrimaryShare (the primary\'s), not both']);
+    expect(issues({ minShares: { nearest: 40 } })).to.deep.equal(['minShares.nearest: expected a role (primary, secondary, tertiary, …) or an AWS region name such as "us-west-2", got "nearest"']);
+  });
 });

@@ -57,8 +57,16 @@ export class TimelineBuilder {
     return this;
   }
 
-  fault(kind: FaultEvent['kind'], at: number, name?: string): this {
-    this.#faults.push({ kind, at: T0 + at, ...(name === undefined ? {} : { fault: name }), injector: 'lambda-throttle', target: 'lambda:us-east-1:api', requestIds: ['req-1'] });
+  fault(kind: FaultEvent['kind'], at: number, name?: string, startedAt?: number): this {
+    this.#faults.push({
+      kind,
+      at: T0 + at,
+      ...(startedAt === undefined ? {} : { startedAt: T0 + startedAt }),
+      ...(name === undefined ? {} : { fault: name }),
+      injector: 'lambda-throttle',
+      target: 'lambda:us-east-1:api',
+      requestIds: ['req-1'],
+    });
     return this;
   }
 
@@ -66,8 +74,9 @@ export class TimelineBuilder {
     return this.fault('inject', at);
   }
 
-  rollback(at: number): this {
-    return this.fault('rollback', at);
+  /** `startedAt`: when the undo call was sent, if before `at` (when it returned). */
+  rollback(at: number, startedAt?: number): this {
+    return this.fault('rollback', at, undefined, startedAt);
   }
 
   dns(resolver: string, at: number, answer: Answer, service?: { readonly service: string; readonly name: string }): this {

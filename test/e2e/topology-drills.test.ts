@@ -1,16 +1,5 @@
 import { expect } from 'chai';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { runCli } from '../../src/cli/cli.ts';
-import type { Verdict } from '../../src/assertions/verdict.ts';
-import type { RunRecord } from '../../src/runner/run-record.ts';
-import type { Sandbox, SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
-import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { loadTopology } from '../../src/sandbox/topology/load-topology.ts';
-import { sandboxEnvironmentInput } from '../support/sandbox-environment-input.ts';
-import { captureIo, onlyRunDir, tempDir } from './e2e-kit.ts';
-
-type DnsAnswerEvent = Extract<SandboxEvent, { type: 'dns-answer' }>;
+import { addressOf, dnsSwitchedAt, figureValue, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type DnsAnswerEvent, type SandboxDrillRun } from './sandbox-drill-run.ts';
 
 /**
  * The drills of several regions and services, each run from the CLI on a sandbox started from its
@@ -20,37 +9,11 @@ type DnsAnswerEvent = Extract<SandboxEvent, { type: 'dns-answer' }>;
 describe('drills over more than two regions and several services, against the sandbox’s ground truth', function () {
   this.timeout(180_000);
   const dirs: string[] = [];
-  after(async () => {
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-  });
+  after(() => removeDirs(dirs));
 
-  async function runOn(drill: string, topology: string | undefined): Promise<{ sandbox: Sandbox; record: RunRecord; code: number; text: string }> {
-    const sandbox = await startSandbox(topology === undefined ? {} : { topology: (await loadTopology(topology)).topology });
-    try {
-      const dir = await tempDir('topology-drills');
-      dirs.push(dir);
-      const env = path.join(dir, 'env.ts');
-      await writeFile(env, `export const environment = ${JSON.stringify({ ...sandboxEnvironmentInput(sandbox), name: 'topology' })};\n`);
-      const io = captureIo();
-      const code = await runCli(['run', drill, '--env', env, '--out', dir, '--state-dir', path.join(dir, 'state')], io);
-      const record = JSON.parse(await readFile(path.join(await onlyRunDir(dir, path.basename(drill, '.drill.ts')), 'run.json'), 'utf8')) as RunRecord;
-      return { sandbox, record, code, text: io.text() };
-    } catch (error) {
-      await sandbox.close();
-      throw error;
-    }
-  }
-  const verdictNamed = (record: RunRecord, name: string): Verdict => {
-    const found = record.verdicts.find((verdict) => verdict.name === name);
-    if (found === undefined) throw new Error(`no verdict "${name}" in ${record.verdicts.map((v) => v.name).join(', ')}`);
-    return found;
-  };
-  const injectAt = (record: RunRecord, fault: string): number => record.faults.find((event) => event.kind === 'inject' && event.fault === fault)?.at ?? Number.NaN;
-  /** When the sandbox first answered `address` for `name` after `from`. */
-  const switchedAt = (sandbox: Sandbox, name: string, address: string, from: number): number =>
-    sandbox.events().find((event): event is DnsAnswerEvent => event.type === 'dns-answer' && event.name === name && event.at >= from && event.addresses.includes(address))?.at ?? Number.NaN;
-  const addressOf = (sandbox: Sandbox, region: string): string => sandbox.description.regions.find((r) => r.name === region)?.address ?? '';
-  const figure = (record: RunRecord, name: string): number => record.figures?.find((f) => f.name === name)?.value ?? Number.NaN;
+  const runOn = (drill: string, topology: string | undefined): Promise<SandboxDrillRun> => runDrillOnSandbox(drill, topology, dirs);
+  const switchedAt = dnsSwitchedAt;
+  const figure = figureValue;
 
   it('cascade-four-regions: traffic moves hop by hop, each hop timed from its own fault as the sandbox switched, and all of it comes back', async () => {
     const { sandbox, record, code, text } = await runOn('drills/sandbox/cascade-four-regions.drill.ts', 'drills/topologies/cascade-four-regions.ts');

@@ -49,3 +49,15 @@ describe('resolveTopology: regions per service', () => {
     expect(problem({ ...DEFAULT_TOPOLOGY, regions: [DEFAULT_TOPOLOGY.regions[0], { name: 'us-west-2', address: '127.0.0.2' }] })).to.contain('topology.regions[1].address').and.contain('already another region');
   });
 });
+
+describe('resolveTopology: a private hosted zone', () => {
+  it('keeps its VPCs on the zone and refuses a VPC in a region the topology lacks, naming the field', () => {
+    const vpcs = [{ vpcId: 'vpc-0a1', region: 'us-west-2' }];
+    const resolved = resolveTopology({ ...DEFAULT_TOPOLOGY, hostedZone: { ...DEFAULT_TOPOLOGY.hostedZone, vpcs } });
+    expect(buildHostedZone(resolved, '127.0.0.1').zone.vpcs).to.deep.equal(vpcs);
+    expect(buildHostedZone(resolveTopology(DEFAULT_TOPOLOGY), '127.0.0.1').zone.vpcs).to.equal(undefined);
+    expect(problem({ ...DEFAULT_TOPOLOGY, hostedZone: { ...DEFAULT_TOPOLOGY.hostedZone, vpcs: [{ vpcId: 'vpc-0a1', region: 'eu-west-1' }] } })).to.equal(
+      'topology.hostedZone.vpcs[0].region: "eu-west-1" is not one of the topology\'s regions (us-east-1, us-west-2)',
+    );
+  });
+});

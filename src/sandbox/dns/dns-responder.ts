@@ -22,7 +22,8 @@ const OPCODE_QUERY = 0;
  * alias targets followed, CNAMEs chased inside the zone, NXDOMAIN vs NODATA with the SOA.
  * Answers are evaluated live, so they change exactly when a `dns-answer` event is recorded.
  * Authoritative for the zone; outside it, it answers A queries for the regions' API Gateway
- * names (so a client can learn which address is which region) and REFUSES the rest.
+ * names (so a client can learn which address is which region) and REFUSES the rest. A private
+ * zone answers only resolver clients in the regions of its VPCs and REFUSES every other source.
  *
  * @returns the encoded response, or undefined when the message must be dropped (too short to
  *   carry an id, or itself a response).
@@ -67,6 +68,8 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
   const zone = state.zone;
   const name = normalizeDnsName(question.name);
   if (name !== zone.name && !name.endsWith(`.${zone.name}`)) return answerOutsideZone(state, question, reply);
+  // A private zone exists only inside its VPCs: a resolver elsewhere gets nothing from it.
+  if (!state.seesZone(clientAddress)) return reply(RCODE.REFUSED, false);
 
   const records = state.records();
   const soa = records.find((r) => r.type === 'SOA' && r.name === zone.name);
@@ -77,7 +80,7 @@ export function respondToQuery(state: SandboxState, message: Buffer, transport: 
   if (!exists) return reply(RCODE.NXDOMAIN, true, { authorities: negative });
 
   const clientRegion = clientRegionFor(state, subnet, clientAddress);
-  const answers = answersFor(state, question.name, question.type as string, clientRegion, 0);
+  const answers = answersFor(state, question.name, question.type as string, { region: clientRegion, address: clientAddress }, 0);
   const dependsOnClient = state.dependsOnClientRegion(name);
   if (answers.length === 0) return reply(RCODE.NOERROR, true, { authorities: negative }, dependsOnClient);
   return reply(RCODE.NOERROR, true, { answers, additionals: glueFor(state, answers, clientRegion) }, dependsOnClient);
@@ -119,14 +122,20 @@ function responseOpt(subnet: ClientSubnet | undefined, dependsOnClient: boolean)
 
 const MAX_CNAME_CHAIN = 8;
 
-function answersFor(state: SandboxState, asked: string, wanted: string, clientRegion: string, depth: number): Answer[] {
+/** Who asks: the region Route 53 places it in, and its address (weighted answers rotate per client). */
+interface Asker {
+  readonly region: string;
+  readonly address: string | undefined;
+}
+
+function answersFor(state: SandboxState, asked: string, wanted: string, asker: Asker, depth: number): Answer[] {
   const name = normalizeDnsName(asked);
   const atName = state.recordsNamed(name);
   const types = [...new Set(atName.map((r) => r.type))];
   const cname = types.includes('CNAME');
   if (cname && wanted !== 'CNAME' && wanted !== 'ANY') {
     // A CNAME owns its name: answer it, and follow it while the target is in the zone.
-    const answer = state.answer(name, 'CNAME', clientRegion);
+    const answer = state.answer(name, 'CNAME', asker.region, true, asker.address);
     if (answer === undefined) return [];
     const own = toAnswers('CNAME', asked, answer.ttl, answer.values);
     const target = answer.values[0];
@@ -140,11 +149,11 @@ function answersFor(state: SandboxState, asked: string, wanted: string, clientRe
       const withAddress = regional !== undefined && (wanted === 'A' || wanted === 'ANY');
       return withAddress ? [...own, ...toAnswers('A', targetName, REGIONAL_NAME_TTL, [regional])] : own;
     }
-    return [...own, ...answersFor(state, targetName, wanted, clientRegion, depth + 1)];
+    return [...own, ...answersFor(state, targetName, wanted, asker, depth + 1)];
   }
   const chosenTypes = wanted === 'ANY' ? types : types.filter((t) => t === wanted);
   return chosenTypes.flatMap((type) => {
-    const answer = state.answer(name, type, clientRegion);
+    const answer = state.answer(name, type, asker.region, true, asker.address);
     return answer === undefined ? [] : toAnswers(type, asked, answer.ttl, answer.values);
   });
 }

@@ -40,6 +40,8 @@ export interface HostedZone {
   readonly callerReference: string;
   readonly comment: string;
   readonly nameServerHost: string;
+  /** The VPCs a private zone is associated with; absent for a public zone. */
+  readonly vpcs?: readonly { readonly vpcId: string; readonly region: string }[];
 }
 
 // Route 53's defaults for the records it creates with every zone.
@@ -91,6 +93,7 @@ export function buildHostedZone(topology: ResolvedTopology, dnsHost: string): { 
       callerReference: `drdrill-sandbox-${topology.hostedZone.id}`,
       comment: 'drdrill embedded sandbox',
       nameServerHost: nameServer,
+      ...(topology.hostedZone.vpcs === undefined ? {} : { vpcs: topology.hostedZone.vpcs }),
     },
     records,
   };

@@ -10,6 +10,7 @@ import type {
   DeploymentHealthCheckType,
   InsufficientDataHealthStatus,
   RegionRecordStyle,
+  SandboxHostedZone,
   ResolverClient,
   SandboxAlarm,
   SandboxDeployment,
@@ -120,7 +121,7 @@ export interface ResolvedTopology {
   readonly source: SandboxTopology;
   readonly accountId: string;
   readonly timeScale: number;
-  readonly hostedZone: { readonly id: string; readonly name: string };
+  readonly hostedZone: SandboxHostedZone;
   readonly regions: readonly SandboxRegion[];
   readonly services: readonly ResolvedService[];
   readonly records: readonly TopologyRecord[];
@@ -183,6 +184,7 @@ export function resolveTopology(topology: SandboxTopology): ResolvedTopology {
   const checkerRegions = resolveCheckerRegions(topology.checkerRegions ?? CHECKER_REGIONS, 'topology.checkerRegions');
   const alarms = topology.alarms ?? [];
   alarms.forEach((alarm, i) => expectRegion(alarm.region, known, `topology.alarms[${i}].region`));
+  (topology.hostedZone.vpcs ?? []).forEach((vpc, i) => expectRegion(vpc.region, known, `topology.hostedZone.vpcs[${i}].region`));
   const scope: TopologyScope = {
     topology,
     addressOf,

@@ -66,7 +66,14 @@ const recordSchema = z.strictObject({
 export const topologySchema: z.ZodType<SandboxTopology> = z.strictObject({
   accountId: z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id'),
   timeScale: z.number().gt(0, 'expected a number greater than 0 (real seconds per simulated second)'),
-  hostedZone: z.strictObject({ id: text, name: text }),
+  hostedZone: z.strictObject({
+    id: text,
+    name: text,
+    vpcs: z
+      .array(z.strictObject({ vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'expected a VPC id such as "vpc-0abc123"'), region: text }))
+      .min(1, 'expected at least one VPC (a private zone is associated with one or more)')
+      .optional(),
+  }),
   regions: z.array(z.strictObject({ name: text, address: loopback })).min(1, 'expected at least one region'),
   services: z.array(serviceSchema).min(1, 'expected at least one service'),
   records: z.array(recordSchema).optional(),

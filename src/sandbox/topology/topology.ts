@@ -19,7 +19,7 @@ export interface SandboxTopology {
    * minute. DNS TTLs are never scaled: resolvers count real seconds.
    */
   readonly timeScale: number;
-  readonly hostedZone: { readonly id: string; readonly name: string };
+  readonly hostedZone: SandboxHostedZone;
   readonly regions: readonly SandboxRegion[];
   readonly services: readonly SandboxService[];
   /** Record sets beyond each service's failover pair: latency, weighted, simple, alias. */
@@ -58,6 +58,19 @@ export interface ArcEndpointOption {
   readonly region: string;
   /** @default true */
   readonly available?: boolean;
+}
+
+export interface SandboxHostedZone {
+  readonly id: string;
+  readonly name: string;
+  /**
+   * Makes the zone private, associated with these VPCs: only resolver clients in a VPC's region
+   * (its Route 53 Resolver) get answers for names in the zone, any other source is REFUSED, as a
+   * resolver outside the VPCs never sees a private zone. Route 53 cannot probe endpoints inside a
+   * VPC, so a private zone's records are guarded by CLOUDWATCH_METRIC checks on alarms.
+   * @default public (every source is answered)
+   */
+  readonly vpcs?: readonly { readonly vpcId: string; readonly region: string }[];
 }
 
 export interface SandboxRegion {

@@ -204,7 +204,7 @@ function hostedZoneXml(context: Context): XmlObject {
     Id: `/hostedzone/${zone.id}`,
     Name: `${zone.name}.`,
     CallerReference: zone.callerReference,
-    Config: { Comment: zone.comment, PrivateZone: false },
+    Config: { Comment: zone.comment, PrivateZone: zone.vpcs !== undefined },
     ResourceRecordSetCount: context.state.records().length,
   };
 }
@@ -377,6 +377,9 @@ function getHostedZone(context: Context, [id]: readonly string[]): AwsOperationR
     status: 200,
     body: buildXmlDocument('GetHostedZoneResponse', {
       HostedZone: hostedZoneXml(context),
+      // A private zone lists its VPCs (Route 53 gives it no delegation set; the sandbox keeps one
+      // so tools still learn where its DNS listens).
+      ...(context.state.zone.vpcs === undefined ? {} : { VPCs: { VPC: context.state.zone.vpcs.map((vpc) => ({ VPCRegion: vpc.region, VPCId: vpc.vpcId })) } }),
       DelegationSet: {
         // Non-standard: real delegation sets hold host names on port 53. The sandbox's DNS is
         // an address and a port, so the reference says where to send queries.
