@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
-import { addressOf, figureValue, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type DnsAnswerEvent, type SandboxDrillRun } from './sandbox-drill-run.ts';
+import { addressOf, figureOf, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type DnsAnswerEvent, type SandboxDrillRun } from './sandbox-drill-run.ts';
 
 type HealthEvent = Extract<SandboxEvent, { type: 'health-check-status' }>;
 
@@ -42,14 +42,14 @@ describe('ref-active-active-failback, against the sandbox’s ground truth', fun
     expect(answers.map((event) => [...event.addresses].sort())).to.deep.equal([[secondary], [primary, secondary].sort()]);
     const health = sandbox.events().filter((event): event is HealthEvent => event.type === 'health-check-status' && event.healthCheckId === 'hc-api-us-east-1' && event.at >= from);
     expect(health.map((event) => event.healthy)).to.deep.equal([false, true]);
-    expect(figureValue(record, 'rebalance.flaps')).to.equal(0);
+    expect(figureOf(record, 'rebalance.flaps')).to.equal(0);
   });
 
   it('times the rebalance from the rollback to the sandbox’s failback plus one share window', () => {
     const { sandbox, record } = run;
     const rollback = record.faults.find((event) => event.kind === 'rollback')?.at ?? Number.NaN;
     const bothAgain = sandbox.events().find((event): event is DnsAnswerEvent => event.type === 'dns-answer' && event.name === RECORD && event.at >= rollback && event.addresses.length === 2)?.at ?? Number.NaN;
-    const measured = figureValue(record, 'rebalance');
+    const measured = figureOf(record, 'rebalance');
     // A 1 s window needs about 0.8 s of requests split evenly to hold 40 % of the primary; the
     // windows step by 100 ms and requests resolve afresh, so the figure follows the switch by 0.5–1.3 s.
     expect(measured - (bothAgain - rollback)).to.be.within(500, 1300);

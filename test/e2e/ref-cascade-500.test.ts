@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { rm } from 'node:fs/promises';
 import type { SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
-import { tempDir } from './e2e-kit.ts';
-import { addressOf, answersFor, figureOf, injectAt, runOnSandbox, verdictNamed, type SandboxRun } from './sandbox-run-kit.ts';
+import { addressOf, answersFor, figureOf, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type SandboxDrillRun } from './sandbox-drill-run.ts';
 
 type HealthEvent = Extract<SandboxEvent, { type: 'health-check-status' }>;
 type ConcurrencyEvent = Extract<SandboxEvent, { type: 'function-concurrency' }>;
@@ -21,15 +19,14 @@ const HOPS = [
  */
 describe('ref-cascade-500: a four-region chain failed one region after the other, against the sandbox’s ground truth', function () {
   this.timeout(120_000);
-  let dir: string;
-  let run: SandboxRun;
+  const dirs: string[] = [];
+  let run: SandboxDrillRun;
   before(async () => {
-    dir = await tempDir('ref-cascade-500');
-    run = await runOnSandbox('drills/sandbox/ref-cascade-500.drill.ts', 'drills/topologies/cascade-four-regions.ts', dir);
+    run = await runDrillOnSandbox('drills/sandbox/ref-cascade-500.drill.ts', 'drills/topologies/cascade-four-regions.ts', dirs);
   });
   after(async () => {
     await run?.sandbox.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeDirs(dirs);
   });
 
   it('passes every verdict: three hops, the last region serving, failback', () => {

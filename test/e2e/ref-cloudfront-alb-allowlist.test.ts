@@ -4,7 +4,7 @@ import { DescribeSecurityGroupRulesCommand, EC2Client, type SecurityGroupRule } 
 import { readSamplesCsv } from '../../src/reporters/read-samples-csv.ts';
 import type { Sandbox, SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
 import { sdkClient } from '../sandbox/sandbox-test-kit.ts';
-import { addressOf, dnsSwitchedAt, figureValue, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type SandboxDrillRun } from './sandbox-drill-run.ts';
+import { addressOf, dnsSwitchedAt, figureOf, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type SandboxDrillRun } from './sandbox-drill-run.ts';
 
 type FaultEvent = Extract<SandboxEvent, { type: 'fault' }>;
 
@@ -29,8 +29,10 @@ describe('ref-cloudfront-alb-allowlist, against the sandbox’s ground truth', f
   };
 
   before(async () => {
-    run = await runDrillOnSandbox('drills/sandbox/ref-cloudfront-alb-allowlist.drill.ts', 'drills/topologies/cloudfront-alb-allowlist.ts', dirs, async (sandbox) => {
-      rulesBefore = await ingressOf(sandbox);
+    run = await runDrillOnSandbox('drills/sandbox/ref-cloudfront-alb-allowlist.drill.ts', 'drills/topologies/cloudfront-alb-allowlist.ts', dirs, {
+      before: async (sandbox) => {
+        rulesBefore = await ingressOf(sandbox);
+      },
     });
   });
   after(async () => {
@@ -48,10 +50,10 @@ describe('ref-cloudfront-alb-allowlist, against the sandbox’s ground truth', f
     const from = injectAt(record, 'allow-list-loses-api-gateway');
     const movedAt = dnsSwitchedAt(sandbox, ORIGIN, addressOf(sandbox, 'us-east-2'), from);
     // The prober sees the switch on its next probe (100 ms) plus the answer's 1 s TTL at most.
-    expect(figureValue(record, 'dns.convergence') - (movedAt - from)).to.be.within(-150, 1250);
+    expect(figureOf(record, 'dns.convergence') - (movedAt - from)).to.be.within(-150, 1250);
     const rollback = record.faults.find((event) => event.kind === 'rollback')?.at ?? Number.NaN;
     const backAt = dnsSwitchedAt(sandbox, ORIGIN, addressOf(sandbox, 'us-east-1'), rollback);
-    expect(figureValue(record, 'failback') - (backAt - rollback)).to.be.within(-150, 1250);
+    expect(figureOf(record, 'failback') - (backAt - rollback)).to.be.within(-150, 1250);
   });
 
   it('counts the edge’s errors exactly where the allow-list was closed and the edge still forwarded to it', async () => {

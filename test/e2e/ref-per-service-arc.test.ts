@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { rm } from 'node:fs/promises';
 import type { SandboxEvent } from '../../src/sandbox/sandbox-handle.ts';
-import { tempDir } from './e2e-kit.ts';
-import { addressOf, answersFor, figureOf, injectAt, runOnSandbox, verdictNamed, type SandboxRun } from './sandbox-run-kit.ts';
+import { addressOf, answersFor, figureOf, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type SandboxDrillRun } from './sandbox-drill-run.ts';
 
 type RoutingControlEvent = Extract<SandboxEvent, { type: 'routing-control' }>;
 
@@ -14,15 +12,14 @@ type RoutingControlEvent = Extract<SandboxEvent, { type: 'routing-control' }>;
  */
 describe('ref-per-service-arc: one service failed over behind a shared API, against the sandbox’s ground truth', function () {
   this.timeout(120_000);
-  let dir: string;
-  let run: SandboxRun;
+  const dirs: string[] = [];
+  let run: SandboxDrillRun;
   before(async () => {
-    dir = await tempDir('ref-per-service-arc');
-    run = await runOnSandbox('drills/sandbox/ref-per-service-arc.drill.ts', 'drills/topologies/per-service-arc.ts', dir, ['--approve', 'all']);
+    run = await runDrillOnSandbox('drills/sandbox/ref-per-service-arc.drill.ts', 'drills/topologies/per-service-arc.ts', dirs, { args: ['--approve', 'all'] });
   });
   after(async () => {
     await run?.sandbox.close();
-    await rm(dir, { recursive: true, force: true });
+    await removeDirs(dirs);
   });
 
   it('passes every verdict, service1 judged through the shared API, service2 and the shared API on us-east-1', () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { GetHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { queryA } from '../../src/net/dns-query.ts';
 import { route53Client } from '../sandbox/sandbox-test-kit.ts';
-import { addressOf, figureValue, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type DnsAnswerEvent, type SandboxDrillRun } from './sandbox-drill-run.ts';
+import { addressOf, figureOf, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type DnsAnswerEvent, type SandboxDrillRun } from './sandbox-drill-run.ts';
 
 const RECORD = 'api.internal.drdrill.test';
 
@@ -42,11 +42,11 @@ describe('ref-private-latency-invert, against the sandbox’s ground truth', fun
     expect(seen('vpc-us-east-1')).to.deep.equal(new Set(['us-east-1']));
     // An alarm-bound check flips with the call: the measured move is the prober's resolution (100 ms) away from the sandbox's.
     const [moved, back] = answers('us-west-2').map((event) => event.at) as [number, number];
-    expect(figureValue(record, 'dns.convergence.us-east-1{vpc-us-west-2}') - (moved - from)).to.be.within(-150, 150);
+    expect(figureOf(record, 'dns.convergence.us-east-1{vpc-us-west-2}') - (moved - from)).to.be.within(-150, 150);
     const rollback = record.faults.find((event) => event.kind === 'rollback');
     const sent = rollback?.startedAt ?? Number.NaN;
     expect(back - sent, 'the sandbox switched back after the undo was sent').to.be.at.least(0);
-    expect(figureValue(record, 'failback{vpc-us-west-2}') - (back - (rollback?.at ?? Number.NaN))).to.be.within(-150, 150);
+    expect(figureOf(record, 'failback{vpc-us-west-2}') - (back - (rollback?.at ?? Number.NaN))).to.be.within(-150, 150);
   });
 
   it('is a private zone: listed with its VPCs, answered inside them, refused anywhere else', async () => {

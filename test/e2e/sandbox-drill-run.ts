@@ -18,17 +18,24 @@ export interface SandboxDrillRun {
   readonly text: string;
 }
 
+/** What a test adds to a sandbox drill run. */
+export interface SandboxDrillRunOptions {
+  /** Reads the sandbox before the drill touches it. */
+  readonly before?: (sandbox: Sandbox) => Promise<void>;
+  /** More `drdrill run` arguments, such as `--approve all`. */
+  readonly args?: readonly string[];
+}
+
 /**
  * Starts a sandbox from `topology` (the default one when undefined), writes an environment file
  * pointing at it, and runs `drill` from the CLI against it, so the test can hold what the drill
- * measured against what the sandbox recorded. `before` reads the sandbox before the drill
- * touches it. The caller closes `sandbox`; `dirs` collects the folders to remove after the suite.
+ * measured against what the sandbox recorded. The caller closes `sandbox`; `dirs` collects the folders to remove after the suite.
  */
 export async function runDrillOnSandbox(
   drill: string,
   topology: string | undefined,
   dirs: string[],
-  before?: (sandbox: Sandbox) => Promise<void>,
+  { before, args = [] }: SandboxDrillRunOptions = {},
 ): Promise<SandboxDrillRun> {
   const sandbox = await startSandbox(topology === undefined ? {} : { topology: (await loadTopology(topology)).topology });
   try {
@@ -38,7 +45,7 @@ export async function runDrillOnSandbox(
     const env = path.join(dir, 'env.ts');
     await writeFile(env, `export const environment = ${JSON.stringify({ ...sandboxEnvironmentInput(sandbox), name: 'topology' })};\n`);
     const io = captureIo();
-    const code = await runCli(['run', drill, '--env', env, '--out', dir, '--state-dir', path.join(dir, 'state')], io);
+    const code = await runCli(['run', drill, '--env', env, '--out', dir, '--state-dir', path.join(dir, 'state'), ...args], io);
     const runDir = await onlyRunDir(dir, path.basename(drill, '.drill.ts'));
     const record = JSON.parse(await readFile(path.join(runDir, 'run.json'), 'utf8')) as RunRecord;
     return { sandbox, record, runDir, code, text: io.text() };
@@ -60,25 +67,36 @@ export function verdictNamed(record: RunRecord, name: string): Verdict {
   return found;
 }
 
-/** A headline figure's value from run.json (NaN when absent). */
-export function figureValue(record: RunRecord, name: string): number {
-  return record.figures?.find((f) => f.name === name)?.value ?? Number.NaN;
+/** A headline figure's value from run.json; an error naming the figures there are when it has none. */
+export function figureOf(record: RunRecord, name: string): number {
+  const found = record.figures?.find((f) => f.name === name);
+  if (found === undefined || found.value === null) throw new Error(`no figure "${name}" in ${(record.figures ?? []).map((f) => f.name).join(', ')}`);
+  return found.value;
 }
 
-/** When a fault went in (NaN when it never did). */
+/** When a fault went in; an error when it never did. */
 export function injectAt(record: RunRecord, fault: string): number {
-  return record.faults.find((event) => event.kind === 'inject' && event.fault === fault)?.at ?? Number.NaN;
+  const found = record.faults.find((event) => event.kind === 'inject' && event.fault === fault);
+  if (found === undefined) throw new Error(`fault "${fault}" never went in`);
+  return found.at;
 }
 
-/** A region's loopback address in the sandbox. */
+/** A region's loopback address in the sandbox; an error for a region it does not run. */
 export function addressOf(sandbox: Sandbox, region: string): string {
-  return sandbox.description.regions.find((r) => r.name === region)?.address ?? '';
+  const found = sandbox.description.regions.find((r) => r.name === region);
+  if (found === undefined) throw new Error(`the sandbox has no region ${region}`);
+  return found.address;
 }
 
 /** A DNS answer change, as the sandbox recorded it. */
 export type DnsAnswerEvent = Extract<SandboxEvent, { type: 'dns-answer' }>;
 
+/** Every answer change the sandbox DNS recorded for `name` from `from` on, in order. */
+export function answersFor(sandbox: Sandbox, name: string, from: number): DnsAnswerEvent[] {
+  return sandbox.events().filter((event): event is DnsAnswerEvent => event.type === 'dns-answer' && event.name === name && event.at >= from);
+}
+
 /** When the sandbox first answered `address` for `name` at or after `from` (NaN: never). */
 export function dnsSwitchedAt(sandbox: Sandbox, name: string, address: string, from: number): number {
-  return sandbox.events().find((event): event is DnsAnswerEvent => event.type === 'dns-answer' && event.name === name && event.at >= from && event.addresses.includes(address))?.at ?? Number.NaN;
+  return answersFor(sandbox, name, from).find((event) => event.addresses.includes(address))?.at ?? Number.NaN;
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { addressOf, dnsSwitchedAt, figureValue, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type DnsAnswerEvent, type SandboxDrillRun } from './sandbox-drill-run.ts';
+import { addressOf, dnsSwitchedAt, figureOf, injectAt, removeDirs, runDrillOnSandbox, verdictNamed, type DnsAnswerEvent, type SandboxDrillRun } from './sandbox-drill-run.ts';
 
 /**
  * The drills of several regions and services, each run from the CLI on a sandbox started from its
@@ -12,8 +12,6 @@ describe('drills over more than two regions and several services, against the sa
   after(() => removeDirs(dirs));
 
   const runOn = (drill: string, topology: string | undefined): Promise<SandboxDrillRun> => runDrillOnSandbox(drill, topology, dirs);
-  const switchedAt = dnsSwitchedAt;
-  const figure = figureValue;
 
   it('cascade-four-regions: traffic moves hop by hop, each hop timed from its own fault as the sandbox switched, and all of it comes back', async () => {
     const { sandbox, record, code, text } = await runOn('drills/sandbox/cascade-four-regions.drill.ts', 'drills/topologies/cascade-four-regions.ts');
@@ -31,9 +29,9 @@ describe('drills over more than two regions and several services, against the sa
         expect(verdict.status).to.equal('passed');
         expect(verdict.region).to.equal(hop.to);
         const from = injectAt(record, hop.fault);
-        const truth = switchedAt(sandbox, name, addressOf(sandbox, hop.to), from - 1000) - from;
+        const truth = dnsSwitchedAt(sandbox, name, addressOf(sandbox, hop.to), from - 1000) - from;
         // The prober sees the switch on its next probe (100 ms) plus the answer's 1 s TTL at most.
-        expect(figure(record, hop.figure) - truth, `${hop.fault}: measured vs the sandbox's switch`).to.be.within(-150, 1250);
+        expect(figureOf(record, hop.figure) - truth, `${hop.fault}: measured vs the sandbox's switch`).to.be.within(-150, 1250);
       }
       // Nothing ever answered the last region: two failures move traffic two hops, not three.
       expect(sandbox.events().some((event) => event.type === 'dns-answer' && event.name === name && event.addresses.includes(addressOf(sandbox, 'eu-south-1')))).to.equal(false);
