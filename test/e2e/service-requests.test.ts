@@ -2,13 +2,13 @@ import { expect } from 'chai';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GetHealthCheckStatusCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { runCli } from '../../src/cli/cli.ts';
 import { readRunRecord } from '../../src/reporters/write-run-directory.ts';
 import type { RunRecord } from '../../src/runner/run-record.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
 import { waitUntil } from '../../src/util/wait-until.ts';
+import { untilChecksPass } from './until-checks-pass.ts';
 import { startRecordingServer, type RecordingServer } from '../load/support/recording-server.ts';
 import { sandboxEnvironmentInput } from '../support/sandbox-environment-input.ts';
 import { captureIo, onlyRunDir, tempDir } from './e2e-kit.ts';
@@ -82,32 +82,19 @@ describe('a drill loading two services with their own requests, through the CLI'
 
   /**
    * The previous run's fault was rolled back, but its health check takes a few intervals to pass
-   * again: wait until the sandbox says every check is healthy and every checker's latest result,
-   * as GetHealthCheckStatus reports it (what the drill's poller reads first), is a success.
+   * again: wait until the sandbox says every check is healthy, then until every checker's latest
+   * result is a success (what the drill's poller reads first).
    */
   async function untilHealthy(): Promise<void> {
-    const route53 = new Route53Client({ endpoint: sandbox.description.controlPlaneUrl, region: 'us-east-1', credentials: { accessKeyId: 'sandbox', secretAccessKey: 'sandbox' } });
-    try {
-      await waitUntil(
-        async () => {
-          const latest = new Map<string, boolean>();
-          for (const event of sandbox.events()) if (event.type === 'health-check-status') latest.set(event.healthCheckId, event.healthy);
-          if (![...latest.values()].every(Boolean)) return false;
-          // Every check the sandbox runs, not only those that changed: a check whose checkers saw
-          // failures but never flipped has no status event, and the drill's poller would read the
-          // failures as its first state.
-          const checks = sandbox.description.resources.services.flatMap((service) => service.deployments.map((deployment) => deployment.healthCheckId));
-          for (const healthCheckId of checks) {
-            const { HealthCheckObservations = [] } = await route53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
-            if (!HealthCheckObservations.every((observation) => observation.StatusReport?.Status?.startsWith('Success') === true)) return false;
-          }
-          return true;
-        },
-        { interval: 100, timeout: 30_000 },
-      );
-    } finally {
-      route53.destroy();
-    }
+    await waitUntil(
+      () => {
+        const latest = new Map<string, boolean>();
+        for (const event of sandbox.events()) if (event.type === 'health-check-status') latest.set(event.healthCheckId, event.healthy);
+        return [...latest.values()].every(Boolean);
+      },
+      { interval: 100, timeout: 30_000 },
+    );
+    await untilChecksPass(sandbox.description);
   }
 
   async function run(load: string, env: Record<string, string | undefined>): Promise<{ code: number; text: string; out: string; state: string }> {

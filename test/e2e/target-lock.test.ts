@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { ControlPlaneCall, SandboxDescription } from '../../src/sandbox/sandbox-handle.ts';
 import { tempDir } from './e2e-kit.ts';
+import { untilChecksPass } from './until-checks-pass.ts';
 import { DRDRILL, runDrdrill, startSandboxProcess, stopProcess } from './process-kit.ts';
 
 const LOCK = '/drdrill/locks/lambda/us-east-1/api-handler';
@@ -88,6 +89,8 @@ describe('the target lock', function () {
 
   it('is released by drdrill recover after the holder was SIGKILLed', async () => {
     const [state, out] = await Promise.all([tempDir('lock-kill'), tempDir('lock-kill-out')]);
+    // The first test's drill was stopped with its fault in: the check must pass again before a drill may inject.
+    await untilChecksPass(sandbox.description);
     dirs.push(state, out);
     const run = spawn(
       process.execPath,
@@ -95,7 +98,16 @@ describe('the target lock', function () {
       { stdio: ['ignore', 'pipe', 'ignore'] },
     );
     const lines = createInterface({ input: run.stdout });
-    await new Promise<void>((resolve) => lines.on('line', (line) => /\bphase\s+recovery\b/.test(line) && resolve()));
+    const output: string[] = [];
+    // The fault is in once the recovery phase starts; a run that ends before then fails here with
+    // what it printed instead of waiting out the test's timeout.
+    await new Promise<void>((resolve, reject) => {
+      lines.on('line', (line) => {
+        output.push(line);
+        if (/\bphase\s+recovery\b/.test(line)) resolve();
+      });
+      run.once('exit', (code) => reject(new Error(`the drill exited ${code} before its recovery phase:\n${output.join('\n')}`)));
+    });
     await stopProcess(run, 'SIGKILL');
     lines.close();
     expect(await lockValue(sandbox.description)).to.be.a('string');
