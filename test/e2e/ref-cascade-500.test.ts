@@ -81,7 +81,8 @@ describe('ref-cascade-500: a four-region chain failed one region after the other
   it('fails back all the way: the sandbox’s last answer is eu-central-1, and the failback figure matches its switch', () => {
     const { sandbox, record } = run;
     const rollbacks = record.faults.filter((event) => event.kind === 'rollback').map((event) => event.at);
-    const revertedAt = Math.min(...rollbacks);
+    // Failback is timed from the last rollback: the chain is restored newest first, so the home region comes back last.
+    const revertedAt = Math.max(...rollbacks);
     const answers = answersFor(sandbox, RECORD, revertedAt);
     const home = addressOf(sandbox, 'eu-central-1');
     expect(answers.at(-1)?.addresses).to.deep.equal([home]);

@@ -7,7 +7,6 @@ import { readRunRecord } from '../../src/reporters/write-run-directory.ts';
 import type { RunRecord } from '../../src/runner/run-record.ts';
 import type { Sandbox } from '../../src/sandbox/sandbox-handle.ts';
 import { startSandbox } from '../../src/sandbox/start-sandbox.ts';
-import { waitUntil } from '../../src/util/wait-until.ts';
 import { untilChecksPass } from './until-checks-pass.ts';
 import { startRecordingServer, type RecordingServer } from '../load/support/recording-server.ts';
 import { sandboxEnvironmentInput } from '../support/sandbox-environment-input.ts';
@@ -80,25 +79,9 @@ describe('a drill loading two services with their own requests, through the CLI'
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  /**
-   * The previous run's fault was rolled back, but its health check takes a few intervals to pass
-   * again: wait until the sandbox says every check is healthy, then until every checker's latest
-   * result is a success (what the drill's poller reads first).
-   */
-  async function untilHealthy(): Promise<void> {
-    await waitUntil(
-      () => {
-        const latest = new Map<string, boolean>();
-        for (const event of sandbox.events()) if (event.type === 'health-check-status') latest.set(event.healthCheckId, event.healthy);
-        return [...latest.values()].every(Boolean);
-      },
-      { interval: 100, timeout: 30_000 },
-    );
-    await untilChecksPass(sandbox.description);
-  }
-
   async function run(load: string, env: Record<string, string | undefined>): Promise<{ code: number; text: string; out: string; state: string }> {
-    await untilHealthy();
+    // The previous run's fault was rolled back, but its health check takes a few intervals to pass again.
+    await untilChecksPass(sandbox.description);
     const out = path.join(dir, `out-${load}`);
     const state = path.join(dir, `state-${load}`);
     const saved = { ...process.env };
