@@ -15,6 +15,9 @@ import { formatRate, formatTimeWithResolution } from './verdict-format.ts';
 import type { Verdict } from './verdict.ts';
 import type { Figure } from './figure.ts';
 
+/** Injectors that move traffic by decision (ARC), not by making an endpoint fail a health check. */
+const OPERATOR_MOVES: ReadonlySet<string> = new Set(['routing-control']);
+
 /** Options of `rto`: clients recover, for good, soon enough after the fault went in. */
 export const rtoOptions = z.strictObject({
   assertion: z.literal('rto'),
@@ -86,14 +89,18 @@ export function evaluateRto(whole: Timeline, options: RtoOptions, context: Asser
     options.healthCheck === 'primary' ? context.healthCheckIds?.primary : options.healthCheck === 'secondary' ? context.healthCheckIds?.secondary : options.healthCheck;
   const detection = measureDetection(timeline, { ...(healthCheckId === undefined ? {} : { healthCheckId }), healthy: false, from: inject.at, until });
   const healthResolution = context.healthPollIntervalMs ?? 0;
+  // A routing control moves traffic by the operator's decision while every endpoint stays
+  // healthy: no check is meant to fail, so "detect never" would read as a fault of the system.
+  const operatorMove = detection.ms === null && OPERATOR_MOVES.has(inject.injector);
   let detectText: string;
   if (detection.observations === 0) detectText = 'detect not observed (no health-check status was recorded)';
+  else if (operatorMove) detectText = `detect not applicable (a ${inject.injector} flip moved traffic; ${detection.healthCheckId ?? 'the check'} stayed healthy, as it should)`;
   else if (detection.ms === null) detectText = `detect never (${detection.healthCheckId ?? 'no check'} stayed healthy)`;
   else if (detection.already) detectText = `detect 0 s (${detection.healthCheckId ?? 'the check'} was already unhealthy)`;
   else detectText = `detect ${formatTimeWithResolution(detection.ms, healthResolution)}`;
   details.detectMs = detection.ms;
   const figures: Figure[] = [];
-  if (detection.observations > 0) {
+  if (detection.observations > 0 && !operatorMove) {
     figures.push({
       name: 'rto.detect',
       label: 'RTO: detect',

@@ -169,6 +169,32 @@ describe('rto assertion', () => {
     expect(verdict.details).to.include({ detectMs: null });
     expect(verdict.observed).to.contain(`detect never (${SECONDARY_CHECK} stayed healthy)`);
   });
+
+  it('calls detection not applicable, with no detect figure, when a routing control moved traffic and every check stayed healthy', () => {
+    const timeline = new TimelineBuilder()
+      .standardPhases()
+      .fault('inject', 10_000, undefined, undefined, 'routing-control')
+      .fault('rollback', 30_000, undefined, undefined, 'routing-control')
+      .health(PRIMARY_CHECK, 200, true, 100)
+      .probes(RESOLVER_A, 0, 40_000, (at) => (between(at, 10_500, 30_000) ? 'secondary' : 'primary'))
+      .samples(0, 40_000, 100, (at) => (between(at, 10_500, 30_000) ? { region: SECONDARY } : {}))
+      .build(40_000);
+
+    const verdict = evaluateRto(timeline, options(), RTO_CONTEXT);
+
+    expect(verdict.observed).to.contain(`detect not applicable (a routing-control flip moved traffic; ${PRIMARY_CHECK} stayed healthy, as it should)`);
+    expect(verdict.figures?.map((figure) => figure.name)).to.include('rto.shift').and.not.include('rto.detect');
+    expect(verdict.details).to.include({ detectMs: null });
+  });
+
+  it('still says detect never for a failure injector whose check stayed healthy', () => {
+    const timeline = new TimelineBuilder().standardPhases().inject(10_000).rollback(30_000).health(PRIMARY_CHECK, 200, true, 100).build(40_000);
+
+    const verdict = evaluateRto(timeline, options(), RTO_CONTEXT);
+
+    expect(verdict.observed).to.contain(`detect never (${PRIMARY_CHECK} stayed healthy)`);
+    expect(verdict.figures?.find((figure) => figure.name === 'rto.detect')?.value).to.equal(null);
+  });
 });
 
 describe('client-perceived recovery', () => {

@@ -57,13 +57,13 @@ export class TimelineBuilder {
     return this;
   }
 
-  fault(kind: FaultEvent['kind'], at: number, name?: string, startedAt?: number): this {
+  fault(kind: FaultEvent['kind'], at: number, name?: string, startedAt?: number, injector = 'lambda-throttle'): this {
     this.#faults.push({
       kind,
       at: T0 + at,
       ...(startedAt === undefined ? {} : { startedAt: T0 + startedAt }),
       ...(name === undefined ? {} : { fault: name }),
-      injector: 'lambda-throttle',
+      injector,
       target: 'lambda:us-east-1:api',
       requestIds: ['req-1'],
     });
