@@ -10,7 +10,7 @@ export interface EarlyStop {
 }
 
 /**
- * The one place a verdict becomes `not-evaluated`. A run that was aborted did not fail its
+ * The one place a verdict becomes `not-evaluated` (with `notReached` below). A run that was aborted did not fail its
  * assertions: it stopped before they could be judged, and "failed" would read as if the system
  * deviated. So, in an aborted run, a verdict that did not pass is not evaluated unless its
  * evidence was complete before the stop: a verdict whose window closed by then (a baseline that
@@ -19,6 +19,18 @@ export interface EarlyStop {
  */
 export function markNotEvaluated(verdicts: readonly Verdict[], stop: EarlyStop): Verdict[] {
   return verdicts.map((verdict) => (couldJudge(verdict, stop) ? verdict : notEvaluated(verdict, stop)));
+}
+
+/**
+ * The verdict of a check the run never reached (an until step after the one the drill stopped at):
+ * not evaluated, whether the run was aborted or ended early on a failed step.
+ */
+export function notReached(verdict: Omit<Verdict, 'status' | 'observed'>, stoppedAt: string | undefined): Verdict {
+  return {
+    ...verdict,
+    status: 'not-evaluated',
+    observed: `not evaluated: the run ended before this step${stoppedAt === undefined ? '' : ` (it stopped at step ${stoppedAt})`}`,
+  };
 }
 
 function couldJudge(verdict: Verdict, stop: EarlyStop): boolean {

@@ -3,7 +3,7 @@ import type { Figure } from './figure.ts';
 /**
  * The outcomes of one assertion, in the order reports count them. A failed expectation is a
  * verdict, never an exception. `not-evaluated`: the run was aborted before the assertion could be
- * judged (set only by `markNotEvaluated`), which says nothing about the system, unlike `failed`.
+ * judged (set only by `markNotEvaluated` and `notReached`), which says nothing about the system, unlike `failed`.
  */
 export const VERDICT_STATUSES = ['passed', 'failed', 'errored', 'not-evaluated'] as const;
 export type VerdictStatus = (typeof VERDICT_STATUSES)[number];

@@ -1,4 +1,6 @@
 import type { AssertionContext } from '../assertions/assertion-context.ts';
+import { notReached } from '../assertions/not-evaluated.ts';
+import type { Verdict } from '../assertions/verdict.ts';
 import type { StepContext } from '../steps/step-context.ts';
 import type { StepOutcome } from '../steps/step.ts';
 import type { Step } from '../steps/step-registry.ts';
@@ -31,15 +33,23 @@ export async function runSteps(scope: RunScope, prepared: PreparedRun, options: 
   const faults = new FaultDeadline(scope, prepared, prepared.context);
   live.watchFaultDeadline(() => faults.deadline());
   scope.mark('baseline');
+  let started = 0;
   try {
     for (const step of live.plan) {
       if (scope.stop.signal.aborted) return;
+      started += 1;
       const outcome = await runStep(step, stepContextOf(scope, prepared, prepared.context, options, faults, step));
       faults.afterStep();
       if (outcome.verdict !== undefined) live.verdicts.push(outcome.verdict);
       if (outcome.status !== 'passed') return;
     }
   } finally {
+    // However the walk ended (a failed until, a stop, a throw), the checks it never reached are listed.
+    const stoppedAt = live.plan[started - 1]?.name;
+    for (const step of live.plan.slice(started)) {
+      const unjudged = unjudgedOf(step, prepared.context);
+      if (unjudged !== undefined) live.verdicts.push(notReached(unjudged, stoppedAt));
+    }
     faults.close();
     live.end();
   }
@@ -69,6 +79,10 @@ async function runStep(step: Step, context: StepContext): Promise<StepOutcome> {
   if (outcome.status === 'failed') scope.log(`step            ${step.name} failed: ${outcome.observed ?? ''}`);
   else if (outcome.observed !== undefined && step.step === 'until') scope.log(`step            ${step.name}: ${outcome.observed}`);
   return outcome;
+}
+
+function unjudgedOf<S extends Step>(step: S, context: AssertionContext): Omit<Verdict, 'status' | 'observed'> | undefined {
+  return stepKindOf(step).unjudged?.(step, context);
 }
 
 function stepContextOf(scope: RunScope, prepared: PreparedRun, context: AssertionContext, options: RunStepsOptions, faults: FaultDeadline, step: Step): StepContext {

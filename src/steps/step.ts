@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AssertionContext } from '../assertions/assertion-context.ts';
 import type { Verdict } from '../assertions/verdict.ts';
 import type { StepContext } from './step-context.ts';
 
@@ -42,4 +43,9 @@ export interface StepKind<S extends NamedStep> {
   /** e.g. `until DNS on secondary within 6 s`. */
   summary(step: S): string;
   run(step: S, context: StepContext): Promise<StepOutcome>;
+  /**
+   * For a step that is judged (an until): its verdict, less status and observation, for when the
+   * run ends before it, so the reports list what was never checked instead of leaving it out.
+   */
+  unjudged?(step: S, context: AssertionContext): Omit<Verdict, 'status' | 'observed'>;
 }

@@ -64,26 +64,37 @@ export const untilStep: StepKind<UntilStep> = {
     };
     const pollMs = Math.min(MAX_POLL_MS, Math.max(MIN_POLL_MS, context.drill.probes.dnsInterval));
     const end = await waitOut(context, pollMs, read);
-    if (end === 'aborted') return { status: 'aborted', observed: reading.observed };
+    // Stopped while waiting: the window it would have judged runs to its budget's end, past the
+    // stop, so the run record marks it "not evaluated" with what was seen by then.
+    if (end === 'aborted') return { status: 'aborted', observed: reading.observed, verdict: untilVerdict(step, awaiting, reading.observed, false, context, context.clock.endsAt()) };
     const tookMs = Date.now() - since;
     const passed = end === 'done';
     const observed = passed ? `came true after ${formatDuration(tookMs)}: ${reading.observed}` : `not within ${formatDuration(context.clock.endsAt() - since)}; last observed: ${reading.observed}`;
     return { status: passed ? 'passed' : 'failed', observed, verdict: untilVerdict(step, awaiting, observed, passed, context) };
   },
+  unjudged(step, context) {
+    const { condition, options } = conditionOf(step);
+    const awaiting = condition.describe(options, context);
+    return { assertion: 'until', name: untilName(step, awaiting), expected: `${awaiting} within ${formatDuration(step.within)}` };
+  },
 };
+
+function untilName(step: UntilStep, awaiting: string): string {
+  return `step ${step.name}: ${awaiting} within ${formatDuration(step.within)}`;
+}
 
 function describeUntil(step: UntilStep): string {
   const { condition, options } = conditionOf(step);
   return condition.describe(options, undefined);
 }
 
-function untilVerdict(step: UntilStep, awaiting: string, observed: string, passed: boolean, context: StepContext): Verdict {
+function untilVerdict(step: UntilStep, awaiting: string, observed: string, passed: boolean, context: StepContext, windowEnd = Date.now()): Verdict {
   return {
     assertion: 'until',
-    name: `step ${step.name}: ${awaiting} within ${formatDuration(step.within)}`,
+    name: untilName(step, awaiting),
     status: passed ? 'passed' : 'failed',
     observed,
     expected: `${awaiting} within ${formatDuration(context.clock.endsAt() - context.clock.startedAt)}`,
-    window: { from: context.clock.startedAt, to: Date.now() },
+    window: { from: context.clock.startedAt, to: windowEnd },
   };
 }

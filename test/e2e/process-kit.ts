@@ -52,6 +52,34 @@ export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): 
   return code;
 }
 
+/** A CLI run started in the background and read up to a line of its output. */
+export interface RunningDrdrill {
+  readonly child: ChildProcess;
+  /** Every stdout line so far, the awaited one last. */
+  readonly output: string[];
+  /** Stops reading its output (call once it exited). */
+  close(): void;
+}
+
+/**
+ * Starts the CLI and resolves once a stdout line matches `line`, e.g. the drill's `phase recovery`
+ * (the fault is in). A run that exits first rejects with everything it printed, instead of the
+ * test waiting out its own timeout.
+ */
+export async function startDrdrillUntil(args: readonly string[], line: RegExp): Promise<RunningDrdrill> {
+  const child = spawn(process.execPath, [...DRDRILL, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const output: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    lines.on('line', (text) => {
+      output.push(text);
+      if (line.test(text)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`drdrill ${args.join(' ')} exited ${code} before printing ${line}:\n${output.join('\n')}`)));
+  });
+  return { child, output, close: () => lines.close() };
+}
+
 /** Runs the CLI to completion and returns its exit code and combined output. */
 export async function runDrdrill(
   args: readonly string[],

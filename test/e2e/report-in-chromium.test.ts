@@ -191,20 +191,21 @@ describe('the HTML report of a sandbox game day, in Chromium', function () {
     expect(aborted.code).to.equal(3);
     expect(aborted.record.outcome).to.equal('aborted');
     const statuses = aborted.record.verdicts.map((verdict) => `${verdict.assertion}:${verdict.status}`);
-    expect(statuses).to.deep.equal(['error-budget:passed', 'rto:not-evaluated', 'failback:not-evaluated']);
+    // The two untils after the declined approval were never reached: listed first, not evaluated.
+    expect(statuses).to.deep.equal(['until:not-evaluated', 'until:not-evaluated', 'error-budget:passed', 'rto:not-evaluated', 'failback:not-evaluated']);
     const page = await browser.context.newPage();
     await open(page, aborted.dir);
     expect(await page.textContent('#verdict .verdict-word')).to.equal('ABORTED');
     const badges = (await page.$$eval('#assertions .badge', (each) => each.map((badge) => badge.textContent))) as string[];
-    expect(badges).to.deep.equal(['✓ passed', '– not evaluated', '– not evaluated']);
+    expect(badges).to.deep.equal(['– not evaluated', '– not evaluated', '✓ passed', '– not evaluated', '– not evaluated']);
     expect(await pageText(page)).not.to.match(/✗ failed/);
     // Its RTO parts ("never", or not measured at all) mean "not before the run was stopped": each card says so.
     const caveats = (await page.$$eval('#rto .rto-card', (cards) => cards.map((card) => card.querySelector('.caveat')?.textContent ?? ''))) as string[];
     expect(caveats).to.have.length(3);
     for (const caveat of caveats) expect(caveat).to.match(/^not evaluated: the run stopped [\d.]+ s after it started$/);
     const junit = await readFile(path.join(aborted.dir, 'junit.xml'), 'utf8');
-    expect(junit.match(/<skipped message="not evaluated: /g)).to.have.length(2);
-    expect(junit).to.match(/<testsuite [^>]*failures="0" errors="1" skipped="2"/);
+    expect(junit.match(/<skipped message="not evaluated: /g)).to.have.length(4);
+    expect(junit).to.match(/<testsuite [^>]*failures="0" errors="1" skipped="4"/);
     const lint = xmllintValidate(junit, JUNIT_XSD);
     expect(lint.valid, lint.output).to.equal(true);
     await page.screenshot({ path: path.join(OUTPUT_DIR, 'aborted-report.png'), fullPage: true });

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import type { ControlPlaneCall, SandboxDescription } from '../../src/sandbox/sandbox-handle.ts';
 import { tempDir } from './e2e-kit.ts';
 import { untilChecksPass } from './until-checks-pass.ts';
-import { DRDRILL, runDrdrill, startSandboxProcess, stopProcess } from './process-kit.ts';
+import { DRDRILL, runDrdrill, startDrdrillUntil, startSandboxProcess, stopProcess } from './process-kit.ts';
 
 const LOCK = '/drdrill/locks/lambda/us-east-1/api-handler';
 
@@ -92,24 +92,13 @@ describe('the target lock', function () {
     // The first test's drill was stopped with its fault in: the check must pass again before a drill may inject.
     await untilChecksPass(sandbox.description);
     dirs.push(state, out);
-    const run = spawn(
-      process.execPath,
-      [...DRDRILL, 'run', 'test/fixtures/drills/long-hold.drill.ts', '--sandbox-url', sandbox.description.controlPlaneUrl, '--state-dir', state, '--out', out],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
+    // The fault is in once the recovery phase starts.
+    const run = await startDrdrillUntil(
+      ['run', 'test/fixtures/drills/long-hold.drill.ts', '--sandbox-url', sandbox.description.controlPlaneUrl, '--state-dir', state, '--out', out],
+      /\bphase\s+recovery\b/,
     );
-    const lines = createInterface({ input: run.stdout });
-    const output: string[] = [];
-    // The fault is in once the recovery phase starts; a run that ends before then fails here with
-    // what it printed instead of waiting out the test's timeout.
-    await new Promise<void>((resolve, reject) => {
-      lines.on('line', (line) => {
-        output.push(line);
-        if (/\bphase\s+recovery\b/.test(line)) resolve();
-      });
-      run.once('exit', (code) => reject(new Error(`the drill exited ${code} before its recovery phase:\n${output.join('\n')}`)));
-    });
-    await stopProcess(run, 'SIGKILL');
-    lines.close();
+    await stopProcess(run.child, 'SIGKILL');
+    run.close();
     expect(await lockValue(sandbox.description)).to.be.a('string');
     const recovered = await runDrdrill(['recover', '--state-dir', state]);
     expect(recovered.code, recovered.output).to.equal(0);
