@@ -35,6 +35,11 @@ export interface Figure {
   readonly source?: string;
   /** The bounds the drill set for it, in its unit (a custom check's expected figure), when it set any. */
   readonly limit?: FigureLimit;
+  /**
+   * Why the thing measured does not happen in this kind of run (value null): a routing-control
+   * flip moves traffic with every health check healthy, so there is no detection to time.
+   */
+  readonly inapplicable?: string;
 }
 
 /** Inclusive bounds on a figure's value; at least one is set. */
@@ -60,15 +65,17 @@ export function withinLimit(value: number | null, limit: FigureLimit): boolean {
 /** `count`: how many times something happened (flaps). */
 export type FigureUnit = 'ms' | 'percent' | 'count';
 
-/** The one text form of a figure, e.g. `2.87 s`, `15.09%`, `never`. */
-export function formatFigure(figure: Pick<Figure, 'value' | 'unit'>): string {
+/** The one text form of a figure, e.g. `2.87 s`, `15.09%`, `never`, `n/a`. */
+export function formatFigure(figure: Pick<Figure, 'value' | 'unit' | 'inapplicable'>): string {
+  if (figure.value === null && figure.inapplicable !== undefined) return 'n/a';
   if (figure.value === null) return figure.unit === 'ms' ? 'never' : '—';
   if (figure.unit === 'count') return String(figure.value);
   return figure.unit === 'ms' ? formatDuration(figure.value) : formatRate(figure.value);
 }
 
-/** `formatFigure` with its resolution, e.g. `2.87 s (±0.10 s)`. */
+/** `formatFigure` with its resolution, e.g. `2.87 s (±0.10 s)`, or why it does not apply. */
 export function describeFigure(figure: Figure): string {
+  if (figure.value === null && figure.inapplicable !== undefined) return `n/a (${figure.inapplicable})`;
   if (figure.value === null || figure.unit !== 'ms' || figure.resolutionMs === undefined) return formatFigure(figure);
   return formatTimeWithResolution(figure.value, figure.resolutionMs);
 }

@@ -93,14 +93,15 @@ export function evaluateRto(whole: Timeline, options: RtoOptions, context: Asser
   // healthy: no check is meant to fail, so "detect never" would read as a fault of the system.
   const operatorMove = detection.ms === null && OPERATOR_MOVES.has(inject.injector);
   let detectText: string;
+  const inapplicable = `a ${inject.injector} flip moved traffic; ${detection.healthCheckId ?? 'the check'} stayed healthy, as it should`;
   if (detection.observations === 0) detectText = 'detect not observed (no health-check status was recorded)';
-  else if (operatorMove) detectText = `detect not applicable (a ${inject.injector} flip moved traffic; ${detection.healthCheckId ?? 'the check'} stayed healthy, as it should)`;
+  else if (operatorMove) detectText = `detect not applicable (${inapplicable})`;
   else if (detection.ms === null) detectText = `detect never (${detection.healthCheckId ?? 'no check'} stayed healthy)`;
   else if (detection.already) detectText = `detect 0 s (${detection.healthCheckId ?? 'the check'} was already unhealthy)`;
   else detectText = `detect ${formatTimeWithResolution(detection.ms, healthResolution)}`;
   details.detectMs = detection.ms;
   const figures: Figure[] = [];
-  if (detection.observations > 0 && !operatorMove) {
+  if (detection.observations > 0) {
     figures.push({
       name: 'rto.detect',
       label: 'RTO: detect',
@@ -109,6 +110,7 @@ export function evaluateRto(whole: Timeline, options: RtoOptions, context: Asser
       definition: `first injection → health check ${detection.healthCheckId ?? options.healthCheck} reported unhealthy`,
       window,
       ...(healthResolution > 0 ? { resolutionMs: healthResolution } : {}),
+      ...(operatorMove ? { inapplicable } : {}),
     });
   }
   if (healthResolution > 0) details.detectResolutionMs = healthResolution;

@@ -76,7 +76,9 @@ function rtoCard(label: string, figure: Figure | undefined, key: string, caveat:
     return `<div class="rto-card missing" data-part="${key}"><div class="label">${escapeHtml(label)}</div><div class="big">—</div>${caveat === undefined ? '<div class="sub">not measured</div>' : `<div class="caveat">${escapeHtml(caveat)}</div>`}</div>`;
   }
   const resolution = describeFigure(figure).slice(formatFigure(figure).length).trim();
-  return `<div class="rto-card${caveat === undefined ? '' : ' cut-off'}" data-part="${key}" data-figure="${escapeHtml(figure.name)}"><div class="label">${escapeHtml(label)}</div><div class="big">${escapeHtml(formatFigure(figure))}</div>${caveat === undefined ? '' : `<div class="caveat">${escapeHtml(caveat)}</div>`}<div class="sub">${resolution === '' ? '' : `${escapeHtml(resolution)} · `}${escapeHtml(figure.definition)}</div></div>`;
+  // A part that does not apply says why instead of a definition of what never happened.
+  const sub = figure.value === null && figure.inapplicable !== undefined ? figure.inapplicable : `${resolution === '' ? '' : `${resolution} · `}${figure.definition}`;
+  return `<div class="rto-card${caveat === undefined ? '' : ' cut-off'}" data-part="${key}" data-figure="${escapeHtml(figure.name)}"><div class="label">${escapeHtml(label)}</div><div class="big">${escapeHtml(formatFigure(figure))}</div>${caveat === undefined ? '' : `<div class="caveat">${escapeHtml(caveat)}</div>`}<div class="sub">${escapeHtml(sub)}</div></div>`;
 }
 
 /** The run at a glance: requests, errors, duration and the other headline figures. */

@@ -33,6 +33,7 @@ const figure = z.object({
   expected: z.object({ fromMs: z.number(), toMs: z.number().nullable(), text: z.string() }).optional(),
   source: z.string().optional(),
   limit: z.object({ min: z.number().optional(), max: z.number().optional() }).optional(),
+  inapplicable: z.string().optional(),
 });
 
 const seriesPoint = z.object({

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { AssertionContext } from '../../src/assertions/assertion-context.ts';
+import { describeFigure, formatFigure } from '../../src/assertions/figure.ts';
 import { measureClientRecovery } from '../../src/assertions/client-recovery.ts';
 import { measureDetection } from '../../src/assertions/health-detection.ts';
 import { evaluateRto, rtoOptions } from '../../src/assertions/rto.ts';
@@ -170,7 +171,7 @@ describe('rto assertion', () => {
     expect(verdict.observed).to.contain(`detect never (${SECONDARY_CHECK} stayed healthy)`);
   });
 
-  it('calls detection not applicable, with no detect figure, when a routing control moved traffic and every check stayed healthy', () => {
+  it('calls detection not applicable, and its figure n/a with the reason, when a routing control moved traffic and every check stayed healthy', () => {
     const timeline = new TimelineBuilder()
       .standardPhases()
       .fault('inject', 10_000, undefined, undefined, 'routing-control')
@@ -183,7 +184,10 @@ describe('rto assertion', () => {
     const verdict = evaluateRto(timeline, options(), RTO_CONTEXT);
 
     expect(verdict.observed).to.contain(`detect not applicable (a routing-control flip moved traffic; ${PRIMARY_CHECK} stayed healthy, as it should)`);
-    expect(verdict.figures?.map((figure) => figure.name)).to.include('rto.shift').and.not.include('rto.detect');
+    const detect = verdict.figures?.find((figure) => figure.name === 'rto.detect');
+    expect(detect).to.include({ value: null, inapplicable: `a routing-control flip moved traffic; ${PRIMARY_CHECK} stayed healthy, as it should` });
+    expect(detect === undefined ? '' : formatFigure(detect)).to.equal('n/a');
+    expect(detect === undefined ? '' : describeFigure(detect)).to.equal(`n/a (a routing-control flip moved traffic; ${PRIMARY_CHECK} stayed healthy, as it should)`);
     expect(verdict.details).to.include({ detectMs: null });
   });
 

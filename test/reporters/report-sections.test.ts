@@ -73,6 +73,17 @@ describe('the report’s sections', () => {
     expect(rto).to.contain('data-figure="web:rto"><div class="label">Clients recovered</div><div class="big">4 s</div>');
   });
 
+  it('shows a part that does not apply as n/a with its reason, in the card, the figures table, JUnit and the console', () => {
+    const why = 'a routing-control flip moved traffic; hc-1 stayed healthy, as it should';
+    const detect: Figure = { name: 'rto.detect', label: 'RTO: detect', value: null, unit: 'ms', definition: 'first injection → health check hc-1 reported unhealthy', inapplicable: why };
+    const routed = buildFixtureRunRecord({ figures: [detect, { name: 'rto.shift', label: 'RTO: DNS shift', value: 566, unit: 'ms', definition: 'd' }] });
+    const rto = renderHtml(routed).match(/<section id="rto">[\s\S]*?<\/section>/)?.[0] ?? '';
+    expect(rto).to.contain(`data-figure="rto.detect"><div class="label">Detect</div><div class="big">n/a</div><div class="sub">${why}</div></div>`);
+    expect(renderJunit([routed])).to.contain('<property name="figure.rto.detect" value="n/a"/>');
+    expect(renderConsoleSummary(routed)).to.contain(`RTO: detect: n/a (${why})`);
+    expect(renderConsoleSummary(routed)).not.to.contain('detect: never');
+  });
+
   it('carries "not evaluated" through the page, schema-valid JUnit (<skipped>), summary.md and the console', () => {
     const stoppedAt = FIXTURE_START + 14_000;
     const verdicts = markNotEvaluated(record.verdicts, { at: stoppedAt, startedAt: FIXTURE_START });
