@@ -10,9 +10,9 @@ export interface EarlyStop {
 }
 
 /**
- * The one place a verdict becomes `not-evaluated` (with `notReached` below). A run that was aborted did not fail its
- * assertions: it stopped before they could be judged, and "failed" would read as if the system
- * deviated. So, in an aborted run, a verdict that did not pass is not evaluated unless its
+ * The one place a verdict becomes `not-evaluated` (with `notReached` below). A run that was
+ * aborted did not fail its assertions: it stopped before they could be judged, and "failed" would
+ * read as if the system deviated. So, in an aborted run, a verdict that did not pass is not evaluated unless its
  * evidence was complete before the stop: a verdict whose window closed by then (a baseline that
  * did not hold, an outage seen before the abort) keeps its status, since nothing the abort cut
  * off could have changed it. Passed verdicts stay passed: what they judged was seen.

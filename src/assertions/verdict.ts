@@ -3,7 +3,8 @@ import type { Figure } from './figure.ts';
 /**
  * The outcomes of one assertion, in the order reports count them. A failed expectation is a
  * verdict, never an exception. `not-evaluated`: the run was aborted before the assertion could be
- * judged (set only by `markNotEvaluated` and `notReached`), which says nothing about the system, unlike `failed`.
+ * judged, or ended before an until step it never reached (set only by `markNotEvaluated` and
+ * `notReached`), which says nothing about the system, unlike `failed`.
  */
 export const VERDICT_STATUSES = ['passed', 'failed', 'errored', 'not-evaluated'] as const;
 export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
